@@ -1,0 +1,175 @@
+"""Recording the actions of DESIGN.md §4 on an assignment, with their refusals.
+
+Contract: `record(session, ref, Action(...))` checks who may act, the dates, the
+required texts and files, then replays the assignment's events with the new one
+in its effective-date place; it refuses (changing nothing) when the new action
+would not apply there or would make a later recorded action stop applying.
+On success it stores the event, its evidence files and an audit entry, refreshes
+the status cache, all in one transaction, and returns what changed.
+In a hub database every action is open to the hub's clerks; a unit action
+recorded there is marked as entered on the unit's behalf (代录).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from core import clock, status, workflow
+from core.errors import Refusal, UsageError
+from core.evidence import check_files, store_file
+from core.i18n import N_, _
+from core.office import Changes, Session, attachment_cap_bytes
+from core.tasks import AssignmentRef, find_assignment
+from core.workflow import Event
+
+ACTION_NAMES = {
+    "claim": N_("claim"), "report": N_("report"), "extension_request": N_("extension request"),
+    "extension_approve": N_("extension approval"), "extension_reject": N_("extension rejection"),
+    "completion": N_("completion report"), "return": N_("return"), "close": N_("close"),
+    "urge": N_("urge"), "cancel": N_("cancel"),
+}
+STATE_NAMES = {
+    "assigned": N_("assigned"), "claimed": N_("claimed"), "in_progress": N_("in progress"),
+    "submitted": N_("submitted"), "closed": N_("closed"), "cancelled": N_("cancelled"),
+}
+NEEDS_TEXT = {"report": N_("the progress report"), "completion": N_("the completion report"),
+              "extension_request": N_("the plan"), "return": N_("the reason"),
+              "extension_reject": N_("the reason"), "cancel": N_("the reason")}
+
+
+@dataclass
+class Action:
+    """One action as a clerk enters it. `value`: extension date or follow-up date."""
+
+    kind: str
+    on: dt.date
+    text: str = ""
+    value: dt.date | None = None
+    milestones: list[tuple[dt.date, str]] = field(default_factory=list)
+    attachments: list[str | Path] = field(default_factory=list)
+
+
+def _reason_sentence(reason: str, a: AssignmentRef, st: workflow.Status, action: Action) -> str:
+    state = _(STATE_NAMES[st.state])
+    name = _(ACTION_NAMES[action.kind])
+    if reason == workflow.NOT_OPEN:
+        return _("{ref} is {state}; no {action} can be recorded on it.").format(ref=a.ref, state=state, action=name)
+    if reason == workflow.ALREADY_CLAIMED:
+        return _("{ref} was already claimed on {date}; nothing to record.").format(
+            ref=a.ref, date=st.claimed_on.isoformat() if st.claimed_on else "")
+    if reason == workflow.NOT_CLAIMED:
+        return _("{ref} has not been claimed by {date}; record the claim first.").format(
+            ref=a.ref, date=action.on.isoformat())
+    if reason == workflow.SUBMITTED:
+        return _("{ref} has a completion report waiting for review; the hub closes or returns it first.").format(
+            ref=a.ref)
+    if reason == workflow.NOT_SUBMITTED:
+        return _("{ref} has no completion report to {action} on {date}; it is {state}.").format(
+            ref=a.ref, action=name, date=action.on.isoformat(), state=state)
+    if reason == workflow.NO_PENDING:
+        return _("{ref} has no pending extension request on {date}.").format(ref=a.ref, date=action.on.isoformat())
+    if reason == workflow.PENDING:
+        return _("{ref} already has a pending extension request to {date}; wait for the hub's decision.").format(
+            ref=a.ref, date=st.pending_extension.isoformat() if st.pending_extension else "")
+    if reason == workflow.AFTER_DUE:
+        return _("The extension request is dated {date}, after the completion due {due}; "
+                 "an extension must be requested by the due date.").format(
+            date=action.on.isoformat(), due=st.due.isoformat())
+    if reason == workflow.NOT_LATER:
+        return _("The new date must be later than the completion due in force ({due}).").format(due=st.due.isoformat())
+    return _("{action} cannot be recorded on {ref} now.").format(action=name, ref=a.ref)
+
+
+def _check_input(s: Session, a: AssignmentRef, action: Action) -> None:
+    if action.kind not in workflow.ACTIONS:
+        raise UsageError(_("'{kind}' is not an action.").format(kind=action.kind))
+    if action.on < a.assigned_on:
+        raise Refusal(_("The date {date} is before the task was assigned ({assigned}); check the date.")
+                      .format(date=action.on.isoformat(), assigned=a.assigned_on.isoformat()))
+    if action.on > s.today:
+        raise Refusal(_("The date {date} is in the future; record what has happened, dated today or earlier.")
+                      .format(date=action.on.isoformat()))
+    if action.kind in NEEDS_TEXT and not action.text.strip():
+        raise UsageError(_("The {what} is empty; write it and record again.").format(what=_(NEEDS_TEXT[action.kind])))
+    if action.kind == "extension_request":
+        if action.value is None:
+            raise UsageError(_("An extension request needs the proposed new date (--until)."))
+        for when, what in action.milestones:
+            if not what.strip():
+                raise UsageError(_("The milestone of {date} has no text; write what will be done by then.")
+                                 .format(date=when.isoformat()))
+            if not action.on <= when <= action.value:
+                raise Refusal(_("The milestone of {date} must fall between the request ({on}) and the new date "
+                                "({until}).").format(date=when.isoformat(), on=action.on.isoformat(),
+                                                     until=action.value.isoformat()))
+    if action.kind == "extension_approve" and action.value is not None and action.value < action.on:
+        raise Refusal(_("The approved date {date} is before the approval itself; check the date.")
+                      .format(date=action.value.isoformat()))
+    if action.kind == "urge" and action.value is not None and action.value < action.on:
+        raise Refusal(_("The follow-up date {date} is before the urge notice; check the date.")
+                      .format(date=action.value.isoformat()))
+    if action.attachments and action.kind not in ("report", "completion", "extension_request"):
+        raise UsageError(_("Files can be attached to reports, completion reports and extension requests only."))
+
+
+def _check_role(s: Session, a: AssignmentRef, action: Action) -> bool:
+    """Refuse actions this office may not take; True when a hub records a unit action (代录)."""
+    if s.is_hub:
+        return action.kind in workflow.UNIT_ACTIONS
+    if action.kind in workflow.HUB_ACTIONS:
+        raise Refusal(_("Only the county supervision office can record a {action}.").format(
+            action=_(ACTION_NAMES[action.kind])))
+    if s.office.unit_id != a.unit_id:
+        raise Refusal(_("{ref} belongs to another unit; a unit office records only its own assignments.")
+                      .format(ref=a.ref))
+    return False
+
+
+def _check_replay(s: Session, a: AssignmentRef, action: Action) -> None:
+    """Refuse unless the new event applies in its place and keeps every later event applying."""
+    starts = status.start_statuses(s.db, [a.id])
+    start = starts[a.id][0]
+    existing = status.load_events(s.db, [a.id]).get(a.id, [])
+    new = Event(action.kind, action.on, action.value, seq=2**62)
+    before = workflow.fold(start, [e for e in existing if (e.on, e.seq) < (new.on, new.seq)]).status
+    after_new, reason = workflow.step(before, new)
+    if reason is not None:
+        raise Refusal(_reason_sentence(reason, a, before, action))
+    old = workflow.fold(start, existing)
+    with_new = workflow.fold(start, [*existing, new])
+    old_skipped = {e.seq for e, _r in old.skipped}
+    broken = [(e, r) for e, r in with_new.skipped if e.seq not in old_skipped and e.seq != new.seq]
+    if broken:
+        ev, _reason = broken[0]
+        raise Refusal(_("This would contradict the {action} recorded for {date}; "
+                        "record actions in the order they happened.").format(
+            action=_(ACTION_NAMES[ev.kind]), date=ev.on.isoformat()))
+
+
+def record(s: Session, ref: str, action: Action) -> Changes:
+    """Record `action` on the assignment `ref`; see the module contract."""
+    s.require_write()
+    a = find_assignment(s.db, ref)
+    _check_input(s, a, action)
+    on_behalf = _check_role(s, a, action)
+    files = check_files(list(action.attachments), attachment_cap_bytes(s.db))
+    with s.write():
+        _check_replay(s, a, action)
+        stored = [store_file(s.path, f) for f in files]
+        data: dict[str, object] = {}
+        if action.milestones:
+            data["milestones"] = [{"date": d.isoformat(), "text": t.strip()} for d, t in action.milestones]
+        row = s.synced_row(assignment_id=a.id, kind=action.kind, effective_date=action.on.isoformat(),
+                           recorded_at=clock.now_utc(), user_name=s.user.name, on_behalf=int(on_behalf),
+                           text=action.text.strip(), date_value=action.value.isoformat() if action.value else None,
+                           data=json.dumps(data, ensure_ascii=False))
+        event_id = int(s.db["event"].insert(row).last_pk)
+        for f in stored:
+            s.db["evidence"].insert(s.synced_row(event_id=event_id, sha256=f.sha256, name=f.name, size=f.size))
+        status.refresh(s.db, [a.id])
+        s.audit(action.kind, ref=a.ref, row_uuid=str(row["uuid"]), effective_date=action.on,
+                text=action.text.strip(), value=action.value, on_behalf=on_behalf,
+                files=[f.name for f in stored], milestones=data.get("milestones"))
+    return Changes(assignments={a.id}, tasks={a.task_id})

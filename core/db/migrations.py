@@ -1,0 +1,159 @@
+"""The schema, as an ordered list of migrations, and the backup taken before them.
+
+Every row that travels between offices (DESIGN.md §8) carries `uuid` (global
+identity), `owner` (the uuid of the office that created it, fixed forever) and
+`rev` (bumped on each edit by its owner). Local ids are integers for fast joins;
+bundles refer to rows by uuid. `assignment_status` is a local cache derived from
+the events and is never synced. Deletes are refused by triggers: nothing is
+ever deleted, corrections are new rows.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import sqlite_utils
+from sqlite_utils import Migrations
+
+from core.db.backup import backup_to
+
+migrations = Migrations("closeloop")
+
+SYNCED = "uuid TEXT NOT NULL UNIQUE, owner TEXT NOT NULL, rev INTEGER NOT NULL DEFAULT 1"
+NEVER_DELETED = ("office", "unit", "leader", "leader_unit", "meeting", "task", "assignment",
+                 "event", "evidence", "ruleset", "audit", "holiday")
+
+
+@migrations()
+def m001_core(db: sqlite_utils.Database) -> None:
+    """The directory, tasks, assignments, events, calendar, rules and audit log."""
+    db.executescript(f"""
+    CREATE TABLE setting (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    CREATE TABLE unit (
+        id INTEGER PRIMARY KEY, {SYNCED},
+        code TEXT NOT NULL UNIQUE, name TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('township', 'department')),
+        active INTEGER NOT NULL DEFAULT 1, created_at TEXT NOT NULL);
+    CREATE TABLE office (
+        id INTEGER PRIMARY KEY, {SYNCED},
+        code TEXT NOT NULL UNIQUE, name TEXT NOT NULL,
+        role TEXT NOT NULL CHECK (role IN ('hub', 'unit')),
+        unit_id INTEGER REFERENCES unit(id),
+        is_self INTEGER NOT NULL DEFAULT 0, created_at TEXT NOT NULL);
+    CREATE UNIQUE INDEX office_self ON office(is_self) WHERE is_self = 1;
+    CREATE TABLE leader (
+        id INTEGER PRIMARY KEY, {SYNCED},
+        name TEXT NOT NULL UNIQUE, title TEXT NOT NULL DEFAULT '',
+        active INTEGER NOT NULL DEFAULT 1, created_at TEXT NOT NULL);
+    CREATE TABLE leader_unit (
+        id INTEGER PRIMARY KEY, {SYNCED},
+        leader_id INTEGER NOT NULL REFERENCES leader(id),
+        unit_id INTEGER NOT NULL REFERENCES unit(id),
+        active INTEGER NOT NULL DEFAULT 1,
+        UNIQUE (leader_id, unit_id));
+    CREATE TABLE user (
+        id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,
+        role TEXT NOT NULL CHECK (role IN ('admin', 'clerk', 'viewer')),
+        password_hash TEXT NOT NULL, active INTEGER NOT NULL DEFAULT 1,
+        created_at TEXT NOT NULL);
+    CREATE TABLE meeting (
+        id INTEGER PRIMARY KEY, {SYNCED},
+        kind TEXT NOT NULL CHECK (kind IN ('weekly', 'review', 'assessment')),
+        date TEXT NOT NULL, title TEXT NOT NULL, created_at TEXT NOT NULL);
+    CREATE TABLE task (
+        id INTEGER PRIMARY KEY, {SYNCED},
+        task_no TEXT NOT NULL UNIQUE, year INTEGER NOT NULL, seq INTEGER NOT NULL,
+        title TEXT NOT NULL, content TEXT NOT NULL DEFAULT '',
+        category TEXT NOT NULL CHECK (category IN ('general', 'major')),
+        source TEXT NOT NULL CHECK (source IN ('meeting', 'instruction', 'inspection', 'other')),
+        assigned_on TEXT NOT NULL,
+        meeting_id INTEGER REFERENCES meeting(id),
+        leader_id INTEGER REFERENCES leader(id),
+        rules_version INTEGER NOT NULL, created_at TEXT NOT NULL,
+        UNIQUE (year, seq));
+    CREATE INDEX task_assigned_on ON task(assigned_on);
+    CREATE INDEX task_leader ON task(leader_id);
+    CREATE INDEX task_meeting ON task(meeting_id);
+    CREATE TABLE assignment (
+        id INTEGER PRIMARY KEY, {SYNCED},
+        task_id INTEGER NOT NULL REFERENCES task(id),
+        unit_id INTEGER NOT NULL REFERENCES unit(id),
+        role TEXT NOT NULL CHECK (role IN ('lead', 'co')),
+        created_at TEXT NOT NULL,
+        UNIQUE (task_id, unit_id));
+    CREATE UNIQUE INDEX assignment_one_lead ON assignment(task_id) WHERE role = 'lead';
+    CREATE INDEX assignment_unit ON assignment(unit_id);
+    CREATE TABLE event (
+        id INTEGER PRIMARY KEY, {SYNCED},
+        assignment_id INTEGER NOT NULL REFERENCES assignment(id),
+        kind TEXT NOT NULL CHECK (kind IN ('claim', 'report', 'extension_request',
+            'extension_approve', 'extension_reject', 'completion', 'return', 'close',
+            'urge', 'cancel')),
+        effective_date TEXT NOT NULL, recorded_at TEXT NOT NULL,
+        user_name TEXT NOT NULL, on_behalf INTEGER NOT NULL DEFAULT 0,
+        text TEXT NOT NULL DEFAULT '', date_value TEXT, data TEXT NOT NULL DEFAULT '{{}}');
+    CREATE INDEX event_assignment ON event(assignment_id, effective_date, id);
+    CREATE TABLE evidence (
+        id INTEGER PRIMARY KEY, {SYNCED},
+        event_id INTEGER NOT NULL REFERENCES event(id),
+        sha256 TEXT NOT NULL, name TEXT NOT NULL, size INTEGER NOT NULL);
+    CREATE INDEX evidence_event ON evidence(event_id);
+    CREATE TABLE holiday (
+        date TEXT PRIMARY KEY, kind TEXT NOT NULL CHECK (kind IN ('rest', 'work')),
+        name TEXT NOT NULL, source TEXT NOT NULL);
+    CREATE TABLE holiday_year (year INTEGER PRIMARY KEY, source TEXT NOT NULL,
+        imported_at TEXT NOT NULL);
+    CREATE TABLE ruleset (
+        id INTEGER PRIMARY KEY, {SYNCED},
+        version INTEGER NOT NULL UNIQUE, body TEXT NOT NULL,
+        author TEXT NOT NULL, created_at TEXT NOT NULL);
+    CREATE TABLE audit (
+        id INTEGER PRIMARY KEY, recorded_at TEXT NOT NULL, user_name TEXT NOT NULL,
+        office TEXT NOT NULL, action TEXT NOT NULL, ref TEXT NOT NULL DEFAULT '',
+        row_uuid TEXT, effective_date TEXT, details TEXT NOT NULL DEFAULT '{{}}');
+    CREATE INDEX audit_ref ON audit(ref);
+    CREATE TABLE assignment_status (
+        assignment_id INTEGER PRIMARY KEY REFERENCES assignment(id),
+        state TEXT NOT NULL, claim_due TEXT NOT NULL, report_due TEXT NOT NULL,
+        base_due TEXT NOT NULL, due TEXT NOT NULL,
+        claimed_on TEXT, first_report_on TEXT, submitted_on TEXT,
+        closed_on TEXT, cancelled_on TEXT, on_time INTEGER,
+        late_claim INTEGER NOT NULL DEFAULT 0, late_report INTEGER NOT NULL DEFAULT 0,
+        returns INTEGER NOT NULL DEFAULT 0, pending_extension TEXT,
+        follow_up TEXT, next_due TEXT, warnings TEXT NOT NULL DEFAULT '');
+    CREATE INDEX status_next_due ON assignment_status(next_due);
+    CREATE INDEX status_due ON assignment_status(due);
+    CREATE INDEX status_state ON assignment_status(state);
+    CREATE TRIGGER audit_append_only BEFORE UPDATE ON audit
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+    CREATE TRIGGER event_immutable BEFORE UPDATE ON event
+        BEGIN SELECT RAISE(ABORT, 'events are never edited; record a new one'); END;
+    """)
+    for table in NEVER_DELETED:
+        db.execute(
+            f"CREATE TRIGGER {table}_never_deleted BEFORE DELETE ON {table} "
+            f"BEGIN SELECT RAISE(ABORT, 'nothing is ever deleted'); END"
+        )
+
+
+@migrations()
+def m002_task_search(db: sqlite_utils.Database) -> None:
+    """Full-text search over task titles and contents (trigram: Chinese substrings)."""
+    db["task"].enable_fts(["task_no", "title", "content"], tokenize="trigram", create_triggers=True)
+
+
+def migrate_database(db: sqlite_utils.Database, path: Path) -> list[str]:
+    """Apply pending migrations; back the file up first if it already held data.
+
+    Returns the names of the migrations applied. Each migration runs in its own
+    transaction, so a failure leaves the database at the last good step.
+    """
+    pending = [m.name for m in migrations.pending(db)]
+    if not pending:
+        return []
+    has_data = "_sqlite_migrations" in db.table_names()
+    if has_data and str(path) != ":memory:":
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        backup_to(db, path.parent / "backups" / f"{path.stem}-before-{pending[0]}-{stamp}.db")
+    migrations.apply(db)
+    return pending

@@ -1,0 +1,81 @@
+"""Evidence files, stored by content hash beside the database, never in it.
+
+Layout: `<db folder>/<db name>.evidence/<first two hex>/<sha256>`. `check_files()`
+refuses missing, unreadable or oversized files before anything is written;
+`store_file()` copies through a temporary file and renames, so a killed process
+leaves at most an orphan temporary, never a half file under its hash.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from core.errors import Refusal
+from core.i18n import _
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    sha256: str
+    name: str
+    size: int
+
+
+def evidence_dir(db_path: Path) -> Path:
+    db_path = Path(db_path)
+    return db_path.parent / f"{db_path.name}.evidence"
+
+
+def stored_path(db_path: Path, sha256: str) -> Path:
+    return evidence_dir(db_path) / sha256[:2] / sha256
+
+
+def check_files(paths: list[str | Path], cap_bytes: int) -> list[Path]:
+    """The files as paths, or a Refusal for the first one missing, unreadable or too big."""
+    out = []
+    for p in paths:
+        path = Path(p)
+        if not path.is_file():
+            raise Refusal(_("The attachment {path} does not exist or is not a file; check the path.")
+                          .format(path=path))
+        size = path.stat().st_size
+        if size > cap_bytes:
+            raise Refusal(_("The attachment {name} is {size} MB, over the limit of {cap} MB; "
+                            "send a smaller file or ask the administrator to raise the limit.")
+                          .format(name=path.name, size=round(size / 1048576, 1), cap=round(cap_bytes / 1048576, 1)))
+        if not os.access(path, os.R_OK):
+            raise Refusal(_("The attachment {path} cannot be read; check its permissions.").format(path=path))
+        out.append(path)
+    return out
+
+
+def store_file(db_path: Path, source: Path) -> StoredFile:
+    """Copy `source` into the evidence store; returns its hash, name and size."""
+    folder = evidence_dir(db_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    digest = hashlib.sha256()
+    size = 0
+    fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=".incoming-")
+    try:
+        with os.fdopen(fd, "wb") as out, open(source, "rb") as src:
+            while chunk := src.read(1 << 20):
+                digest.update(chunk)
+                out.write(chunk)
+                size += len(chunk)
+            out.flush()
+            os.fsync(out.fileno())
+        sha = digest.hexdigest()
+        final = stored_path(db_path, sha)
+        final.parent.mkdir(parents=True, exist_ok=True)
+        if final.exists():
+            os.unlink(tmp_name)
+        else:
+            os.replace(tmp_name, final)
+    except BaseException:
+        if os.path.exists(tmp_name):
+            os.unlink(tmp_name)
+        raise
+    return StoredFile(sha, Path(source).name, size)

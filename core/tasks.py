@@ -1,0 +1,175 @@
+"""Meetings, tasks and their assignments; finding an assignment by its REF.
+
+A task has a yearly number (`2026-12`: the 12th task assigned in 2026), exactly
+one lead assignment and any number of co assignments. REF names an assignment as
+`TASKNO/UNITCODE`, e.g. `2026-12/TGZ`.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import sqlite_utils
+
+from core import clock, status
+from core.dates import parse_date
+from core.directory import leader_by_name, unit_by_code
+from core.errors import Refusal, UsageError
+from core.i18n import _
+from core.office import Changes, Session
+from core.rules.calendar import HolidayCalendar
+from core.rules.ruleset import current_ruleset
+
+MEETING_KINDS = ("weekly", "review", "assessment")
+CATEGORIES = ("general", "major")
+SOURCES = ("meeting", "instruction", "inspection", "other")
+
+
+@dataclass(frozen=True)
+class Meeting:
+    id: int
+    kind: str
+    date: dt.date
+    title: str
+
+
+@dataclass(frozen=True)
+class AssignmentRef:
+    id: int
+    ref: str
+    task_id: int
+    task_no: str
+    unit_code: str
+    unit_id: int
+    role: str
+    assigned_on: dt.date
+
+
+def _check_date(s: Session, d: dt.date, what: str) -> None:
+    if d > s.today:
+        raise Refusal(_("{what} {date} is in the future; record what has happened, dated today or earlier.")
+                      .format(what=what, date=d.isoformat()))
+
+
+def add_meeting(s: Session, kind: str, date: dt.date, title: str = "") -> Meeting:
+    if kind not in MEETING_KINDS:
+        raise UsageError(_("'{kind}' is not a meeting kind; choose weekly, review or assessment.").format(kind=kind))
+    s.require_hub()
+    default_titles = {"weekly": _("Weekly meeting of {date}"), "review": _("Monthly review meeting of {date}"),
+                      "assessment": _("Quarterly assessment meeting of {date}")}
+    title = title.strip() or default_titles[kind].format(date=date.isoformat())
+    with s.write():
+        row = s.synced_row(kind=kind, date=date.isoformat(), title=title, created_at=clock.now_utc())
+        mid = int(s.db["meeting"].insert(row).last_pk)
+        s.audit("meeting_add", ref=str(mid), row_uuid=str(row["uuid"]), effective_date=date, kind=kind, title=title)
+    return Meeting(mid, kind, date, title)
+
+
+@dataclass
+class NewTask:
+    """What a clerk types for one task (one row of the weekly grid)."""
+
+    title: str
+    category: str
+    assigned_on: dt.date
+    lead: str
+    co: tuple[str, ...] = ()
+    leader: str | None = None
+    meeting_id: int | None = None
+    source: str = "meeting"
+    content: str = ""
+
+
+def _next_seq(db: sqlite_utils.Database, year: int) -> int:
+    return int(db.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM task WHERE year = ?", [year]).fetchone()[0])
+
+
+def add_tasks(s: Session, items: list[NewTask], calendar: HolidayCalendar | None = None) -> tuple[list[str], Changes]:
+    """Create the tasks and their assignments in one transaction; returns their numbers.
+
+    Any refusal (unknown unit, lead also co, empty title…) leaves nothing written.
+    """
+    s.require_hub()
+    changes = Changes()
+    numbers: list[str] = []
+    cal = calendar or HolidayCalendar.from_db(s.db)
+    with s.write():
+        version, _rules = current_ruleset(s.db)
+        for item in items:
+            title = item.title.strip()
+            if not title:
+                raise UsageError(_("The task title is empty; give each task a title."))
+            if item.category not in CATEGORIES:
+                raise UsageError(_("'{category}' is not a category; choose general or major.")
+                                 .format(category=item.category))
+            if item.source not in SOURCES:
+                raise UsageError(_("'{source}' is not a source; choose meeting, instruction, inspection or other.")
+                                 .format(source=item.source))
+            _check_date(s, item.assigned_on, _("The assignment date"))
+            lead = unit_by_code(s.db, item.lead)
+            co_units = [unit_by_code(s.db, c) for c in item.co if c.strip()]
+            if any(u.id == lead.id for u in co_units):
+                raise Refusal(_("{unit} is the lead unit and cannot also be a co unit.").format(unit=lead.name))
+            if len({u.id for u in co_units}) != len(co_units):
+                raise Refusal(_("A co unit is named twice; name each unit once."))
+            for u in [lead, *co_units]:
+                if not u.active:
+                    raise Refusal(_("The unit {unit} is deactivated; assign the task to an active unit.")
+                                  .format(unit=u.name))
+            leader_id = leader_by_name(s.db, item.leader).id if item.leader else None
+            if item.meeting_id is not None and not s.db.execute(
+                    "SELECT 1 FROM meeting WHERE id = ?", [item.meeting_id]).fetchone():
+                raise Refusal(_("There is no meeting {id}; 'meeting add' prints the id.").format(id=item.meeting_id))
+            year = item.assigned_on.year
+            seq = _next_seq(s.db, year)
+            task_no = f"{year}-{seq}"
+            now = clock.now_utc()
+            task_row = s.synced_row(task_no=task_no, year=year, seq=seq, title=title, content=item.content.strip(),
+                                    category=item.category, source=item.source,
+                                    assigned_on=item.assigned_on.isoformat(), meeting_id=item.meeting_id,
+                                    leader_id=leader_id, rules_version=version, created_at=now)
+            task_id = int(s.db["task"].insert(task_row).last_pk)
+            ids = []
+            for unit, role in [(lead, "lead"), *[(u, "co") for u in co_units]]:
+                row = s.synced_row(task_id=task_id, unit_id=unit.id, role=role, created_at=now)
+                ids.append(int(s.db["assignment"].insert(row).last_pk))
+            status.refresh(s.db, ids, cal)
+            s.audit("task_add", ref=task_no, row_uuid=str(task_row["uuid"]), effective_date=item.assigned_on,
+                    title=title, category=item.category, lead=lead.code, co=[u.code for u in co_units],
+                    leader=item.leader, source=item.source)
+            numbers.append(task_no)
+            changes.tasks.add(task_id)
+            changes.assignments.update(ids)
+    return numbers, changes
+
+
+_REF_SQL = ("SELECT a.id, t.task_no || '/' || u.code, t.id, t.task_no, u.code, u.id, a.role, t.assigned_on "
+            "FROM assignment a JOIN task t ON t.id = a.task_id JOIN unit u ON u.id = a.unit_id ")
+
+
+def find_assignment(db: sqlite_utils.Database, ref: str) -> AssignmentRef:
+    """The assignment named `TASKNO/UNITCODE`, or a Refusal saying what was not found."""
+    task_no, sep, code = ref.strip().partition("/")
+    if not sep or not task_no or not code:
+        raise UsageError(_("'{ref}' is not an assignment reference; write TASKNO/UNITCODE, e.g. 2026-12/TGZ.")
+                         .format(ref=ref))
+    row = db.execute(_REF_SQL + "WHERE t.task_no = ? AND u.code = ? COLLATE NOCASE", [task_no, code]).fetchone()
+    if row is None:
+        if not db.execute("SELECT 1 FROM task WHERE task_no = ?", [task_no]).fetchone():
+            raise Refusal(_("There is no task {task_no}; 'task list' shows the numbers.").format(task_no=task_no))
+        raise Refusal(_("Task {task_no} is not assigned to the unit {code}.").format(task_no=task_no, code=code))
+    return AssignmentRef(row[0], row[1], row[2], row[3], row[4], row[5], row[6], dt.date.fromisoformat(row[7]))
+
+
+def task_assignments(db: sqlite_utils.Database, task_no: str) -> list[AssignmentRef]:
+    rows = db.execute(_REF_SQL + "WHERE t.task_no = ? ORDER BY a.role DESC, a.id", [task_no]).fetchall()
+    if not rows:
+        raise Refusal(_("There is no task {task_no}; 'task list' shows the numbers.").format(task_no=task_no))
+    return [AssignmentRef(r[0], r[1], r[2], r[3], r[4], r[5], r[6], dt.date.fromisoformat(r[7])) for r in rows]
+
+
+def parse_unit_list(text: str | None) -> tuple[str, ...]:
+    return tuple(c.strip() for c in (text or "").replace("，", ",").split(",") if c.strip())
+
+
+__all__ = ["add_meeting", "add_tasks", "find_assignment", "task_assignments", "NewTask", "parse_date"]

@@ -1,0 +1,123 @@
+#!/usr/bin/env python3
+"""Closeloop's task runner (standard library only).
+
+    python3 dev.py run [ARGS]   set up, create the demo database if absent, open the app
+    python3 dev.py test [ARGS]  set up, run the whole test suite (pytest ARGS)
+    python3 dev.py bench        set up, run the benchmarks in tests/bench
+    python3 dev.py i18n         extract strings into i18n/messages.pot and update the catalogs
+    python3 dev.py shots        set up, render every window offscreen to shots/*.png
+
+Set-up makes .venv on first use and installs pyproject's dependencies again only
+when pyproject.toml changes; it compiles the translation catalogs when a .po is
+newer than its .mo.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PY = BIN / ("python.exe" if os.name == "nt" else "python")
+STAMP = VENV / ".closeloop-deps"
+DEMO_DB = ROOT / "var" / "demo.db"
+
+
+def _run(cmd: list[str], **kw) -> int:
+    return subprocess.call([str(c) for c in cmd], cwd=ROOT, **kw)
+
+
+def requirements() -> list[str]:
+    """The pinned dependencies of pyproject.toml, with the dev extras."""
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    return [*project["dependencies"], *project["optional-dependencies"]["dev"]]
+
+
+def setup() -> None:
+    """Make the venv and install dependencies when pyproject.toml changed; compile catalogs."""
+    if not PY.exists():
+        print("dev.py: creating .venv …", flush=True)
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    if not STAMP.exists() or STAMP.read_text().strip() != digest:
+        print("dev.py: installing dependencies …", flush=True)
+        _run([PY, "-m", "pip", "install", "-q", "--disable-pip-version-check", "--upgrade", "pip"])
+        rc = _run([PY, "-m", "pip", "install", "-q", "--disable-pip-version-check", *requirements()])
+        if rc:
+            sys.exit(f"dev.py: installing the dependencies failed (pip exit {rc})")
+        STAMP.write_text(digest)
+    compile_catalogs()
+
+
+def compile_catalogs() -> None:
+    for po in (ROOT / "i18n").glob("*/LC_MESSAGES/*.po"):
+        mo = po.with_suffix(".mo")
+        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+            rc = _run([BIN / "pybabel", "-q", "compile", "-i", po, "-o", mo, "--use-fuzzy"])
+            if rc:
+                sys.exit(f"dev.py: compiling {po} failed")
+
+
+def cmd_run(args: list[str]) -> int:
+    setup()
+    db = os.environ.get("CLOSELOOP_DB")
+    if not db:
+        db = str(DEMO_DB)
+        if not DEMO_DB.exists():
+            print("dev.py: creating the demo database var/demo.db …", flush=True)
+            rc = _run([PY, "main.py", "--db", db, "demo"])
+            if rc:
+                return rc
+    return _run([PY, "main.py", "--db", db, *args])
+
+
+def cmd_test(args: list[str]) -> int:
+    setup()
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    return _run([PY, "-m", "pytest", *args], env=env)
+
+
+def cmd_bench(args: list[str]) -> int:
+    setup()
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    return _run([PY, "tests/bench/run.py", *args], env=env)
+
+
+def cmd_i18n(args: list[str]) -> int:
+    setup()
+    pot = ROOT / "i18n" / "messages.pot"
+    rc = _run([BIN / "pybabel", "-q", "extract", "-F", ROOT / "i18n" / "babel.cfg",
+               "-k", "_", "-k", "N_", "-k", "ngettext:1,2", "-o", pot, "main.py", "core", "ui"])
+    if rc:
+        return rc
+    for po in (ROOT / "i18n").glob("*/LC_MESSAGES/messages.po"):
+        rc = _run([BIN / "pybabel", "-q", "update", "-i", pot, "-o", po, "--no-fuzzy-matching"]) or rc
+    compile_catalogs()
+    return rc
+
+
+def cmd_shots(args: list[str]) -> int:
+    setup()
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    return _run([PY, "-m", "ui.shots", *args], env=env)
+
+
+COMMANDS = {"run": cmd_run, "test": cmd_test, "bench": cmd_bench, "i18n": cmd_i18n, "shots": cmd_shots}
+
+
+def main() -> int:
+    if len(sys.argv) < 2 or sys.argv[1] not in COMMANDS:
+        print(__doc__)
+        return 2
+    return COMMANDS[sys.argv[1]](sys.argv[2:])
+
+
+if __name__ == "__main__":
+    sys.exit(main())
