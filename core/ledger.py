@@ -18,7 +18,7 @@ import sqlite_utils
 from core import clock
 from core.dates import from_iso
 from core.i18n import _
-from core.rules.ruleset import current_ruleset
+from core.status import current_rules
 
 SORT_KEYS = ("task_no", "title", "unit", "role", "leader", "assigned_on", "due", "state", "light", "days_left")
 STATE_FILTERS = ("assigned", "claimed", "in_progress", "submitted", "closed", "cancelled", "open")
@@ -76,7 +76,7 @@ class Stats:
 
 
 def warn_days(db: sqlite_utils.Database) -> int:
-    return current_ruleset(db)[1].deadlines.warn_days
+    return current_rules(db)[1].deadlines.warn_days
 
 
 class _AsOf:

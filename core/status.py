@@ -33,16 +33,37 @@ def _ruleset_from_body(body: str) -> RuleSet:
 
 
 def ruleset_for(db: sqlite_utils.Database, version: int) -> RuleSet:
+    """The rules of `version` (parsed once per distinct text); defaults when absent."""
     row = db.execute("SELECT body FROM ruleset WHERE version = ?", [version]).fetchone()
-    if row is None:
-        return parse_ruleset("")
-    return _ruleset_from_body(row[0])
+    return _ruleset_from_body(row[0] if row else "")
+
+
+def current_rules(db: sqlite_utils.Database) -> tuple[int, RuleSet]:
+    """The latest rule-set version and its rules (parsed once per distinct text)."""
+    row = db.execute("SELECT version, body FROM ruleset ORDER BY version DESC LIMIT 1").fetchone()
+    return (int(row[0]), _ruleset_from_body(row[1])) if row else (0, _ruleset_from_body(""))
+
+
+_calendars: dict[int, tuple[tuple[object, ...], HolidayCalendar]] = {}
+
+
+def holiday_calendar(db: sqlite_utils.Database) -> HolidayCalendar:
+    """The database's holiday calendar, re-read only when its tables changed."""
+    key = tuple(db.execute(
+        "SELECT (SELECT COUNT(*) FROM holiday), (SELECT MAX(rowid) FROM holiday), "
+        "(SELECT group_concat(year || source || imported_at) FROM holiday_year)"
+    ).fetchone())
+    cached = _calendars.get(id(db.conn))
+    if cached is None or cached[0] != key:
+        cached = (key, HolidayCalendar.from_db(db))
+        _calendars[id(db.conn)] = cached
+    return cached[1]
 
 
 def dues_for(db: sqlite_utils.Database, assigned_on: dt.date, category: str, rules_version: int,
              calendar: HolidayCalendar | None = None) -> Dues:
     """The default dues of a task assigned on `assigned_on` under that rule-set version."""
-    cal = calendar or HolidayCalendar.from_db(db)
+    cal = calendar or holiday_calendar(db)
     return compute_dues(assigned_on, category, ruleset_for(db, rules_version).deadlines, cal)
 
 
@@ -62,7 +83,7 @@ def load_events(db: sqlite_utils.Database, assignment_ids: Sequence[int]) -> dic
 def start_statuses(db: sqlite_utils.Database, assignment_ids: Sequence[int],
                    calendar: HolidayCalendar | None = None) -> dict[int, tuple[Status, frozenset[int]]]:
     """Each assignment's initial status (its default dues) and the years lacking holidays."""
-    cal = calendar or HolidayCalendar.from_db(db)
+    cal = calendar or holiday_calendar(db)
     out: dict[int, tuple[Status, frozenset[int]]] = {}
     for chunk_start in range(0, len(assignment_ids), 900):
         chunk = list(assignment_ids[chunk_start:chunk_start + 900])
@@ -113,7 +134,7 @@ def refresh(db: sqlite_utils.Database, assignment_ids: Iterable[int],
 def rebuild_all(db: sqlite_utils.Database) -> int:
     """Recompute every assignment's status from its events; returns how many."""
     ids = [r[0] for r in db.execute("SELECT id FROM assignment")]
-    cal = HolidayCalendar.from_db(db)
+    cal = holiday_calendar(db)
     with db.atomic():
         for start in range(0, len(ids), 5000):
             refresh(db, ids[start:start + 5000], cal)
@@ -130,7 +151,7 @@ def refresh_years(db: sqlite_utils.Database, years: Iterable[int]) -> int:
     ids = [r[0] for r in db.execute(
         "SELECT a.id FROM assignment a JOIN task t ON t.id = a.task_id WHERE t.assigned_on BETWEEN ? AND ?",
         [lo, hi])]
-    cal = HolidayCalendar.from_db(db)
+    cal = holiday_calendar(db)
     for start in range(0, len(ids), 5000):
         refresh(db, ids[start:start + 5000], cal)
     return len(ids)

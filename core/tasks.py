@@ -18,7 +18,6 @@ from core.errors import Refusal, UsageError
 from core.i18n import _
 from core.office import Changes, Session
 from core.rules.calendar import HolidayCalendar
-from core.rules.ruleset import current_ruleset
 
 MEETING_KINDS = ("weekly", "review", "assessment")
 CATEGORIES = ("general", "major")
@@ -92,9 +91,9 @@ def add_tasks(s: Session, items: list[NewTask], calendar: HolidayCalendar | None
     s.require_hub()
     changes = Changes()
     numbers: list[str] = []
-    cal = calendar or HolidayCalendar.from_db(s.db)
+    cal = calendar or status.holiday_calendar(s.db)
     with s.write():
-        version, _rules = current_ruleset(s.db)
+        version, _rules = status.current_rules(s.db)
         for item in items:
             title = item.title.strip()
             if not title:

@@ -78,7 +78,8 @@ def cmd_calendar(s: Session, a: argparse.Namespace) -> int:
     except (OSError, UnicodeDecodeError) as err:
         raise UsageError(_("Cannot read {path}: {detail}.").format(path=path, detail=err)) from err
     preview = calendar.parse_notice(text)
-    out.say(preview.describe())
+    for line in preview.describe():
+        out.say(line)
     if not a.yes:
         if not (sys.stdin and sys.stdin.isatty()):
             out.say(_("Nothing saved; run again with --yes to save this arrangement."))

@@ -283,7 +283,7 @@ def _parse_item(line: int, body: str, year: int) -> tuple[str, list[tuple[dt.dat
 
 
 def save_notice(db: sqlite_utils.Database, preview: NoticePreview, source: str) -> int:
-    """Write the notice's rows (INSERT OR REPLACE by date) and mark its year as known.
+    """Write the notice's rows (an upsert by date) and mark its year as known.
 
     A row this notice's year held before (from the shipped data or an earlier
     import) that the notice no longer names is neutralised, not deleted: its kind
@@ -308,6 +308,8 @@ def save_notice(db: sqlite_utils.Database, preview: NoticePreview, source: str) 
                 stale.append({"date": iso_day, "kind": ordinary, "name": "", "source": source})
         rows = [{"date": r.date.isoformat(), "kind": r.kind, "name": r.name, "source": source}
                 for r in preview.rows]
-        db["holiday"].insert_all(rows + stale, pk="date", replace=True)
-        db["holiday_year"].insert({"year": y, "source": source, "imported_at": now}, pk="year", replace=True)
+        # an upsert, not INSERT OR REPLACE: sqlite-utils turns recursive_triggers on, so the
+        # REPLACE's implicit delete would fire the "nothing is ever deleted" trigger
+        db["holiday"].upsert_all(rows + stale, pk="date")
+        db["holiday_year"].upsert({"year": y, "source": source, "imported_at": now}, pk="year")
     return len(rows) + len(stale)
