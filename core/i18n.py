@@ -29,6 +29,10 @@ def set_language(lang: str | None = None) -> str:
     """Activate `lang` (default: CLOSELOOP_LANG, else zh_CN); returns the code in force."""
     global _translations, _language
     lang = lang or os.environ.get("CLOSELOOP_LANG") or DEFAULT_LANGUAGE
+    # argparse and other stdlib modules translate through the global domain: point it at ours.
+    gettext.bindtextdomain(DOMAIN, str(LOCALE_DIR))
+    gettext.textdomain(DOMAIN)
+    os.environ["LANGUAGE"] = lang
     if lang.startswith("en"):
         _translations, _language = gettext.NullTranslations(), "en"
         return _language
