@@ -8,13 +8,14 @@ leaves at most an orphan temporary, never a half file under its hash.
 from __future__ import annotations
 
 import hashlib
+import math
 import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from core.errors import Refusal
-from core.i18n import _
+from core.i18n import _, babel_locale
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,18 @@ def stored_path(db_path: Path, sha256: str) -> Path:
     return evidence_dir(db_path) / sha256[:2] / sha256
 
 
+def megabytes(size: int) -> str:
+    """`size` bytes in MB for a message: one decimal, or two significant digits under 0.1 MB.
+
+    So a low limit never reads "0.0 MB" (e.g. 4 KB over a 1 KB limit: "0.0038 MB", "0.001 MB").
+    """
+    from babel.numbers import format_decimal
+
+    value = size / 1048576
+    digits = 1 if value >= 0.1 or value <= 0 else min(9, 1 - math.floor(math.log10(value)))
+    return format_decimal(round(value, digits), "#,##0.0" + "#" * (digits - 1), locale=babel_locale())
+
+
 def check_files(paths: list[str | Path], cap_bytes: int) -> list[Path]:
     """The files as paths, or a Refusal for the first one missing, unreadable or too big."""
     out = []
@@ -45,7 +58,7 @@ def check_files(paths: list[str | Path], cap_bytes: int) -> list[Path]:
         if size > cap_bytes:
             raise Refusal(_("The attachment {name} is {size} MB, over the limit of {cap} MB; "
                             "send a smaller file or ask the administrator to raise the limit.")
-                          .format(name=path.name, size=round(size / 1048576, 1), cap=round(cap_bytes / 1048576, 1)))
+                          .format(name=path.name, size=megabytes(size), cap=megabytes(cap_bytes)))
         if not os.access(path, os.R_OK):
             raise Refusal(_("The attachment {path} cannot be read; check its permissions.").format(path=path))
         out.append(path)

@@ -60,6 +60,8 @@ class LedgerRow:
     on_time: bool | None
     days_left: int | None
     warnings: tuple[str, ...]
+    next_step: str | None = None
+    next_due: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -181,7 +183,7 @@ def _order(sort: str, descending: bool, q: _AsOf) -> str:
         "days_left": f"({q.days_left}) IS NULL, s.due {{d}}",
     }
     d = "DESC" if descending else "ASC"
-    return " ORDER BY " + keys[sort].format(d=d) + f", a.id {d}"
+    return " ORDER BY " + keys[sort].format(d=d) + ", a.role DESC, a.id ASC"  # lead first within a task
 
 
 def ledger_ids(db: sqlite_utils.Database, flt: LedgerFilter, *, as_of: dt.date, sort: str = "task_no",
@@ -220,13 +222,28 @@ def ledger_rows(db: sqlite_utils.Database, ids: Sequence[int], *, as_of: dt.date
         for r in db.execute(
                 "SELECT a.id, t.task_no, t.title, u.code, u.name, a.role, COALESCE(l.name, ''), t.assigned_on, "
                 f"s.claim_due, s.report_due, s.due, {q.state}, {q.light}, s.on_time, {q.days_left}, s.warnings, "
-                f"{q.closed} " + _FROM + f"WHERE a.id IN ({marks})", chunk):
+                f"{q.closed}, s.claimed_on, s.first_report_on, s.submitted_on " + _FROM + f"WHERE a.id IN ({marks})",
+                chunk):
             on_time = None if r[13] is None or not r[16] else bool(r[13])
+            claim_due, report_due, due = (dt.date.fromisoformat(x) for x in r[8:11])
+            step, step_due = _next_step(r[11], as_of, [(r[17], claim_due, "claim"), (r[18], report_due, "report"),
+                                                       (r[19], due, "completion")])
             by_id[r[0]] = LedgerRow(r[0], f"{r[1]}/{r[3]}", r[1], r[2], r[3], r[4], r[5], r[6],
-                                    dt.date.fromisoformat(r[7]), dt.date.fromisoformat(r[8]),
-                                    dt.date.fromisoformat(r[9]), dt.date.fromisoformat(r[10]), r[11], r[12],
-                                    on_time, r[14], holiday_warnings(r[15]))
+                                    dt.date.fromisoformat(r[7]), claim_due, report_due, due, r[11], r[12],
+                                    on_time, r[14], holiday_warnings(r[15]), step, step_due)
     return [by_id[i] for i in ids if i in by_id]
+
+
+def _next_step(state: str, as_of: dt.date, steps: list[tuple[str | None, dt.date, str]]
+               ) -> tuple[str | None, dt.date | None]:
+    """The earliest pending step (claim, report, completion) as of `as_of` and its due."""
+    if state in ("closed", "cancelled"):
+        return None, None
+    pending = [(due, n, name) for n, (done, due, name) in enumerate(steps) if done is None or done > as_of.isoformat()]
+    if not pending:
+        return None, None
+    due, _n, name = min(pending)
+    return name, due
 
 
 def _rate(part: int, whole: int) -> float | None:

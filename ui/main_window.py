@@ -41,12 +41,13 @@ from core.i18n import _, babel_locale, ngettext
 from core.ledger import LedgerFilter, Stats, stats
 from ui import crash
 from ui.fonts import FontChoice
-from ui.ledger_model import LIGHT_LABELS, STATE_LABELS, LedgerModel, light_icon
+from ui.ledger_model import COLUMN_OF, LIGHT_LABELS, ROLE_LABELS, STATE_LABELS, LedgerModel, light_icon
 from ui.worker import DbWorker
 
 TARGET_RATE = 0.95
 SEARCH_DELAY_MS = 300
 DEFAULT_SIZE = (1280, 760)
+DEFAULT_WIDTHS = (80, 280, 150, 60, 80, 110, 110, 90, 70, 90)  # widened to fit each header
 SETTINGS_GEOMETRY = "main_window/geometry"
 SETTINGS_HEADER = "main_window/ledger_header"
 
@@ -126,25 +127,22 @@ class MainWindow(QMainWindow):
         combo.setObjectName(object_name)
         combo.setAccessibleName(accessible)
         combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        combo.currentIndexChanged.connect(self._filters_changed)
         return combo
 
     def _build_central(self) -> None:
         self.unit_combo = self._combo("unitFilter", _("Unit filter"))
         self.unit_combo.addItem(_("All units"), None)
         self.state_combo = self._combo("stateFilter", _("State filter"))
-        self.state_combo.blockSignals(True)
         self.state_combo.addItem(_("All states"), None)
         self.state_combo.addItem(_("Open"), "open")
         for key, label in STATE_LABELS.items():
             self.state_combo.addItem(_(label), key)
-        self.state_combo.blockSignals(False)
         self.light_combo = self._combo("lightFilter", _("Light filter"))
-        self.light_combo.blockSignals(True)
         self.light_combo.addItem(_("All lights"), None)
         for key, label in LIGHT_LABELS.items():
             self.light_combo.addItem(light_icon(key), _(label), key)
-        self.light_combo.blockSignals(False)
+        for combo in (self.unit_combo, self.state_combo, self.light_combo):
+            combo.currentIndexChanged.connect(self._filters_changed)
         self.search_edit = QLineEdit()
         self.search_edit.setObjectName("search")
         self.search_edit.setAccessibleName(_("Search"))
@@ -179,12 +177,10 @@ class MainWindow(QMainWindow):
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
         header = self.table.horizontalHeader()
         header.setHighlightSections(False)
-        header.setStretchLastSection(False)
-        header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
-        widths = (90, 360, 150, 60, 90, 120, 120, 90, 80, 100)
-        for column, width in enumerate(widths):
-            header.resizeSection(column, width)
-        self.table.setSortingEnabled(True)
+        header.setStretchLastSection(True)
+        header.setSortIndicator(0, Qt.SortOrder.DescendingOrder)  # newest tasks first
+        self._fit_default_widths(header)
+        self.table.setSortingEnabled(True)  # calls model.sort with the indicator: stored, not queried
 
         central = QWidget()
         layout = QVBoxLayout(central)
@@ -197,6 +193,20 @@ class MainWindow(QMainWindow):
         self.setTabOrder(self.light_combo, self.search_edit)
         self.setTabOrder(self.search_edit, self.table)
 
+    def _fit_default_widths(self, header: QHeaderView) -> None:
+        """Preset widths, widened to fit each header and each column's fixed vocabulary."""
+        vocabulary = {COLUMN_OF["role"]: ROLE_LABELS.values(), COLUMN_OF["state"]: STATE_LABELS.values(),
+                      COLUMN_OF["light"]: LIGHT_LABELS.values()}
+        head, cell = header.fontMetrics(), self.table.fontMetrics()
+        icon = self.table.iconSize().width() if self.table.iconSize().isValid() else 16
+        for column, width in enumerate(DEFAULT_WIDTHS):
+            title = str(self.model.headerData(column, Qt.Orientation.Horizontal))
+            width = max(width, head.horizontalAdvance(title) + 28)
+            for label in vocabulary.get(column, ()):
+                extra = icon + 8 if column == COLUMN_OF["light"] else 0
+                width = max(width, cell.horizontalAdvance(_(label)) + 16 + extra)
+            header.resizeSection(column, width)
+
     def _build_status_bar(self) -> None:
         self.count_label = QLabel()
         self.count_label.setObjectName("count")
@@ -206,10 +216,15 @@ class MainWindow(QMainWindow):
         self.rates_label.setAccessibleName(_("County rates"))
         bar = self.statusBar()
         bar.addWidget(self.count_label)
-        bar.addPermanentWidget(self.rates_label)
         if self.font_choice is not None and self.font_choice.bundled:
-            bar.showMessage(_("No Chinese font was found on this computer; using the font shipped "
-                              "with Closeloop ({family}).").format(family=self.font_choice.family), 15000)
+            family = self.font_choice.family
+            self.font_label = QLabel(_("Font: {family} (shipped with Closeloop)").format(family=family))
+            self.font_label.setObjectName("fontNotice")
+            self.font_label.setToolTip(_("No Chinese font was found on this computer; Closeloop uses the "
+                                         "font it ships with ({family}).").format(family=family))
+            self.font_label.setEnabled(False)  # drawn muted: information, not a warning
+            bar.addWidget(self.font_label)
+        bar.addPermanentWidget(self.rates_label)
 
     # ----- settings ---------------------------------------------------------------------
 

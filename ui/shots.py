@@ -2,7 +2,8 @@
 
 Without --db it builds the demo database (core.demo, fixed day 2026-11-27) in a
 temporary folder. It waits until the window has loaded its units, ledger and
-rates (signals, no sleeping), then saves DIR/ledger.png. By default the shipped
+rates (signals, no sleeping), then saves DIR/ledger.png (the whole ledger) and
+DIR/ledger-open.png (open items, sorted by light). By default the shipped
 font is used so shots look the same on every machine (--system-font to use the
 system's). The offscreen platform is the default here (this is a tool, not the
 app); set QT_QPA_PLATFORM to override. Exit code 0 on success.
@@ -14,7 +15,9 @@ import datetime as dt
 import os
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 DEMO_DAY = dt.date(2026, 11, 27)
 TIMEOUT_MS = 60_000
@@ -38,29 +41,53 @@ def _demo_database(folder: Path, day: dt.date) -> Path:
     return path
 
 
-def _wait_for_window(window: object) -> bool:
-    """Run the event loop until units, ledger and rates have all loaded (or time out)."""
+def _wait(window: Any, names: tuple[str, ...], action: Callable[[], object] | None = None) -> bool:
+    """Run `action`, then the event loop until each named signal of `window` has fired (or time out)."""
     from PySide6.QtCore import QEventLoop, QTimer
 
-    pending = {"units_loaded", "ledger_loaded", "stats_loaded"}
+    pending = set(names)
     loop = QEventLoop()
     failed: list[object] = []
 
-    def make_done(name: str):
+    def make_done(name: str) -> Callable[..., None]:
         def done(*_args: object) -> None:
             pending.discard(name)
             if not pending:
                 loop.quit()
         return done
 
-    for name in list(pending):
-        getattr(window, name).connect(make_done(name))
-    window.query_failed.connect(lambda exc: (failed.append(exc), loop.quit()))  # type: ignore[attr-defined]
+    slots = [(getattr(window, name), make_done(name)) for name in names]
+    for signal, slot in slots:
+        signal.connect(slot)
+
+    def on_failed(exc: object) -> None:
+        failed.append(exc)
+        loop.quit()
+
+    window.query_failed.connect(on_failed)
+    if action is not None:
+        action()
     QTimer.singleShot(TIMEOUT_MS, loop.quit)
-    loop.exec()
+    if pending and not failed:
+        loop.exec()
+    for signal, slot in slots:
+        signal.disconnect(slot)
+    window.query_failed.disconnect(on_failed)
     if failed:
         print(f"ui.shots: a query failed: {failed[0]!r}", file=sys.stderr)
     return not pending and not failed
+
+
+def _grab(window: Any, target: Path) -> bool:
+    from PySide6.QtWidgets import QApplication
+
+    QApplication.processEvents()
+    ok = window.grab().save(str(target))
+    if ok:
+        print(f"ui.shots: wrote {target}")
+    else:
+        print(f"ui.shots: could not write {target}", file=sys.stderr)
+    return bool(ok)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -74,9 +101,10 @@ def main(argv: list[str] | None = None) -> int:
         else:
             db_path = args.db
             day = args.today
-        from PySide6.QtCore import QSettings, QStandardPaths
+        from PySide6.QtCore import QSettings, QStandardPaths, Qt
 
         from ui.app import check_database, prepare_app
+        from ui.ledger_model import COLUMN_OF
         from ui.main_window import MainWindow
 
         QStandardPaths.setTestModeEnabled(True)  # never read or write the user's settings
@@ -85,18 +113,25 @@ def main(argv: list[str] | None = None) -> int:
         office = check_database(db_path)
         window = MainWindow(db_path, office_name=office, font=font, as_of=day)
         window.resize(*SHOT_SIZE)
-        window.show()
-        ok = _wait_for_window(window)
-        app.processEvents()
         args.out.mkdir(parents=True, exist_ok=True)
-        target = args.out / "ledger.png"
-        saved = window.grab().save(str(target))
-        window.close()
-        if not ok or not saved:
-            print("ui.shots: the window did not finish loading" if not ok else f"ui.shots: could not write {target}",
-                  file=sys.stderr)
-            return 1
-        print(f"ui.shots: wrote {target} (font: {font.family}{', shipped' if font.bundled else ''})")
+        try:
+            if not _wait(window, ("units_loaded", "ledger_loaded", "stats_loaded"), window.show):
+                return 1
+            if not _grab(window, args.out / "ledger.png"):
+                return 1
+            # The open items, red first: shows the lights.
+            state = window.state_combo
+            if not _wait(window, ("ledger_loaded",), lambda: state.setCurrentIndex(state.findData("open"))):
+                return 1
+            light_column = COLUMN_OF["light"]
+            if not _wait(window, ("ledger_loaded",),
+                         lambda: window.table.sortByColumn(light_column, Qt.SortOrder.AscendingOrder)):
+                return 1
+            if not _grab(window, args.out / "ledger-open.png"):
+                return 1
+        finally:
+            window.close()
+        print(f"ui.shots: font {font.family}{' (shipped)' if font.bundled else ''}")
     return 0
 
 

@@ -21,6 +21,7 @@ import itertools
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -84,6 +85,12 @@ class _Runner(QObject):
             thread.quit()
 
 
+def _stop_thread(thread: QThread, cancelled: threading.Event, *_args: object) -> None:
+    cancelled.set()
+    thread.quit()
+    thread.wait(10_000)
+
+
 class DbWorker(QObject):
     """The GUI-thread face of the worker thread (see the module docstring)."""
 
@@ -106,6 +113,9 @@ class DbWorker(QObject):
         self._stop.connect(self._runner.stop)
         self._runner.done.connect(self._on_done)
         self._runner.failed.connect(self._on_failed)
+        # If this object is destroyed without close() (its window garbage-collected),
+        # stop the thread first: Qt aborts the process when a running QThread is deleted.
+        self.destroyed.connect(partial(_stop_thread, self._thread, self._cancelled))
         self._thread.start()
 
     @property

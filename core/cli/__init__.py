@@ -80,11 +80,11 @@ def run(args: argparse.Namespace) -> int:
     if args.command == "demo":
         return office_commands.cmd_demo(db_path, args)
     user = args.user or os.environ.get("CLOSELOOP_USER") or "admin"
+    if args.command == "restore":  # also when the database is missing: the backup brings it back
+        return office_commands.cmd_restore(db_path, user, args)
     if not db_path.exists():
         raise ClerkError(_("There is no database at {path}; create one with 'init' or 'demo', "
                            "or give the right --db.").format(path=db_path))
-    if args.command == "restore":
-        return office_commands.cmd_restore(db_path, user, args)
     session = open_session(db_path, user, acting_password(user))
     try:
         handler = {

@@ -116,7 +116,9 @@ def cmd_backup(s: Session, a: argparse.Namespace) -> int:
 
 
 def _opens(path: Path) -> bool:
-    """Whether the database at `path` opens and passes SQLite's quick check."""
+    """Whether the database at `path` opens and passes SQLite's quick check (never creates it)."""
+    if not path.is_file():
+        return False
     try:
         db = connect(path)
         try:
@@ -131,11 +133,14 @@ def cmd_restore(db_path: Path, user: str, a: argparse.Namespace) -> int:
     """Restore: an administrator of the current database (or, if it cannot open, of the backup)."""
     source = Path(a.file)
     check_backup_file(source)
+    if db_path.is_dir():
+        raise Refusal(_("{path} is a folder, not a Closeloop database; give the database file.").format(path=db_path))
     password = acting_password(user)
     session: Session | None = None
+    safety: Path | None
     if _opens(db_path):
         session = open_session(db_path, user, password)
-    else:  # the current file is damaged: an administrator of the backup may restore it
+    else:  # the current file is damaged or missing: an administrator of the backup may restore it
         probe = connect(source)
         try:
             from core.auth import sign_in
@@ -153,12 +158,15 @@ def cmd_restore(db_path: Path, user: str, a: argparse.Namespace) -> int:
         finally:
             session.db.conn.close()
     else:
-        safety = db_path.with_name(db_path.name + f".damaged-{dt.datetime.now():%Y%m%d-%H%M%S}")
-        os.replace(db_path, safety)
-        for suffix in ("-wal", "-shm"):
+        stamp = f"{dt.datetime.now():%Y%m%d-%H%M%S}"
+        safety = db_path.with_name(db_path.name + f".damaged-{stamp}") if db_path.exists() else None
+        if safety is not None:
+            os.replace(db_path, safety)
+        db_path.parent.mkdir(parents=True, exist_ok=True)
+        for suffix in ("-wal", "-shm"):  # never let an old journal replay into the restored file
             side = Path(str(db_path) + suffix)
             if side.exists():
-                os.replace(side, Path(str(safety) + suffix))
+                os.replace(side, Path(f"{db_path}.damaged-{stamp}{suffix}"))
         db = connect(db_path)
         try:
             restore_from(db, source)
@@ -167,9 +175,13 @@ def cmd_restore(db_path: Path, user: str, a: argparse.Namespace) -> int:
     session = open_session(db_path, user, password)
     try:
         with session.db.atomic():
-            session.audit("restore", ref=str(source), previous=str(safety))
+            session.audit("restore", ref=str(source), previous=str(safety) if safety else None)
     finally:
         session.db.conn.close()
-    out.say(_("Restored from {source}; the previous content was kept in {safety}.").format(
-        source=source, safety=safety))
+    if safety is None:
+        out.say(_("Restored from {source}; there was no database at {path} before.").format(
+            source=source, path=db_path))
+    else:
+        out.say(_("Restored from {source}; the previous content was kept in {safety}.").format(
+            source=source, safety=safety))
     return 0

@@ -19,8 +19,17 @@ BUSY_TIMEOUT_MS = 5000
 
 
 def connect(path: str | Path) -> sqlite_utils.Database:
-    """Open `path` with the house pragmas, without touching the schema."""
-    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+    """Open `path` with the house pragmas, without touching the schema.
+
+    A path that cannot be a database (a folder, an unreadable file) is a Refusal naming it.
+    """
+    if str(path) != ":memory:" and Path(path).is_dir():
+        raise Refusal(_("{path} is a folder, not a Closeloop database; give the database file.").format(path=path))
+    try:
+        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+    except sqlite3.Error as err:
+        raise Refusal(_("The file {path} cannot be opened ({detail}); check the path and its permissions.")
+                      .format(path=path, detail=err)) from err
     db = sqlite_utils.Database(conn)
     try:
         db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")

@@ -6,7 +6,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QThread
+from PySide6.QtCore import QCoreApplication, QLocale, QThread
 from PySide6.QtGui import QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import QPushButton
 
@@ -155,6 +155,7 @@ def test_shipped_font_becomes_the_app_font_when_forced(qapp) -> None:  # noqa: A
 
 
 def test_qt_translations_load(qapp) -> None:  # noqa: ANN001
+    locale = QLocale()
     translator = app_module.install_qt_translations(qapp, "zh_CN")
     try:
         assert translator is not None and not translator.isEmpty()
@@ -162,6 +163,7 @@ def test_qt_translations_load(qapp) -> None:  # noqa: ANN001
     finally:
         if translator is not None:
             qapp.removeTranslator(translator)
+        QLocale.setDefault(locale)
 
 
 def test_run_app_refuses_a_missing_database(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
