@@ -97,8 +97,10 @@ def cmd_i18n(args: list[str]) -> int:
                "-k", "_", "-k", "N_", "-k", "ngettext:1,2", "-o", pot, "main.py", "core", "ui"])
     if rc:
         return rc
-    for po in (ROOT / "i18n").glob("*/LC_MESSAGES/messages.po"):
-        rc = _run([BIN / "pybabel", "-q", "update", "-i", pot, "-o", po, "--no-fuzzy-matching"]) or rc
+    zh = ROOT / "i18n" / "zh_CN" / "LC_MESSAGES" / "messages.po"
+    if not zh.exists():
+        rc = _run([BIN / "pybabel", "-q", "init", "-i", pot, "-d", ROOT / "i18n", "-l", "zh_CN"])
+    rc = _run([BIN / "pybabel", "-q", "update", "-i", pot, "-d", ROOT / "i18n", "--no-fuzzy-matching"]) or rc
     compile_catalogs()
     return rc
 
