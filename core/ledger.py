@@ -10,6 +10,7 @@ return recorded after T is not unwound). Rates exclude cancelled assignments.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -129,6 +130,26 @@ _FROM = ("FROM assignment a JOIN task t ON t.id = a.task_id JOIN unit u ON u.id 
          "JOIN assignment_status s ON s.assignment_id = a.id LEFT JOIN leader l ON l.id = t.leader_id ")
 
 
+# Every assignment has one status row (the cache's contract), one task and one unit (foreign keys),
+# so these inner joins never drop a row and `ledger_ids`/`count` leave out those the query does not
+# refer to. The scan is driven by assignment_status in rowid order, the assignment joined by its
+# primary key (CROSS JOIN keeps that order): left to itself SQLite scans `assignment` through a
+# non-covering index and fetches the rows in random order, 2-5 times slower over the whole ledger
+# (EXPLAIN QUERY PLAN: "SCAN a USING INDEX assignment_unit"; see tests/bench/results.md).
+_JOINS = (("t", "JOIN task t ON t.id = a.task_id "), ("u", "JOIN unit u ON u.id = a.unit_id "),
+          ("l", "LEFT JOIN leader l ON l.id = t.leader_id "))
+_ALIAS = re.compile(r"(?<![\w.])([tul])\.")
+
+
+def _from_for(*sql: str) -> str:
+    """The FROM clause of a ledger query whose WHERE and ORDER BY texts are `sql`."""
+    used = set(_ALIAS.findall(" ".join(sql)))
+    if "l" in used:
+        used.add("t")
+    return ("FROM assignment_status s CROSS JOIN assignment a ON a.id = s.assignment_id "
+            + "".join(join for alias, join in _JOINS if alias in used))
+
+
 def _where(db: sqlite_utils.Database, f: LedgerFilter, q: _AsOf) -> tuple[str, list[object]]:
     clauses: list[str] = []
     args: list[object] = []
@@ -141,7 +162,7 @@ def _where(db: sqlite_utils.Database, f: LedgerFilter, q: _AsOf) -> tuple[str, l
         clauses.append("u.kind = ?")
         args.append(f.kind)
     if f.leader:
-        clauses.append("(l.name = ? OR a.unit_id IN (SELECT lu.unit_id FROM leader_unit lu JOIN leader l2 "
+        clauses.append("(t.leader_id IN (SELECT l4.id FROM leader l4 WHERE l4.name = ?) OR a.unit_id IN (SELECT lu.unit_id FROM leader_unit lu JOIN leader l2 "
                        "ON l2.id = lu.leader_id WHERE l2.name = ? AND lu.active = 1))")
         args += [f.leader, f.leader]
     if f.state == "open":
@@ -166,11 +187,11 @@ def _where(db: sqlite_utils.Database, f: LedgerFilter, q: _AsOf) -> tuple[str, l
     if f.search and f.search.strip():
         text = f.search.strip()
         if len(text) >= 3:
-            clauses.append("t.id IN (SELECT rowid FROM task_fts WHERE task_fts MATCH ?)")
+            clauses.append("a.task_id IN (SELECT rowid FROM task_fts WHERE task_fts MATCH ?)")
             args.append('"' + text.replace('"', '""') + '"')
         else:
-            clauses.append("(t.title LIKE '%' || ? || '%' OR t.content LIKE '%' || ? || '%' "
-                           "OR t.task_no LIKE '%' || ? || '%')")
+            clauses.append("a.task_id IN (SELECT t5.id FROM task t5 WHERE t5.title LIKE '%' || ? || '%' "
+                           "OR t5.content LIKE '%' || ? || '%' OR t5.task_no LIKE '%' || ? || '%')")
             args += [text, text, text]
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", args
 
@@ -193,7 +214,8 @@ def ledger_ids(db: sqlite_utils.Database, flt: LedgerFilter, *, as_of: dt.date, 
         raise ValueError(f"unknown sort key {sort!r}")
     q = _AsOf(as_of, warn_days(db))
     where, args = _where(db, flt, q)
-    sql = "SELECT a.id " + _FROM + where + _order(sort, descending, q)
+    order = _order(sort, descending, q)
+    sql = "SELECT a.id " + _from_for(where, order) + where + order
     if limit is not None:
         sql += f" LIMIT {int(limit)}"
     return [r[0] for r in db.execute(sql, args)]
@@ -202,7 +224,7 @@ def ledger_ids(db: sqlite_utils.Database, flt: LedgerFilter, *, as_of: dt.date, 
 def count(db: sqlite_utils.Database, flt: LedgerFilter, *, as_of: dt.date) -> int:
     q = _AsOf(as_of, warn_days(db))
     where, args = _where(db, flt, q)
-    return int(db.execute("SELECT COUNT(*) " + _FROM + where, args).fetchone()[0])
+    return int(db.execute("SELECT COUNT(*) " + _from_for(where) + where, args).fetchone()[0])
 
 
 def holiday_warnings(years_csv: str) -> tuple[str, ...]:

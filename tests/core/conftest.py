@@ -69,17 +69,6 @@ def db_state(path: Path) -> tuple[list[str], list[str]]:
     return dump, files
 
 
-def table_counts(path: Path) -> dict[str, int]:
-    conn = sqlite3.connect(path)
-    try:
-        names = [r[0] for r in conn.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
-            "AND name NOT LIKE 'task_fts%'")]
-        return {n: conn.execute(f'SELECT COUNT(*) FROM "{n}"').fetchone()[0] for n in names}
-    finally:
-        conn.close()
-
-
 @pytest.fixture(autouse=True)
 def _environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
     """English messages, the test day, passwords from the environment, logs in tmp_path."""
@@ -142,10 +131,9 @@ def hub_db(template_hub: Path, tmp_path: Path) -> Path:
 class Cli:
     """Runs the headless CLI in process against one database."""
 
-    def __init__(self, db: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    def __init__(self, db: Path, capsys: pytest.CaptureFixture[str]) -> None:
         self.db = db
         self._capsys = capsys
-        self._monkeypatch = monkeypatch
 
     def __call__(self, *args: str, user: str | None = None, db: Path | None = None,
                  env: dict[str, str | None] | None = None, stdin: str = "") -> Result:
@@ -181,20 +169,19 @@ class Cli:
 
 
 @pytest.fixture
-def cli(hub_db: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Cli:
-    return Cli(hub_db, capsys, monkeypatch)
+def cli(hub_db: Path, capsys: pytest.CaptureFixture[str]) -> Cli:
+    """Runs main.main(["--db", hub_db, ...]) and returns Result(code, out, err).
+
+    It fails the test on a traceback or the crash sentence, and checks that a failure
+    printed exactly one line on stderr and a success printed nothing there.
+    """
+    return Cli(hub_db, capsys)
 
 
 @pytest.fixture
 def state() -> Callable[[Path], tuple[list[str], list[str]]]:
     """db_state as a fixture: compare it before and after a refused command."""
     return db_state
-
-
-@pytest.fixture
-def counts() -> Callable[[Path], dict[str, int]]:
-    """table_counts as a fixture."""
-    return table_counts
 
 
 @pytest.fixture

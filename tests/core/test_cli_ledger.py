@@ -109,6 +109,28 @@ def test_task_list_as_of_an_earlier_day(ledger):
     assert before["2026-5/XYJ"]["light"] == "green"
 
 
+@pytest.mark.parametrize(("as_of", "light"), [
+    ("2026-11-20", "green"), ("2026-11-21", "green"), ("2026-11-22", "yellow"), ("2026-11-23", "yellow"),
+    ("2026-11-24", "red"), ("2026-11-27", "red")])
+def test_light_of_a_claimed_assignment_day_by_day(ledger, as_of, light):
+    """2026-1/TGZ was claimed on 11-20; its first report is due 11-23 (warn_days 2: yellow the day before)."""
+    (row,) = [r for r in ledger.json("task", "list", "--as-of", as_of, "--unit", "TGZ")]
+    assert (row["ref"], row["state"], row["light"]) == ("2026-1/TGZ", "claimed", light)
+    assert refs(ledger.json("task", "list", "--as-of", as_of, "--light", light, "--unit", "TGZ")) == ["2026-1/TGZ"]
+
+
+def test_the_past_view_of_a_day_equals_that_day_s_own_view(ledger):
+    """As of 11-27 seen on 11-27 (cached status) and seen a week later (replayed in SQL) agree."""
+    on_the_day = ledger.json("task", "list")
+    later = ledger.json("task", "list", "--as-of", "2026-11-27", env={"CLOSELOOP_TODAY": "2026-12-04"})
+    assert later == on_the_day
+    for light in ("red", "yellow", "green"):
+        assert ledger.json("task", "list", "--light", light) == ledger.json(
+            "task", "list", "--as-of", "2026-11-27", "--light", light, env={"CLOSELOOP_TODAY": "2026-12-04"})
+    assert ledger.json("stats") == ledger.json("stats", "--as-of", "2026-11-27",
+                                               env={"CLOSELOOP_TODAY": "2026-12-04"})
+
+
 # ---------------------------------------------------------------- the rates of DESIGN.md §5
 
 @dataclass(frozen=True)
@@ -282,3 +304,5 @@ def test_task_list_of_the_march_ledger(march):
     assert len(rows) == 9  # the 8 not yet due and the one overdue; the cancelled one is not open
     assert [r["light"] for r in rows].count("red") == 1
     assert len(march.json("task", "list", "--unit", "TGZ")) == 11  # ten of the plan and the cancelled one
+    numbers = [r["task_no"] for r in march.json("task", "list")]
+    assert numbers == [f"2026-{i}" for i in range(1, 42)]  # numeric order: 2026-9 before 2026-10

@@ -124,6 +124,24 @@ def test_extension_approved_moves_the_due_rejected_does_not(cli):
     assert [e["kind"] for e in a["events"]][-2:] == ["extension_request", "extension_reject"]
 
 
+def test_a_second_request_is_judged_against_the_due_in_force(cli, hub_db, state):
+    add(cli)
+    cli.ok("claim", "2026-1/TGZ", "--on", "2026-03-08")
+    cli.ok("extend", "2026-1/TGZ", "--on", "2026-03-12", "--until", "2026-03-31", "--plan", "第一次延期")
+    before = state(hub_db)
+    r = cli("extend", "2026-1/TGZ", "--on", "2026-03-13", "--until", "2026-04-10", "--plan", "再次延期")
+    assert r.code == 1 and "already has a pending extension request to 2026-03-31" in r.err
+    assert state(hub_db) == before
+    cli.ok("approve-extension", "2026-1/TGZ", "--on", "2026-03-14")
+    # after the base due (03-15) but before the due in force (03-31): allowed
+    cli.ok("extend", "2026-1/TGZ", "--on", "2026-03-20", "--until", "2026-04-10", "--plan", "再次延期")
+    cli.ok("reject-extension", "2026-1/TGZ", "--on", "2026-03-21", "--reason", "不再延期")
+    r = cli("extend", "2026-1/TGZ", "--on", "2026-04-01", "--until", "2026-04-20", "--plan", "第三次")
+    assert r.code == 1 and "dated 2026-04-01, after the completion due 2026-03-31" in r.err
+    a = show(cli, "2026-1/TGZ")
+    assert (a["due"], a["pending_extension"]) == ("2026-03-31", None)
+
+
 def test_approval_may_grant_an_earlier_date_than_requested(cli):
     add(cli)
     cli.ok("claim", "2026-1/TGZ", "--on", "2026-03-08")

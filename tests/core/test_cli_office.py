@@ -253,3 +253,28 @@ def test_restore_refuses_what_is_not_a_closeloop_backup(cli, hub_db, tmp_path, s
     assert r.code == 1 and "Only an administrator" in r.err
     assert state(hub_db) == before
     assert not (hub_db.parent / "backups").exists()
+
+
+def test_restore_when_the_database_is_missing(cli, hub_db, tmp_path):
+    saved = tmp_path / "saved.db"
+    cli.ok("task", "add", "--title", "备份前事项", "--category", "general", "--date", "2026-11-20", "--lead", "TGZ")
+    cli.ok("backup", "--out", str(saved))
+    hub_db.unlink()
+    assert cli("task", "list").code == 1
+    r = cli("restore", str(saved), user="viewer")
+    assert r.code == 1 and "Only an administrator may restore a backup." in r.err
+    assert not hub_db.exists()
+    r = cli.ok("restore", str(saved))
+    assert f"Restored from {saved}; there was no database at {hub_db} before." in r.out
+    assert [x["title"] for x in cli.json("task", "list")] == ["备份前事项"]
+    assert cli.json("audit")[-1]["details"] == {"previous": None}
+
+
+def test_restore_refuses_a_folder_as_the_database(cli, tmp_path):
+    saved = tmp_path / "saved.db"
+    cli.ok("backup", "--out", str(saved))
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    r = cli("restore", str(saved), db=folder)
+    assert r.code == 1 and f"{folder} is a folder, not a Closeloop database" in r.err
+    assert folder.is_dir() and not list(folder.iterdir())

@@ -220,6 +220,33 @@ def test_empty_text_sentence(cli, db, argv, sentence):
     assert cli(*argv).err == sentence
 
 
+@pytest.mark.xfail(strict=True, reason="core/actions.py _check_replay: an action dated before the close or cancel "
+                   "is accepted on a closed or cancelled assignment (only the state at its effective date is "
+                   "checked); a backdated extension approval turns a late close into an on-time one")
+@pytest.mark.parametrize("argv", [
+    ["extend", "2026-3/FGJ", "--on", "2026-03-11", "--until", "2026-03-31", "--plan", "补办延期"],
+    ["claim", "2026-4/ZJJ", "--on", "2026-03-09"],
+    ["report", "2026-3/FGJ", "--on", "2026-03-10", "--text", "补录进展"],
+], ids=["extend closed", "claim cancelled", "report closed"])
+def test_nothing_is_recorded_on_a_closed_or_cancelled_assignment(cli, db, state, argv):
+    before = state(db)
+    r = cli(*argv)
+    assert r.code == 1 and ("is closed" in r.err or "is cancelled" in r.err)
+    assert state(db) == before
+
+
+@pytest.mark.xfail(strict=True, reason="core/actions.py _check_replay: a second claim dated before the first is "
+                   "accepted and moves claimed_on (late_claim true -> false); DESIGN §4: a second claim "
+                   "changes nothing")
+def test_a_second_claim_dated_earlier_is_refused(cli, db, state):
+    cli.ok("task", "add", "--title", "晚签收事项", "--category", "general", "--date", "2026-03-08", "--lead", "TGZ")
+    cli.ok("claim", "2026-7/TGZ", "--on", "2026-03-10")
+    before = state(db)
+    r = cli("claim", "2026-7/TGZ", "--on", "2026-03-08")
+    assert r.code == 1 and "already claimed on 2026-03-10" in r.err
+    assert state(db) == before
+
+
 @pytest.mark.parametrize(("user", "argv", "message"), [
     ("viewer", ["claim", "2026-1/TGZ", "--on", "2026-03-08"],
      "The user viewer may only read; ask a clerk or the administrator to do this."),
