@@ -34,9 +34,14 @@ STATE_NAMES = {
     "assigned": N_("assigned"), "claimed": N_("claimed"), "in_progress": N_("in progress"),
     "submitted": N_("submitted"), "closed": N_("closed"), "cancelled": N_("cancelled"),
 }
-NEEDS_TEXT = {"report": N_("the progress report"), "completion": N_("the completion report"),
-              "extension_request": N_("the plan"), "return": N_("the reason"),
-              "extension_reject": N_("the reason"), "cancel": N_("the reason")}
+EMPTY_TEXT = {
+    "report": N_("The progress report is empty; write what has been done and record it again."),
+    "completion": N_("The completion report is empty; write what was done and record it again."),
+    "extension_request": N_("The plan is empty; write how and when the item will be done and record it again."),
+    "return": N_("The reason is empty; write why and record it again."),
+    "extension_reject": N_("The reason is empty; write why and record it again."),
+    "cancel": N_("The reason is empty; write why and record it again."),
+}
 
 
 @dataclass
@@ -91,8 +96,8 @@ def _check_input(s: Session, a: AssignmentRef, action: Action) -> None:
     if action.on > s.today:
         raise Refusal(_("The date {date} is in the future; record what has happened, dated today or earlier.")
                       .format(date=action.on.isoformat()))
-    if action.kind in NEEDS_TEXT and not action.text.strip():
-        raise UsageError(_("The {what} is empty; write it and record again.").format(what=_(NEEDS_TEXT[action.kind])))
+    if action.kind in EMPTY_TEXT and not action.text.strip():
+        raise UsageError(_(EMPTY_TEXT[action.kind]))
     if action.kind == "extension_request":
         if action.value is None:
             raise UsageError(_("An extension request needs the proposed new date (--until)."))
@@ -128,24 +133,31 @@ def _check_role(s: Session, a: AssignmentRef, action: Action) -> bool:
 
 
 def _check_replay(s: Session, a: AssignmentRef, action: Action) -> None:
-    """Refuse unless the new event applies in its place and keeps every later event applying."""
-    starts = status.start_statuses(s.db, [a.id])
-    start = starts[a.id][0]
+    """Refuse unless the new event applies in its place and every recorded event still applies.
+
+    A closed or cancelled assignment takes no new event, whatever its date: a
+    backdated action must not reopen a decision (nor rewrite an on-time close).
+    """
+    start = status.start_statuses(s.db, [a.id])[a.id][0]
     existing = status.load_events(s.db, [a.id]).get(a.id, [])
+    old = workflow.fold(start, existing)
+    if not old.status.is_open:
+        raise Refusal(_reason_sentence(workflow.NOT_OPEN, a, old.status, action))
     new = Event(action.kind, action.on, action.value, seq=2**62)
     before = workflow.fold(start, [e for e in existing if (e.on, e.seq) < (new.on, new.seq)]).status
-    after_new, reason = workflow.step(before, new)
+    _after, reason = workflow.step(before, new)
+    if reason == workflow.ALREADY_CLAIMED or (action.kind == "claim" and old.status.claimed_on is not None):
+        raise Refusal(_reason_sentence(workflow.ALREADY_CLAIMED, a, old.status, action))
     if reason is not None:
         raise Refusal(_reason_sentence(reason, a, before, action))
-    old = workflow.fold(start, existing)
     with_new = workflow.fold(start, [*existing, new])
-    old_skipped = {e.seq for e, _r in old.skipped}
-    broken = [(e, r) for e, r in with_new.skipped if e.seq not in old_skipped and e.seq != new.seq]
+    was_inert = {e.seq for e, _r in old.skipped} | {e.seq for e in old.repeats}
+    now_inert = [e for e, _r in with_new.skipped] + with_new.repeats
+    broken = [e for e in now_inert if e.seq not in was_inert and e.seq != new.seq]
     if broken:
-        ev, _reason = broken[0]
         raise Refusal(_("This would contradict the {action} recorded for {date}; "
                         "record actions in the order they happened.").format(
-            action=_(ACTION_NAMES[ev.kind]), date=ev.on.isoformat()))
+            action=_(ACTION_NAMES[broken[0].kind]), date=broken[0].on.isoformat()))
 
 
 def record(s: Session, ref: str, action: Action) -> Changes:

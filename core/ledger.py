@@ -132,22 +132,25 @@ _FROM = ("FROM assignment a JOIN task t ON t.id = a.task_id JOIN unit u ON u.id 
 
 # Every assignment has one status row (the cache's contract), one task and one unit (foreign keys),
 # so these inner joins never drop a row and `ledger_ids`/`count` leave out those the query does not
-# refer to. The scan is driven by assignment_status in rowid order, the assignment joined by its
+# refer to. Unless a condition on the assignment's unit or task can use an index (a unit filter, a
+# search), the scan is driven by assignment_status in rowid order, the assignment joined by its
 # primary key (CROSS JOIN keeps that order): left to itself SQLite scans `assignment` through a
 # non-covering index and fetches the rows in random order, 2-5 times slower over the whole ledger
 # (EXPLAIN QUERY PLAN: "SCAN a USING INDEX assignment_unit"; see tests/bench/results.md).
 _JOINS = (("t", "JOIN task t ON t.id = a.task_id "), ("u", "JOIN unit u ON u.id = a.unit_id "),
           ("l", "LEFT JOIN leader l ON l.id = t.leader_id "))
 _ALIAS = re.compile(r"(?<![\w.])([tul])\.")
+_INDEXED = re.compile(r"(?:WHERE|AND) a\.(?:task_id|unit_id) IN ")
 
 
-def _from_for(*sql: str) -> str:
-    """The FROM clause of a ledger query whose WHERE and ORDER BY texts are `sql`."""
-    used = set(_ALIAS.findall(" ".join(sql)))
+def _from_for(where: str, order: str = "") -> str:
+    """The FROM clause of a ledger query with these WHERE and ORDER BY texts."""
+    used = set(_ALIAS.findall(where + " " + order))
     if "l" in used:
         used.add("t")
-    return ("FROM assignment_status s CROSS JOIN assignment a ON a.id = s.assignment_id "
-            + "".join(join for alias, join in _JOINS if alias in used))
+    join = "JOIN" if _INDEXED.search(where) else "CROSS JOIN"
+    return (f"FROM assignment_status s {join} assignment a ON a.id = s.assignment_id "
+            + "".join(clause for alias, clause in _JOINS if alias in used))
 
 
 def _where(db: sqlite_utils.Database, f: LedgerFilter, q: _AsOf) -> tuple[str, list[object]]:
@@ -156,7 +159,7 @@ def _where(db: sqlite_utils.Database, f: LedgerFilter, q: _AsOf) -> tuple[str, l
     if not q.exact:
         clauses.append(f"t.assigned_on <= '{q.t}'")
     if f.unit:
-        clauses.append("u.code = ? COLLATE NOCASE")
+        clauses.append("a.unit_id IN (SELECT u2.id FROM unit u2 WHERE u2.code = ? COLLATE NOCASE)")
         args.append(f.unit)
     if f.kind:
         clauses.append("u.kind = ?")

@@ -14,7 +14,7 @@ from core.actions import STATE_NAMES, Action
 from core.cli import output as out
 from core.dates import parse_date
 from core.errors import UsageError
-from core.i18n import _
+from core.i18n import _, ngettext
 from core.office import Session
 
 
@@ -126,7 +126,7 @@ def _task_list(s: Session, a: argparse.Namespace) -> int:
         [_("Ref"), _("Title"), _("Role"), _("Due"), _("State"), _("Light"), _("Days left")],
         [(r.ref, r.title, roles[r.role], r.due, _(STATE_NAMES[r.state]), out.light_name(r.light),
           "" if r.days_left is None else r.days_left) for r in rows], max_width=30)
-    out.say(_("{n} assignments.").format(n=out.number(len(rows))))
+    out.say(ngettext("{n} assignment.", "{n} assignments.", len(rows)).format(n=out.number(len(rows))))
     return 0
 
 

@@ -13,7 +13,7 @@ from core.cli.auth import acting_password
 from core.db.backup import backup_to, check_backup_file, restore_from
 from core.db.connection import connect
 from core.errors import Refusal, UsageError
-from core.i18n import _
+from core.i18n import _, ngettext
 from core.office import Session, init_office, open_session
 
 
@@ -95,14 +95,21 @@ def cmd_calendar(s: Session, a: argparse.Namespace) -> int:
             year=preview.year, file=path.name))
         recomputed = refresh_years(s.db, {preview.year})
         s.audit("calendar_import", ref=str(preview.year), rows=written, recomputed=recomputed)
-    out.say(_("{year}: {n} days saved; deadlines of {m} assignments recomputed.").format(
-        year=preview.year, n=written, m=recomputed))
+    out.say(ngettext("{year}: {n} days saved; the deadlines of {m} assignment were recomputed.",
+                     "{year}: {n} days saved; the deadlines of {m} assignments were recomputed.", recomputed
+                     ).format(year=preview.year, n=written, m=recomputed))
     return 0
 
 
 def default_backup_path(db_path: Path) -> Path:
+    """backups/<name>-YYYYmmdd-HHMMSS.db beside the database, with -2, -3… if taken."""
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    return db_path.parent / "backups" / f"{db_path.stem}-{stamp}.db"
+    target = db_path.parent / "backups" / f"{db_path.stem}-{stamp}.db"
+    n = 2
+    while target.exists():
+        target = target.with_name(f"{db_path.stem}-{stamp}-{n}.db")
+        n += 1
+    return target
 
 
 def cmd_backup(s: Session, a: argparse.Namespace) -> int:

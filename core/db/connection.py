@@ -30,7 +30,7 @@ def connect(path: str | Path) -> sqlite_utils.Database:
     except sqlite3.Error as err:
         raise Refusal(_("The file {path} cannot be opened ({detail}); check the path and its permissions.")
                       .format(path=path, detail=err)) from err
-    db = sqlite_utils.Database(conn)
+    db = sqlite_utils.Database(conn, execute_plugins=False)  # no plugins: skips a ~40 ms entry-point scan
     try:
         db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         mode = db.execute("PRAGMA journal_mode = WAL").fetchone()[0]

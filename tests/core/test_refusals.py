@@ -159,9 +159,9 @@ CASES = [
     ("milestone without text", ["extend", "2026-2/TGZ", "--on", "2026-03-12", "--until", "2026-03-31", "--plan",
                                 "计划", "--milestone", "2026-03-20: "], 2, "The milestone of 2026-03-20 has no text"),
     # empty texts
-    # (the exact sentences are checked in test_empty_text_sentence, xfail: "The the …")
+    # (the exact sentences are checked in test_empty_text_sentence)
     ("empty report", ["report", "2026-2/TGZ", "--on", "2026-03-12", "--text", ""], 2,
-     "progress report is empty; write it and record again."),
+     "progress report is empty; write what has been done and record it again."),
     ("blank report", ["report", "2026-2/TGZ", "--on", "2026-03-12", "--text", "   "], 2, "progress report is empty"),
     ("blank completion", ["complete", "2026-2/TGZ", "--on", "2026-03-12", "--text", " \t "], 2,
      "completion report is empty"),
@@ -208,21 +208,16 @@ def test_refused_and_nothing_changed(cli, db, tmp_path, state, argv, code, messa
     assert state(db) == before
 
 
-@pytest.mark.xfail(strict=True, reason="core/actions.py _check_input: NEEDS_TEXT values already start with "
-                   "'the', so the message reads 'The the progress report is empty'")
 @pytest.mark.parametrize(("argv", "sentence"), [
     (["report", "2026-2/TGZ", "--on", "2026-03-12", "--text", " "],
-     "Error: The progress report is empty; write it and record again.\n"),
+     "Error: The progress report is empty; write what has been done and record it again.\n"),
     (["cancel", "2026-2/TGZ", "--on", "2026-03-13", "--reason", ""],
-     "Error: The reason is empty; write it and record again.\n"),
+     "Error: The reason is empty; write why and record it again.\n"),
 ])
 def test_empty_text_sentence(cli, db, argv, sentence):
     assert cli(*argv).err == sentence
 
 
-@pytest.mark.xfail(strict=True, reason="core/actions.py _check_replay: an action dated before the close or cancel "
-                   "is accepted on a closed or cancelled assignment (only the state at its effective date is "
-                   "checked); a backdated extension approval turns a late close into an on-time one")
 @pytest.mark.parametrize("argv", [
     ["extend", "2026-3/FGJ", "--on", "2026-03-11", "--until", "2026-03-31", "--plan", "补办延期"],
     ["claim", "2026-4/ZJJ", "--on", "2026-03-09"],
@@ -235,9 +230,6 @@ def test_nothing_is_recorded_on_a_closed_or_cancelled_assignment(cli, db, state,
     assert state(db) == before
 
 
-@pytest.mark.xfail(strict=True, reason="core/actions.py _check_replay: a second claim dated before the first is "
-                   "accepted and moves claimed_on (late_claim true -> false); DESIGN §4: a second claim "
-                   "changes nothing")
 def test_a_second_claim_dated_earlier_is_refused(cli, db, state):
     cli.ok("task", "add", "--title", "晚签收事项", "--category", "general", "--date", "2026-03-08", "--lead", "TGZ")
     cli.ok("claim", "2026-7/TGZ", "--on", "2026-03-10")
