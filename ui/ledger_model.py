@@ -44,7 +44,7 @@ SORT_KEY_ROLE = int(Qt.ItemDataRole.UserRole) + 2
 # Column order is SORT_KEYS' order: column i sorts by SORT_KEYS[i].
 COLUMNS: tuple[tuple[str, str], ...] = tuple(zip(SORT_KEYS, (
     N_("No."), N_("Item"), N_("Responsible unit"), N_("Role"), N_("Leader in charge"),
-    N_("Assigned on"), N_("Due"), N_("State"), N_("Light"), N_("Days left"),
+    N_("Assigned on"), N_("Due"), N_("State"), N_("Light"), N_("Next step"),
 ), strict=True))
 COLUMN_OF = {key: i for i, (key, _title) in enumerate(COLUMNS)}
 
@@ -81,17 +81,34 @@ def light_icon(light: str) -> QIcon:
     return _icons[light]
 
 
-def days_left_text(days: int | None) -> str:
-    """'3 days left' / 'Due today' / '5 days overdue'; empty for closed items."""
-    if days is None:
+_OVERDUE = {
+    "claim": (N_("Claim {n} day overdue"), N_("Claim {n} days overdue")),
+    "report": (N_("Report {n} day overdue"), N_("Report {n} days overdue")),
+    "completion": (N_("Completion {n} day overdue"), N_("Completion {n} days overdue")),
+}
+_TODAY = {"claim": N_("Claim due today"), "report": N_("Report due today"),
+          "completion": N_("Completion due today")}
+_LATER = {
+    "claim": (N_("Claim due in {n} day"), N_("Claim due in {n} days")),
+    "report": (N_("Report due in {n} day"), N_("Report due in {n} days")),
+    "completion": (N_("{n} day left"), N_("{n} days left")),
+}
+
+
+def next_step_text(row: LedgerRow, as_of: dt.date) -> str:
+    """What the unit must do next and when: 'Report 2 days overdue', 'Claim due today', '3 days left'.
+
+    Follows the light (the earliest pending step), so a red row always reads overdue;
+    empty when nothing is pending (closed, cancelled, or awaiting close-out).
+    """
+    if row.next_step is None or row.next_due is None:
         return ""
-    loc = babel_locale()
-    if days > 0:
-        return ngettext("{n} day left", "{n} days left", days).format(n=format_decimal(days, locale=loc))
+    days = (row.next_due - as_of).days
     if days == 0:
-        return _("Due today")
-    late = -days
-    return ngettext("{n} day overdue", "{n} days overdue", late).format(n=format_decimal(late, locale=loc))
+        return _(_TODAY[row.next_step])
+    forms = _OVERDUE[row.next_step] if days < 0 else _LATER[row.next_step]
+    n = abs(days)
+    return ngettext(forms[0], forms[1], n).format(n=format_decimal(n, locale=babel_locale()))
 
 
 def date_text(d: dt.date) -> str:
@@ -259,10 +276,10 @@ class LedgerModel(QAbstractTableModel):
             return None
         key = COLUMNS[index.column()][0]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return self._text(row, key)
+            return next_step_text(row, self._as_of) if key == "days_left" else self._text(row, key)
         if role == Qt.ItemDataRole.DecorationRole and key == "light" and row.light:
             return light_icon(row.light)
-        if role == Qt.ItemDataRole.ForegroundRole and key == "days_left" and (row.days_left or 0) < 0:
+        if role == Qt.ItemDataRole.ForegroundRole and key == "days_left" and row.light == "red":
             return QBrush(QColor(OVERDUE_COLOR))
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(row, key)
@@ -292,8 +309,6 @@ class LedgerModel(QAbstractTableModel):
             return _(STATE_LABELS.get(row.state, row.state))
         if key == "light":
             return _(LIGHT_LABELS[row.light]) if row.light else ""
-        if key == "days_left":
-            return days_left_text(row.days_left)
         return ""
 
     @staticmethod

@@ -131,10 +131,10 @@ def test_days_left_and_states_read_like_the_ledger(window: MainWindow) -> None:
     overdue = model.row_at(rows["2026-4/XCZ"])
     assert overdue is not None and overdue.days_left == -10
     days = model.index(rows["2026-4/XCZ"], COLUMN_OF["days_left"])
-    assert model.data(days) == ngettext("{n} day overdue", "{n} days overdue", 10).format(n="10")
+    assert model.data(days) == ngettext("Completion {n} day overdue", "Completion {n} days overdue", 10).format(n="10")
     assert model.data(days, Qt.ItemDataRole.ForegroundRole) is not None
     fresh = model.index(rows["2026-9/XCZ"], COLUMN_OF["days_left"])
-    assert model.data(fresh) == ngettext("{n} day left", "{n} days left", 7).format(n="7")
+    assert model.data(fresh) == _("Claim due today")  # assigned today, not yet claimed
     assert model.data(model.index(rows["2026-7/JTJ"], COLUMN_OF["state"])) == _("Cancelled")
     assert model.data(model.index(rows["2026-5/TGZ"], COLUMN_OF["state"])) == _("Awaiting claim")
     assert model.data(model.index(rows["2026-1/JTJ"], COLUMN_OF["role"])) == _("Co-operating")
