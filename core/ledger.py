@@ -17,7 +17,6 @@ from dataclasses import dataclass
 import sqlite_utils
 
 from core import clock
-from core.dates import from_iso
 from core.i18n import _
 from core.status import current_rules
 
@@ -325,5 +324,3 @@ def as_dates(row: LedgerRow) -> dict[str, object]:
     return {k: (v.isoformat() if isinstance(v, dt.date) else list(v) if isinstance(v, tuple) else v)
             for k, v in row.__dict__.items()}
 
-
-__all__ = ["LedgerFilter", "LedgerRow", "Stats", "ledger_ids", "ledger_rows", "stats", "count", "from_iso"]

@@ -98,7 +98,7 @@ class Session:
             raise Refusal(_("The user {name} may only read; ask a clerk or the administrator to do this.")
                           .format(name=self.user.name))
         if admin and self.user.role != "admin":
-            raise Refusal(_("Only an administrator may do this; sign in as an administrator.").format())
+            raise Refusal(_("Only an administrator may do this; sign in as an administrator."))
 
     def require_hub(self) -> None:
         if not self.is_hub:

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 import sqlite_utils
 
 from core import clock, status
-from core.dates import parse_date
 from core.directory import leader_by_name, unit_by_code
 from core.errors import Refusal, UsageError
 from core.i18n import _
@@ -170,5 +169,3 @@ def task_assignments(db: sqlite_utils.Database, task_no: str) -> list[Assignment
 def parse_unit_list(text: str | None) -> tuple[str, ...]:
     return tuple(c.strip() for c in (text or "").replace("，", ",").split(",") if c.strip())
 
-
-__all__ = ["add_meeting", "add_tasks", "find_assignment", "task_assignments", "NewTask", "parse_date"]
