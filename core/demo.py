@@ -27,6 +27,7 @@ from collections import defaultdict
 from pathlib import Path
 
 import sqlite_utils
+from babel.dates import format_date
 from babel.numbers import format_decimal
 
 from core import demo_names as names
@@ -38,11 +39,10 @@ from core.i18n import _, babel_locale
 from core.office import Session, init_office, set_setting
 from core.rules.calendar import HolidayCalendar
 from core.rules.ruleset import current_ruleset
-from core.workflow import HUB_ACTIONS
+from core.workflow import HUB_ACTIONS, Status
 
 DEMO_PASSWORD = "demo"
 DEMO_USERS = (("admin", "admin"), ("clerk", "clerk"))
-_BATCH = 5000
 
 
 def is_demo_database(path: str | Path) -> bool:
@@ -95,8 +95,7 @@ def build_demo(path: str | Path, *, scale: int = 1, seed: int = 1, today: dt.dat
         meetings = plan_meetings(today, scale, cal)
         planned = plan_tasks(rng, county, meetings, today)
         with db.atomic():
-            assignment_refs, audit_rows = _write_tasks(clerk_session, meetings, planned)
-            n_events = _write_events(clerk_session, rng, planned, assignment_refs, audit_rows, cal)
+            n_events = _write_county(clerk_session, rng, cal, meetings, planned)
         db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         counts = {t: db.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]
                   for t in ("unit", "leader", "meeting", "task", "assignment")}
@@ -112,7 +111,8 @@ def build_demo(path: str | Path, *, scale: int = 1, seed: int = 1, today: dt.dat
              "users admin and clerk, password demo.").format(
         path=path, units=number(counts["unit"]), leaders=number(counts["leader"]),
         meetings=number(counts["meeting"]), tasks=number(counts["task"]),
-        assignments=number(counts["assignment"]), events=number(n_events), today=today.isoformat(),
+        assignments=number(counts["assignment"]), events=number(n_events),
+        today=format_date(today, format="medium", locale=locale),
         seconds=format_decimal(round(time.perf_counter() - started, 1), format="#,##0.0", locale=locale))
 
 
@@ -162,99 +162,108 @@ def _insert_rows(db: sqlite_utils.Database, table: str, rows: list[dict[str, obj
     db.conn.executemany(sql, [tuple(r[c] for c in columns) for r in rows])
 
 
-_Refs = list[list[tuple[int, str]]]  # per planned task: (assignment id, REF) of its lead and co assignments
 _Rows = list[dict[str, object]]
 
 
-def _write_tasks(s: Session, meetings: list[DemoMeeting], planned: list[DemoTask]) -> tuple[_Refs, _Rows]:
-    """Meetings, tasks (numbered per year in date order) and assignments; returns their audit rows."""
-    db = s.db
-    version = current_ruleset(db)[0]
-    unit_ids = {code: uid for uid, code in db.execute("SELECT id, code FROM unit")}
-    leader_ids = {name: lid for lid, name in db.execute("SELECT id, name FROM leader")}
-    next_id = {t: int(db.execute(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {t}").fetchone()[0])
-               for t in ("meeting", "task", "assignment")}
-    meeting_rows, task_rows, assignment_rows, audit_rows = [], [], [], []
-    meeting_ids: list[int] = []
-    for m in meetings:
-        row = s.synced_row(id=next_id["meeting"], kind="weekly", date=m.date.isoformat(), title=m.title,
-                           created_at=_stamp(m.date, 0))
-        meeting_rows.append(row)
-        meeting_ids.append(next_id["meeting"])
-        audit_rows.append(_audit_row(s, str(row["created_at"]), "meeting_add", str(row["id"]), str(row["uuid"]),
-                                     m.date, kind="weekly", title=m.title))
-        next_id["meeting"] += 1
-    refs: _Refs = []
-    seq: dict[int, int] = defaultdict(int)
-    for k, t in enumerate(planned):
-        year = t.assigned_on.year
-        seq[year] += 1
-        task_no = f"{year}-{seq[year]}"
-        created = _stamp(t.assigned_on, 1 + k % 3000)
-        task_id = next_id["task"]
-        next_id["task"] += 1
-        row = s.synced_row(id=task_id, task_no=task_no, year=year, seq=seq[year], title=t.title,
-                           content=t.content, category=t.category, source=t.source,
-                           assigned_on=t.assigned_on.isoformat(),
-                           meeting_id=None if t.meeting is None else meeting_ids[t.meeting],
-                           leader_id=leader_ids[t.leader], rules_version=version, created_at=created)
-        task_rows.append(row)
-        mine = []
-        for code, role in [(t.lead, "lead"), *[(c, "co") for c in t.co]]:
-            assignment_rows.append(s.synced_row(id=next_id["assignment"], task_id=task_id, unit_id=unit_ids[code],
-                                                role=role, created_at=created))
-            mine.append((next_id["assignment"], f"{task_no}/{code}"))
-            next_id["assignment"] += 1
-        refs.append(mine)
-        audit_rows.append(_audit_row(s, created, "task_add", task_no, str(row["uuid"]), t.assigned_on,
-                                     title=t.title, category=t.category, lead=t.lead, co=list(t.co),
-                                     leader=t.leader, source=t.source))
-    _insert_rows(db, "meeting", meeting_rows)
-    _insert_rows(db, "task", task_rows)
-    _insert_rows(db, "assignment", assignment_rows)
-    return refs, audit_rows
+class _Writer:
+    """Writes the planned county one year at a time (memory stays that of a year's rows).
 
-
-def _write_events(s: Session, rng: random.Random, planned: list[DemoTask], refs: _Refs, audit_rows: _Rows,
-                  cal: HolidayCalendar) -> int:
-    """Generate, check and store every assignment's events; store them with `audit_rows` in the
-    audit log in recorded order; refresh the status cache. Returns the number of events stored.
+    Per year: its meetings, tasks (numbered per year in date order) and assignments,
+    then every assignment's events, generated, checked and stored with one audit
+    entry each (the year's audit entries in recorded order), then the status cache
+    of the year's assignments. Runs inside the caller's transaction.
     """
-    db = s.db
-    codes = [r[0] for r in db.execute("SELECT code FROM unit ORDER BY code")]
-    reliability = {code: rng.uniform(0.82, 1.0) for code in codes}
-    unit_of = dict(db.execute("SELECT a.id, u.code FROM assignment a JOIN unit u ON u.id = a.unit_id"))
-    all_ids = [aid for mine in refs for aid, _ref in mine]
-    starts = status.start_statuses(db, all_ids, cal)
-    generated: list[tuple[int, str, DemoEvent]] = []
-    for t, mine in zip(planned, refs, strict=True):
-        for aid, ref in mine:
-            code = unit_of[aid]
-            start = starts[aid][0]
-            plan = Plan(start, t.assigned_on, t.category == "major", reliability[code], t.cancel_on)
-            events = check_applies(start, simulate(rng, plan, s.today))
-            generated.extend((aid, ref, e) for e in events)
-    # recorded in the order they happened; same-day events of an assignment keep their order
-    generated.sort(key=lambda g: g[2].on)
-    event_rows: _Rows = []
-    per_day: dict[dt.date, int] = defaultdict(int)
-    for aid, ref, e in generated:
-        per_day[e.on] += 1
-        recorded = _stamp(e.on, 3600 + 20 * per_day[e.on])
-        on_behalf = e.kind not in HUB_ACTIONS
-        milestones = [{"date": d.isoformat(), "text": text} for d, text in e.milestones]
-        row = s.synced_row(assignment_id=aid, kind=e.kind, effective_date=e.on.isoformat(), recorded_at=recorded,
-                           user_name=s.user.name, on_behalf=int(on_behalf), text=e.text,
-                           date_value=e.value.isoformat() if e.value else None,
-                           data=json.dumps({"milestones": milestones} if milestones else {}, ensure_ascii=False))
-        event_rows.append(row)
-        audit_rows.append(_audit_row(s, recorded, e.kind, ref, str(row["uuid"]), e.on, text=e.text, value=e.value,
-                                     on_behalf=on_behalf, files=[], milestones=milestones or None))
-    with db.atomic():
-        _insert_rows(db, "event", event_rows)
-        audit_rows.sort(key=lambda r: str(r["recorded_at"]))
-        _insert_rows(db, "audit", audit_rows)
-        for first in range(0, len(all_ids), _BATCH):
-            status.refresh(db, all_ids[first:first + _BATCH], cal)
-    return len(event_rows)
 
+    def __init__(self, s: Session, rng: random.Random, cal: HolidayCalendar, meetings: list[DemoMeeting]) -> None:
+        db = s.db
+        self.s, self.rng, self.cal, self.meetings = s, rng, cal, meetings
+        self.version = current_ruleset(db)[0]
+        self.unit_ids = {code: uid for uid, code in db.execute("SELECT id, code FROM unit")}
+        self.leader_ids = {name: lid for lid, name in db.execute("SELECT id, name FROM leader")}
+        self.reliability = {code: rng.uniform(0.82, 1.0) for code in sorted(self.unit_ids)}
+        first = {t: int(db.execute(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {t}").fetchone()[0])
+                 for t in ("meeting", "task", "assignment")}
+        self.meeting_ids = [first["meeting"] + i for i in range(len(meetings))]
+        self.next_task, self.next_assignment = first["task"], first["assignment"]
+        self.seq: dict[int, int] = defaultdict(int)
+        self.per_day: dict[dt.date, int] = defaultdict(int)
+        self.events = 0
+
+    def write_year(self, meeting_indexes: list[int], planned: list[DemoTask]) -> None:
+        s, audit = self.s, []
+        meeting_rows = []
+        for i in meeting_indexes:
+            m = self.meetings[i]
+            row = s.synced_row(id=self.meeting_ids[i], kind="weekly", date=m.date.isoformat(), title=m.title,
+                               created_at=_stamp(m.date, 0))
+            meeting_rows.append(row)
+            audit.append(_audit_row(s, str(row["created_at"]), "meeting_add", str(row["id"]), str(row["uuid"]),
+                                    m.date, kind="weekly", title=m.title))
+        task_rows, assignment_rows = [], []
+        lives: list[tuple[DemoTask, int, str, str]] = []  # (task, assignment id, REF, unit code)
+        for t in planned:
+            year = t.assigned_on.year
+            self.seq[year] += 1
+            task_no = f"{year}-{self.seq[year]}"
+            created = _stamp(t.assigned_on, self.seq[year] % 3000)
+            row = s.synced_row(id=self.next_task, task_no=task_no, year=year, seq=self.seq[year], title=t.title,
+                               content=t.content, category=t.category, source=t.source,
+                               assigned_on=t.assigned_on.isoformat(),
+                               meeting_id=None if t.meeting is None else self.meeting_ids[t.meeting],
+                               leader_id=self.leader_ids[t.leader], rules_version=self.version, created_at=created)
+            task_rows.append(row)
+            for code, role in [(t.lead, "lead"), *[(c, "co") for c in t.co]]:
+                assignment_rows.append(s.synced_row(id=self.next_assignment, task_id=self.next_task,
+                                                    unit_id=self.unit_ids[code], role=role, created_at=created))
+                lives.append((t, self.next_assignment, f"{task_no}/{code}", code))
+                self.next_assignment += 1
+            self.next_task += 1
+            audit.append(_audit_row(s, created, "task_add", task_no, str(row["uuid"]), t.assigned_on,
+                                    title=t.title, category=t.category, lead=t.lead, co=list(t.co),
+                                    leader=t.leader, source=t.source))
+        for table, rows in (("meeting", meeting_rows), ("task", task_rows), ("assignment", assignment_rows)):
+            _insert_rows(s.db, table, rows)
+        ids = [aid for _t, aid, _ref, _code in lives]
+        event_rows = self._events(lives, status.start_statuses(s.db, ids, self.cal), audit)
+        _insert_rows(s.db, "event", event_rows)
+        audit.sort(key=lambda r: str(r["recorded_at"]))
+        _insert_rows(s.db, "audit", audit)
+        status.refresh(s.db, ids, self.cal)
+        self.events += len(event_rows)
+
+    def _events(self, lives: list[tuple[DemoTask, int, str, str]],
+                starts: dict[int, tuple[Status, frozenset[int]]], audit: _Rows) -> _Rows:
+        """The event rows of these assignments, in the order they happened; their audit rows go to `audit`."""
+        s = self.s
+        generated: list[tuple[int, str, DemoEvent]] = []
+        for t, aid, ref, code in lives:
+            start = starts[aid][0]
+            plan = Plan(start, t.assigned_on, t.category == "major", self.reliability[code], t.cancel_on)
+            generated.extend((aid, ref, e) for e in check_applies(start, simulate(self.rng, plan, s.today)))
+        generated.sort(key=lambda g: g[2].on)  # stable: an assignment's same-day events keep their order
+        rows: _Rows = []
+        for aid, ref, e in generated:
+            self.per_day[e.on] += 1
+            recorded = _stamp(e.on, 3600 + 20 * self.per_day[e.on])
+            on_behalf = e.kind not in HUB_ACTIONS
+            milestones = [{"date": d.isoformat(), "text": text} for d, text in e.milestones]
+            row = s.synced_row(assignment_id=aid, kind=e.kind, effective_date=e.on.isoformat(),
+                               recorded_at=recorded, user_name=s.user.name, on_behalf=int(on_behalf), text=e.text,
+                               date_value=e.value.isoformat() if e.value else None,
+                               data=json.dumps({"milestones": milestones} if milestones else {},
+                                               ensure_ascii=False))
+            rows.append(row)
+            audit.append(_audit_row(s, recorded, e.kind, ref, str(row["uuid"]), e.on, text=e.text, value=e.value,
+                                    on_behalf=on_behalf, files=[], milestones=milestones or None))
+        return rows
+
+
+def _write_county(s: Session, rng: random.Random, cal: HolidayCalendar, meetings: list[DemoMeeting],
+                  planned: list[DemoTask]) -> int:
+    """Write everything planned, year by year; returns the number of events stored."""
+    writer = _Writer(s, rng, cal, meetings)
+    years = sorted({m.date.year for m in meetings} | {t.assigned_on.year for t in planned})
+    for year in years:
+        writer.write_year([i for i, m in enumerate(meetings) if m.date.year == year],
+                          [t for t in planned if t.assigned_on.year == year])
+    return writer.events

@@ -131,15 +131,15 @@ _FROM = ("FROM assignment a JOIN task t ON t.id = a.task_id JOIN unit u ON u.id 
 
 # Every assignment has one status row (the cache's contract), one task and one unit (foreign keys),
 # so these inner joins never drop a row and `ledger_ids`/`count` leave out those the query does not
-# refer to. Unless a condition on the assignment's unit or task can use an index (a unit filter, a
-# search), the scan is driven by assignment_status in rowid order, the assignment joined by its
-# primary key (CROSS JOIN keeps that order): left to itself SQLite scans `assignment` through a
-# non-covering index and fetches the rows in random order, 2-5 times slower over the whole ledger
-# (EXPLAIN QUERY PLAN: "SCAN a USING INDEX assignment_unit"; see tests/bench/results.md).
+# refer to. Unless a condition on the assignment, its unit or task can use an index (a unit or
+# leader filter, a search, a start date), the scan is driven by assignment_status in rowid order, the assignment
+# joined by its primary key (CROSS JOIN keeps that order): left to itself SQLite scans `assignment`
+# through a non-covering index and fetches the rows in random order, 2-5 times slower over the
+# whole ledger (EXPLAIN QUERY PLAN: "SCAN a USING INDEX assignment_unit"; tests/bench/results.md).
 _JOINS = (("t", "JOIN task t ON t.id = a.task_id "), ("u", "JOIN unit u ON u.id = a.unit_id "),
           ("l", "LEFT JOIN leader l ON l.id = t.leader_id "))
 _ALIAS = re.compile(r"(?<![\w.])([tul])\.")
-_INDEXED = re.compile(r"(?:WHERE|AND) a\.(?:task_id|unit_id) IN ")
+_INDEXED = re.compile(r"(?:WHERE|AND) (?:a\.(?:id|task_id|unit_id) IN |t\.assigned_on >= )")
 
 
 def _from_for(where: str, order: str = "") -> str:
@@ -164,8 +164,12 @@ def _where(db: sqlite_utils.Database, f: LedgerFilter, q: _AsOf) -> tuple[str, l
         clauses.append("u.kind = ?")
         args.append(f.kind)
     if f.leader:
-        clauses.append("(t.leader_id IN (SELECT l4.id FROM leader l4 WHERE l4.name = ?) OR a.unit_id IN (SELECT lu.unit_id FROM leader_unit lu JOIN leader l2 "
-                       "ON l2.id = lu.leader_id WHERE l2.name = ? AND lu.active = 1))")
+        # the tasks the leader is in charge of, and the assignments of the units in their charge
+        # (one set, so that the indexes on task.leader_id and assignment.unit_id drive the query)
+        clauses.append("a.id IN (SELECT a4.id FROM assignment a4 JOIN task t4 ON t4.id = a4.task_id "
+                       "JOIN leader l4 ON l4.id = t4.leader_id WHERE l4.name = ? UNION "
+                       "SELECT a4.id FROM assignment a4 JOIN leader_unit lu ON lu.unit_id = a4.unit_id "
+                       "JOIN leader l2 ON l2.id = lu.leader_id WHERE l2.name = ? AND lu.active = 1)")
         args += [f.leader, f.leader]
     if f.state == "open":
         clauses.append(q.open)

@@ -81,18 +81,22 @@ def light_icon(light: str) -> QIcon:
     return _icons[light]
 
 
-_OVERDUE = {
-    "claim": (N_("Claim {n} day overdue"), N_("Claim {n} days overdue")),
-    "report": (N_("Report {n} day overdue"), N_("Report {n} days overdue")),
-    "completion": (N_("Completion {n} day overdue"), N_("Completion {n} days overdue")),
-}
-_TODAY = {"claim": N_("Claim due today"), "report": N_("Report due today"),
-          "completion": N_("Completion due today")}
-_LATER = {
-    "claim": (N_("Claim due in {n} day"), N_("Claim due in {n} days")),
-    "report": (N_("Report due in {n} day"), N_("Report due in {n} days")),
-    "completion": (N_("{n} day left"), N_("{n} days left")),
-}
+def _step_text(step: str, days: int) -> str:
+    """The sentence for `step` due in `days` (negative: overdue), as whole translatable phrases."""
+    n = abs(days)
+    if days < 0:
+        if step == "claim":
+            return ngettext("Claim {n} day overdue", "Claim {n} days overdue", n)
+        if step == "report":
+            return ngettext("Report {n} day overdue", "Report {n} days overdue", n)
+        return ngettext("Completion {n} day overdue", "Completion {n} days overdue", n)
+    if days == 0:
+        return {"claim": _("Claim due today"), "report": _("Report due today")}.get(step) or _("Completion due today")
+    if step == "claim":
+        return ngettext("Claim due in {n} day", "Claim due in {n} days", n)
+    if step == "report":
+        return ngettext("Report due in {n} day", "Report due in {n} days", n)
+    return ngettext("{n} day left", "{n} days left", n)
 
 
 def next_step_text(row: LedgerRow, as_of: dt.date) -> str:
@@ -104,11 +108,7 @@ def next_step_text(row: LedgerRow, as_of: dt.date) -> str:
     if row.next_step is None or row.next_due is None:
         return ""
     days = (row.next_due - as_of).days
-    if days == 0:
-        return _(_TODAY[row.next_step])
-    forms = _OVERDUE[row.next_step] if days < 0 else _LATER[row.next_step]
-    n = abs(days)
-    return ngettext(forms[0], forms[1], n).format(n=format_decimal(n, locale=babel_locale()))
+    return _step_text(row.next_step, days).format(n=format_decimal(abs(days), locale=babel_locale()))
 
 
 def date_text(d: dt.date) -> str:

@@ -32,7 +32,7 @@ def cmd_unit(s: Session, a: argparse.Namespace) -> int:
         out.print_json([{"code": u.code, "name": u.name, "kind": u.kind, "active": u.active} for u in units])
     else:
         kinds = {"township": _("township"), "department": _("department")}
-        out.print_table([_("Code"), _("Name"), _("Kind")], [(u.code, u.name, kinds[u.kind]) for u in units])
+        out.print_table([_("Code"), _("Unit"), _("Kind")], [(u.code, u.name, kinds[u.kind]) for u in units])
     return 0
 
 
@@ -46,7 +46,7 @@ def cmd_leader(s: Session, a: argparse.Namespace) -> int:
         out.print_json([{"name": x.name, "title": x.title, "units": list(x.units), "active": x.active}
                         for x in leaders])
     else:
-        out.print_table([_("Name"), _("Title"), _("Units in charge")],
+        out.print_table([_("Leader"), _("Job title"), _("Units in charge")],
                         [(x.name, x.title, ",".join(x.units)) for x in leaders], max_width=60)
     return 0
 
@@ -56,14 +56,18 @@ def cmd_user(s: Session, a: argparse.Namespace, new_password: str | None = None)
         from core.cli.auth import new_password as ask
 
         u = directory.add_user(s, a.name, a.role, new_password or ask(a.name))
-        out.say(_("User {name} ({role}) added.").format(name=u.name, role=u.role))
+        out.say(_("User {name} ({role}) added.").format(name=u.name, role=role_name(u.role)))
         return 0
     users = directory.list_users(s.db)
     if a.json:
         out.print_json([{"name": u.name, "role": u.role, "active": u.active} for u in users])
     else:
-        out.print_table([_("Name"), _("Role")], [(u.name, u.role) for u in users])
+        out.print_table([_("User"), _("Role")], [(u.name, role_name(u.role)) for u in users])
     return 0
+
+
+def role_name(role: str) -> str:
+    return {"admin": _("administrator"), "clerk": _("clerk"), "viewer": _("viewer")}.get(role, role)
 
 
 def cmd_meeting(s: Session, a: argparse.Namespace) -> int:
@@ -123,9 +127,9 @@ def _task_list(s: Session, a: argparse.Namespace) -> int:
         return 0
     roles = {"lead": _("lead"), "co": _("co")}
     out.print_table(
-        [_("Ref"), _("Title"), _("Role"), _("Due"), _("State"), _("Light"), _("Days left")],
+        [_("Ref"), _("Item"), _("Role"), _("Due"), _("State"), _("Light"), _("Days left")],
         [(r.ref, r.title, roles[r.role], r.due, _(STATE_NAMES[r.state]), out.light_name(r.light),
-          "" if r.days_left is None else r.days_left) for r in rows], max_width=30)
+          "" if r.days_left is None else out.number(r.days_left)) for r in rows], max_width=30)
     out.say(ngettext("{n} assignment.", "{n} assignments.", len(rows)).format(n=out.number(len(rows))))
     return 0
 
@@ -176,11 +180,11 @@ def cmd_stats(s: Session, a: argparse.Namespace) -> int:
             _("Open"), _("Red"), _("Yellow"), _("Green")]
 
     def line(name: str, x: ledger.Stats) -> list[object]:
-        return [name, x.counted, x.closed, x.on_time, out.percent(x.completion_rate), out.percent(x.on_time_rate),
-                x.open, x.red, x.yellow, x.green]
+        return [name, *(out.number(n) for n in (x.counted, x.closed, x.on_time)), out.percent(x.completion_rate),
+                out.percent(x.on_time_rate), *(out.number(n) for n in (x.open, x.red, x.yellow, x.green))]
 
     out.print_table(head, [*[line(names.get(k, k), v) for k, v in groups.items()], line(_("All"), total)])
-    out.say(_("As of {date}; the county's target is 95%.").format(date=as_of))
+    out.say(_("As of {date}; the county's target is {target}.").format(date=as_of, target=out.percent(0.95)))
     return 0
 
 
@@ -225,7 +229,7 @@ def cmd_audit(s: Session, a: argparse.Namespace) -> int:
         out.print_json([{"id": r[0], "recorded_at": r[1], "user": r[2], "office": r[3], "action": r[4],
                          "ref": r[5], "effective_date": r[6], "details": json.loads(r[7])} for r in rows])
         return 0
-    out.print_table([_("No."), _("Recorded (UTC)"), _("User"), _("Action"), _("Ref"), _("Date")],
+    out.print_table([_("Entry"), _("Recorded (UTC)"), _("User"), _("Action"), _("Subject"), _("Date")],
                     [(r[0], r[1][:19], r[2], r[4], r[5], r[6] or "") for r in rows])
     return 0
 

@@ -95,9 +95,10 @@ def cmd_calendar(s: Session, a: argparse.Namespace) -> int:
             year=preview.year, file=path.name))
         recomputed = refresh_years(s.db, {preview.year})
         s.audit("calendar_import", ref=str(preview.year), rows=written, recomputed=recomputed)
-    out.say(ngettext("{year}: {n} days saved; the deadlines of {m} assignment were recomputed.",
-                     "{year}: {n} days saved; the deadlines of {m} assignments were recomputed.", recomputed
-                     ).format(year=preview.year, n=written, m=recomputed))
+    out.say(ngettext("{year}: {n} days saved.", "{year}: {n} days saved.", written).format(
+        year=preview.year, n=out.number(written)))
+    out.say(ngettext("The deadlines of {m} assignment were recomputed.",
+                     "The deadlines of {m} assignments were recomputed.", recomputed).format(m=out.number(recomputed)))
     return 0
 
 

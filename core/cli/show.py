@@ -54,6 +54,16 @@ def task_detail(s: Session, ref: str) -> dict[str, object]:
             "assignments": assignments}
 
 
+def _event_line(e: dict) -> str:
+    """One line of an assignment's timeline, from translated whole phrases."""
+    action_name = ACTION_NAMES[e["kind"]]
+    action = (_("{action} (date {date})").format(action=_(action_name), date=e["value"]) if e["value"]
+              else _(action_name))
+    by = (_("recorded by {user} for the unit") if e["on_behalf"] else _("recorded by {user}")).format(user=e["user"])
+    files = "".join(f" [{f['name']}]" for f in e["files"])
+    return f"  {e['on']}  {action}  {e['text']}{files}  — {by}"
+
+
 def show_task(s: Session, ref: str, *, as_json: bool) -> int:
     d = task_detail(s, ref)
     if as_json:
@@ -68,9 +78,10 @@ def show_task(s: Session, ref: str, *, as_json: bool) -> int:
     for a in d["assignments"]:  # type: ignore[attr-defined]
         out.say("")
         role = _("lead") if a["role"] == "lead" else _("co")
+        state_name = STATE_NAMES[a["state"]]
         out.say(_("{ref} {unit} ({role}): {state} {light}").format(
-            ref=a["ref"], unit=a["unit_name"], role=role, state=_(STATE_NAMES[a["state"]]),
-            light=out.light_name(a["light"])))
+            ref=a["ref"], unit=a["unit_name"], role=role, state=_(state_name),
+            light=out.light_name(a["light"])).rstrip())
         out.say(_("  claim by {claim}, first report by {report}, completion by {due}").format(
             claim=a["claim_due"], report=a["report_due"], due=a["due"]))
         if a["pending_extension"]:
@@ -78,8 +89,5 @@ def show_task(s: Session, ref: str, *, as_json: bool) -> int:
         for w in a["warnings"]:
             out.say(_("  warning: {text}").format(text=w))
         for e in a["events"]:
-            extra = f" → {e['value']}" if e["value"] else ""
-            by = _(" (entered by the hub)") if e["on_behalf"] else ""
-            files = "".join(f" [{f['name']}]" for f in e["files"])
-            out.say(f"  {e['on']}  {_(ACTION_NAMES[e['kind']])}{extra}  {e['text']}{files}  — {e['user']}{by}")
+            out.say(_event_line(e))
     return 0

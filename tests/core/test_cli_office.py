@@ -158,7 +158,7 @@ def test_a_2027_task_warns_until_the_notice_is_imported(cli, hub_db, tmp_path, s
     assert cli.json("calendar", "show", "2027")["imported"] is False
 
     r = cli.ok("calendar", "import-notice", str(notice), "--yes", env=IN_2027)
-    assert "2027: 34 days saved; the deadlines of 2 assignments were recomputed." in r.out
+    assert "2027: 34 days saved.\nThe deadlines of 2 assignments were recomputed." in r.out
     cal = cli.json("calendar", "show", "2027")
     assert cal["imported"] is True
     days = {d["date"]: (d["kind"], d["name"]) for d in cal["days"]}
