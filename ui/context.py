@@ -1,0 +1,98 @@
+"""What every screen shares: the office, the signed-in user, the database worker.
+
+Contract (GUI thread only):
+- `AppContext(db_path, office, user)` owns one `DbWorker` (the worker thread owns
+  its connection) and one read-only `reader` connection for instant small reads
+  on the GUI thread (a page of 200 ledger rows, a combo's items: < ~30 ms).
+- `query(fn, on_done, on_error)` runs `fn(db)` on the worker; callbacks on the GUI thread.
+- `write(fn, on_done, on_error)` runs `fn(session)` on the worker with a `Session`
+  bound to the worker's connection (so core's refusals and transactions apply);
+  on success it emits `changed(Changes)` (returned by `fn`, or the `changes`
+  argument), so every
+  page can decide whether to redraw (STYLE.md habit 1). A `ClerkError` reaches
+  `on_error` as the sentence to show; nothing was written.
+- `navigate(key, options)` asks the main window to show a page (e.g. the ledger
+  filtered to red items); `open_task(task_no)` asks for the task view.
+- `today()` is the effective "today" (core.clock: CLOSELOOP_TODAY in tests).
+"""
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+from PySide6.QtCore import QObject, Signal
+
+from core import clock
+from core.auth import User
+from core.office import Changes, Office, Session
+from ui.worker import DbWorker
+
+
+def open_reader(path: Path) -> sqlite_utils.Database:
+    """A read-only connection owned by the GUI thread."""
+    conn = sqlite3.connect(f"file:{Path(path).resolve()}?mode=ro", uri=True, check_same_thread=True)
+    conn.execute("PRAGMA busy_timeout = 5000")
+    return sqlite_utils.Database(conn)
+
+
+class AppContext(QObject):
+    """The signed-in office session as the GUI sees it (see module contract)."""
+
+    changed = Signal(object)          # core.office.Changes after a write
+    navigate = Signal(str, object)    # page key, options dict
+    open_task = Signal(str)           # task number
+
+    def __init__(self, db_path: Path, office: Office, user: User, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.db_path = Path(db_path)
+        self.office = office
+        self.user = user
+        self.worker = DbWorker(self.db_path, self)
+        self.reader = open_reader(self.db_path)
+
+    @property
+    def is_hub(self) -> bool:
+        return self.office.role == "hub"
+
+    @property
+    def can_write(self) -> bool:
+        return self.user.can_write
+
+    @property
+    def is_admin(self) -> bool:
+        return self.user.role == "admin" and self.user.active
+
+    def today(self) -> Any:
+        return clock.today()
+
+    def query(self, fn: Callable[[sqlite_utils.Database], Any], on_done: Callable[[Any], None],
+              on_error: Callable[[Exception], None] | None = None) -> None:
+        self.worker.submit(fn, on_done, on_error or self._unhandled)
+
+    def write(self, fn: Callable[[Session], Any], on_done: Callable[[Any], None],
+              on_error: Callable[[Exception], None], *, changes: Changes | None = None) -> None:
+        """Run a core write; `changes` says what it changes when `fn` does not return Changes."""
+        office, user, path = self.office, self.user, self.db_path
+
+        def job(db: sqlite_utils.Database) -> Any:
+            return fn(Session(db, path, office, user, clock.today()))
+
+        def done(result: Any) -> None:
+            found = result if isinstance(result, Changes) else next(
+                (r for r in result if isinstance(r, Changes)), None) if isinstance(result, tuple) else None
+            if found or changes:
+                self.changed.emit(found or changes)
+            on_done(result)
+
+        self.worker.submit(job, done, on_error)
+
+    @staticmethod
+    def _unhandled(exc: Exception) -> None:
+        raise exc
+
+    def close(self) -> None:
+        self.worker.close()
+        self.reader.conn.close()

@@ -1,0 +1,51 @@
+"""The pages of the main window, in navigation order: adding a page is one entry here.
+
+Each page is a QWidget subclass constructed as `Page(ctx: AppContext, parent)`.
+It may define `activate(options: dict)` (called when the window shows it, e.g. the
+ledger with a filter from a dashboard click) and reacts to `ctx.changed` itself.
+Modules are imported when the page is first shown, so start-up stays fast.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from core.i18n import N_
+from ui.context import AppContext
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    key: str
+    title: str          # an N_() msgid; translated where shown
+    factory: str        # "module:Class"
+    shortcut: str
+    icon: str           # file name in resources/icons
+    visible: Callable[[AppContext], bool]
+
+
+def _always(_ctx: AppContext) -> bool:
+    return True
+
+
+def _hub(ctx: AppContext) -> bool:
+    return ctx.is_hub
+
+
+def _unit(ctx: AppContext) -> bool:
+    return not ctx.is_hub
+
+
+PAGES: tuple[PageSpec, ...] = (
+    PageSpec("desk", N_("My items"), "ui.pages.unit_desk:UnitDeskPage", "Ctrl+1", "desk.svg", _unit),
+    PageSpec("dashboard", N_("Dashboard"), "ui.pages.dashboard:DashboardPage", "Ctrl+1", "dashboard.svg", _hub),
+    PageSpec("weekly", N_("Weekly assignment"), "ui.pages.weekly:WeeklyPage", "Ctrl+2", "weekly.svg", _hub),
+    PageSpec("ledger", N_("Ledger"), "ui.pages.ledger:LedgerPage", "Ctrl+3", "ledger.svg", _always),
+    PageSpec("directory", N_("Units and leaders"), "ui.pages.directory:DirectoryPage", "Ctrl+4", "directory.svg",
+             _always),
+    PageSpec("settings", N_("Settings"), "ui.pages.settings:SettingsPage", "Ctrl+5", "settings.svg", _always),
+)
+
+
+def visible_pages(ctx: AppContext) -> list[PageSpec]:
+    return [p for p in PAGES if p.visible(ctx)]
