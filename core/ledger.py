@@ -132,10 +132,10 @@ _FROM = ("FROM assignment a JOIN task t ON t.id = a.task_id JOIN unit u ON u.id 
 # Every assignment has one status row (the cache's contract), one task and one unit (foreign keys),
 # so these inner joins never drop a row and `ledger_ids`/`count` leave out those the query does not
 # refer to. Unless a condition on the assignment, its unit or task can use an index (a unit or
-# leader filter, a search, a start date), the scan is driven by assignment_status in rowid order, the assignment
-# joined by its primary key (CROSS JOIN keeps that order): left to itself SQLite scans `assignment`
-# through a non-covering index and fetches the rows in random order, 2-5 times slower over the
-# whole ledger (EXPLAIN QUERY PLAN: "SCAN a USING INDEX assignment_unit"; tests/bench/results.md).
+# leader filter, a search, a start date), the scan is driven by assignment_status in rowid order,
+# the assignment joined by its primary key (CROSS JOIN keeps that order): left to itself SQLite
+# scans `assignment` through a non-covering index and fetches the rows in random order, 2-5 times
+# slower over the whole ledger (EXPLAIN QUERY PLAN: "SCAN a USING INDEX assignment_unit").
 _JOINS = (("t", "JOIN task t ON t.id = a.task_id "), ("u", "JOIN unit u ON u.id = a.unit_id "),
           ("l", "LEFT JOIN leader l ON l.id = t.leader_id "))
 _ALIAS = re.compile(r"(?<![\w.])([tul])\.")

@@ -180,7 +180,7 @@ def main(argv: list[str]) -> int:
             n = len(search())
             chars = f"{len(phrase)} char" + ("s" if len(phrase) > 1 else "")
             figures.append(timed(search, a.repeat, f"search all tasks for {phrase} ({chars}, {n:,} assignments)",
-                                 50))
+                                 50 if len(phrase) > 1 else None))
         db.conn.close()
 
         cli = [sys.executable, "main.py", "--db", str(path), "task", "list", "--json", "--unit", unit]
