@@ -85,9 +85,13 @@ def cmd_test(args: list[str]) -> int:
 
 
 def cmd_bench(args: list[str]) -> int:
+    """The core benchmarks, then the GUI ones (tests/bench/ui_run.py) when present."""
     setup()
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    return _run([PY, "tests/bench/run.py", *args], env=env)
+    rc = _run([PY, "tests/bench/run.py", *args], env=env)
+    if (ROOT / "tests" / "bench" / "ui_run.py").exists():
+        rc = _run([PY, "tests/bench/ui_run.py", *args], env=env) or rc
+    return rc
 
 
 def cmd_i18n(args: list[str]) -> int:
