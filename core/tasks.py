@@ -12,8 +12,8 @@ from dataclasses import dataclass
 import sqlite_utils
 
 from core import clock, status
-from core.directory import leader_by_name, unit_by_code
-from core.errors import Refusal, UsageError
+from core.directory import Unit, leader_by_name, unit_by_code
+from core.errors import ClerkError, Refusal, UsageError
 from core.i18n import _
 from core.office import Changes, Session
 from core.rules.calendar import HolidayCalendar
@@ -139,6 +139,90 @@ def add_tasks(s: Session, items: list[NewTask], calendar: HolidayCalendar | None
             changes.tasks.add(task_id)
             changes.assignments.update(ids)
     return numbers, changes
+
+
+@dataclass(frozen=True)
+class TaskProblem:
+    """One reason `add_tasks` would refuse an item.
+
+    `kind`: empty_title | bad_category | bad_source | future_date | unknown_unit |
+    lead_also_co | co_twice | inactive_unit | unknown_leader | unknown_meeting;
+    `field`: the NewTask field concerned (title, category, source, assigned_on,
+    lead, co, leader, meeting_id); `subject`: the code or name concerned;
+    `error`: the refusal add_tasks raises for it.
+    """
+
+    kind: str
+    field: str
+    subject: str
+    error: ClerkError
+
+
+def task_problems(db: sqlite_utils.Database, item: NewTask, today: dt.date) -> list[TaskProblem]:
+    """Every reason `add_tasks` would refuse `item`, in the order it checks them (read only).
+
+    The first problem is the one add_tasks raises (same class, same sentence); an
+    empty list means add_tasks accepts the item. Checks that need an earlier one
+    to pass (lead also co needs known units) are skipped when it fails, as add_tasks
+    never reaches them. Keep this in step with add_tasks (tests/core/test_weekly_rows.py
+    compares them).
+    """
+    out: list[TaskProblem] = []
+
+    def add(kind: str, fld: str, subject: str, error: ClerkError) -> None:
+        out.append(TaskProblem(kind, fld, subject, error))
+
+    if not item.title.strip():
+        add("empty_title", "title", "", UsageError(_("The task title is empty; give each task a title.")))
+    if item.category not in CATEGORIES:
+        add("bad_category", "category", item.category,
+            UsageError(_("'{category}' is not a category; choose general or major.").format(category=item.category)))
+    if item.source not in SOURCES:
+        add("bad_source", "source", item.source,
+            UsageError(_("'{source}' is not a source; choose meeting, instruction, inspection or other.")
+                       .format(source=item.source)))
+    if item.assigned_on > today:  # as _check_date
+        add("future_date", "assigned_on", item.assigned_on.isoformat(), Refusal(
+            _("{what} {date} is in the future; record what has happened, dated today or earlier.")
+            .format(what=_("The assignment date"), date=item.assigned_on.isoformat())))
+    units: list[tuple[str, Unit]] = []
+    for fld, code in [("lead", item.lead), *[("co", c) for c in item.co if c.strip()]]:
+        try:
+            units.append((fld, unit_by_code(db, code)))
+        except ClerkError as err:
+            add("unknown_unit", fld, code, err)
+    if len(units) == 1 + len([c for c in item.co if c.strip()]):
+        lead, co_units = units[0][1], [u for _f, u in units[1:]]
+        if any(u.id == lead.id for u in co_units):
+            add("lead_also_co", "co", lead.code,
+                Refusal(_("{unit} is the lead unit and cannot also be a co unit.").format(unit=lead.name)))
+        seen: set[int] = set()
+        for u in co_units:
+            if u.id in seen:
+                add("co_twice", "co", u.code, Refusal(_("A co unit is named twice; name each unit once.")))
+                break
+            seen.add(u.id)
+    for fld, u in units:
+        if not u.active:
+            add("inactive_unit", fld, u.code,
+                Refusal(_("The unit {unit} is deactivated; assign the task to an active unit.").format(unit=u.name)))
+    if item.leader:
+        try:
+            leader_by_name(db, item.leader)
+        except ClerkError as err:
+            add("unknown_leader", "leader", item.leader, err)
+    if item.meeting_id is not None and not db.execute("SELECT 1 FROM meeting WHERE id = ?",
+                                                      [item.meeting_id]).fetchone():
+        add("unknown_meeting", "meeting_id", str(item.meeting_id),
+            Refusal(_("There is no meeting {id}; 'meeting add' prints the id.").format(id=item.meeting_id)))
+    return out
+
+
+def default_meeting_title(kind: str, date: dt.date) -> str:
+    """The title add_meeting gives a meeting of `kind` on `date` when none is typed."""
+    titles = {"weekly": _("Weekly meeting of {date}"), "review": _("Monthly review meeting of {date}"),
+              "assessment": _("Quarterly assessment meeting of {date}")}
+    return titles[kind].format(date=date.isoformat())
 
 
 _REF_SQL = ("SELECT a.id, t.task_no || '/' || u.code, t.id, t.task_no, u.code, u.id, a.role, t.assigned_on "

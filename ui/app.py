@@ -1,31 +1,46 @@
 """The desktop app's entry point: `run_app(db_path)` → process exit code.
 
 Contract: `run_app` is called by main.py on the main thread with no arguments
-left for Qt. It creates the QApplication (names used by QSettings and
-QStandardPaths), makes sure a Chinese font is available, installs Qt's own
-translations and the crash handler, checks and migrates the database, then
-shows the main window and runs the event loop. It never sets QT_QPA_PLATFORM:
-the platform is the user's (tests and `ui.shots` choose offscreen themselves).
-
-A database that is missing or unreadable is reported in one sentence in a
-message box (through `show_startup_error`, replaceable in tests) and gives exit
-code 1, like the CLI's refusals.
+left for Qt. In order:
+1. the QApplication (names used by QSettings and QStandardPaths), a Chinese
+   font, Qt's own translations and the crash handler (ui.crash);
+2. one instance per database (ui.single_instance): if Closeloop already runs on
+   this database, it is asked to raise its window and this launch exits 0;
+3. with no database at the path (or an empty file), the first-run dialog
+   (ui.first_run: create a hub office, or open the demo county in the same
+   folder); closing it exits 0;
+4. the database is migrated and its office read; a database that cannot be
+   opened is reported in one sentence (`show_startup_error`, replaceable in
+   tests) and gives exit code 1, like the CLI's refusals;
+5. sign-in: CLOSELOOP_USER + CLOSELOOP_PASSWORD when both are set (automation),
+   else the sign-in dialog (ui.sign_in); cancelling exits 0;
+6. `AppContext(db_path, office, user)`, the main window, the periodic backup;
+   then the event loop.
+It never sets QT_QPA_PLATFORM: the platform is the user's (tests and `ui.shots`
+choose offscreen themselves). Dialogs are reached through classmethods
+(`FirstRunDialog.ask`, `SignInDialog.ask`) that tests replace.
 """
 from __future__ import annotations
 
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from core.auth import User
 from core.db.connection import open_database
-from core.errors import ClerkError
+from core.errors import ClerkError, Refusal
 from core.i18n import DEFAULT_LANGUAGE, _
-from core.office import self_office
+from core.office import Office, self_office
 from ui import crash
 from ui.fonts import FontChoice, ensure_cjk_font
+
+if TYPE_CHECKING:
+    from ui.main_window import MainWindow
 
 APP_NAME = "Closeloop"
 ORG_NAME = "Closeloop"
@@ -71,26 +86,12 @@ def prepare_app(argv: list[str] | None = None, *, force_bundled_font: bool = Fal
                 ) -> tuple[QApplication, FontChoice]:
     """Application, font and Qt translations; shared by `run_app` and `ui.shots`."""
     app = create_application(argv)
+    app.setDesktopFileName("closeloop")  # resources/closeloop.desktop
+    icon = Path(__file__).resolve().parent.parent / "resources" / "icons" / "closeloop.svg"
+    app.setWindowIcon(QIcon(str(icon)))
     font = ensure_cjk_font(app, force_bundled=force_bundled_font)
     install_qt_translations(app)
     return app, font
-
-
-def check_database(db_path: Path) -> str:
-    """Migrate the database at `db_path` and return its office's name.
-
-    Raises ClerkError (a sentence for the user) if it is missing or not ours.
-    """
-    from core.errors import Refusal
-
-    if not db_path.exists():
-        raise Refusal(_("There is no database at {path}; create one with 'init' or 'demo', "
-                        "or give the right --db.").format(path=db_path))
-    db = open_database(db_path)
-    try:
-        return self_office(db).name
-    finally:
-        db.conn.close()
 
 
 def show_startup_error(message: str) -> None:
@@ -98,19 +99,88 @@ def show_startup_error(message: str) -> None:
     QMessageBox.critical(None, _("Closeloop"), message)
 
 
-def run_app(db_path: Path) -> int:
-    """Open the main window on `db_path` and run the event loop; returns the exit code."""
+def needs_first_run(db_path: Path) -> bool:
+    """No database yet: the file is absent or empty."""
+    return not db_path.exists() or (db_path.is_file() and db_path.stat().st_size == 0)
+
+
+def open_office(db_path: Path) -> Office:
+    """Migrate the database at `db_path` and read its office (ClerkError if it cannot be opened)."""
+    if not db_path.exists():
+        raise Refusal(_("There is no database at {path}; create one with 'init' or 'demo', "
+                        "or give the right --db.").format(path=db_path))
+    db = open_database(db_path)
+    try:
+        return self_office(db)
+    finally:
+        db.conn.close()
+
+
+def build_main_window(db_path: Path, office: Office, user: User, font: FontChoice | None) -> MainWindow:
+    """The context and the main window for a signed-in user (not shown yet). GUI thread."""
+    from ui.context import AppContext
     from ui.main_window import MainWindow
+
+    ctx = AppContext(db_path, office, user)
+    window = MainWindow(ctx, font=font)
+    ctx.setParent(window)
+    return window
+
+
+def sign_in_user(db_path: Path, office: Office) -> User | None:
+    """The user signing in: from the environment when set (and right), else the dialog's; None if cancelled."""
+    from ui.sign_in import SignInDialog, sign_in_from_environment
+
+    user, message = sign_in_from_environment(db_path)
+    return user or SignInDialog.ask(db_path, office, message)
+
+
+def open_window(db_path: Path, font: FontChoice | None) -> MainWindow | int:
+    """Steps 3–6 of the module contract before the event loop: the window, or an exit code."""
+    user: User | None = None
+    if needs_first_run(db_path):
+        from ui.first_run import FirstRunDialog
+
+        chosen = FirstRunDialog.ask(db_path)
+        if chosen is None:
+            return 0
+        db_path, user = chosen.path, chosen.user
+    try:
+        office = open_office(db_path)
+    except ClerkError as err:
+        show_startup_error(str(err))
+        return 1
+    user = user or sign_in_user(db_path, office)
+    if user is None:
+        return 0
+    return build_main_window(db_path, office, user, font)
+
+
+def run_app(db_path: Path) -> int:
+    """Run the desktop app on `db_path` (see the module contract); returns the exit code."""
+    from ui.single_instance import SingleInstance
 
     db_path = Path(db_path)
     app, font = prepare_app()
     crash.install()
+    instances = [SingleInstance(db_path)]
     try:
-        office_name = check_database(db_path)
-    except ClerkError as err:
-        show_startup_error(str(err))
-        return 1
-    window = MainWindow(db_path, office_name=office_name, font=font)
-    app.aboutToQuit.connect(window.shutdown)
-    window.show()
-    return app.exec()
+        if not instances[0].claim():
+            return 0
+        window = open_window(db_path, font)
+        if isinstance(window, int):
+            return window
+        if window.ctx.db_path.resolve() != db_path.resolve():  # the demo, opened from the first run
+            instances.append(SingleInstance(window.ctx.db_path))
+            if not instances[-1].claim():
+                window.shutdown()
+                return 0
+        for instance in instances:
+            instance.activated.connect(window.bring_to_front)
+        app.aboutToQuit.connect(window.shutdown)
+        window.show()
+        window.backups.start()
+        return app.exec()
+    finally:
+        for instance in instances:
+            instance.close()

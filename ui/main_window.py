@@ -1,326 +1,316 @@
-"""The main window: the ledger of assignments with its filters and the county's rates.
+"""The main window: the shell around the pages — navigation, menus, status bar, window state.
 
-Contract: `MainWindow(db_path, ...)` opens two connections to the database — the
-`DbWorker`'s (its own thread; every query that scans tables: ids, units, rates)
-and a read-only one owned by the GUI thread (pages of ledger rows, see
-`ui.ledger_model`). It loads asynchronously and announces each result by a
-signal (`units_loaded`, `ledger_loaded`, `stats_loaded`), which tests wait on.
-`shutdown()` (called on close and on quit; idempotent) saves the geometry and
-the table header, stops the worker and closes both connections.
-
-Threading: GUI thread only. The worker's callbacks arrive on the GUI thread.
+Contract:
+- `MainWindow(ctx, font=…, pages=…)` takes over `ctx` (its `shutdown()` closes it).
+  The navigation lists the pages of `ui.pages.visible_pages(ctx)` (or `pages`)
+  whose module exists; an entry whose module is missing is left out with a
+  logged warning, never shown as a placeholder. Pages are created on first
+  show from their `factory` ("module:Class", called as `Class(ctx, parent)`).
+- Optional page methods the shell calls when present: `activate(options)` on
+  every show (options from `ctx.navigate`, else {}), `refresh()` (F5),
+  `focus_search()` (Ctrl+F), `save_state()` (on close).
+- `ctx.navigate.emit(key, options)` shows that page; `ctx.open_task.emit(no)` calls
+  `ui.task_view.open_task_view(ctx, no, window)` when that module exists.
+- Menus and shortcuts come from `ui.actions` (write actions hidden for a viewer).
+  The status bar shows the office, the user and role, today's date (babel) and,
+  when the shipped font stands in for a missing system font, its name.
+- Geometry and the navigation splitter are saved on close and restored clamped
+  to the screen (ui.settings_store). `backups` is the periodic backup timer
+  (started by ui.app, not here, so tests stay quiet).
+- Signals for tests: `page_shown(key)`, `brought_to_front()`.
+Threading: GUI thread only.
 """
 from __future__ import annotations
 
-import datetime as dt
+import importlib
+import importlib.util
+import logging
+import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import sqlite_utils
 from babel.dates import format_date
-from babel.numbers import format_decimal, format_percent
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
+from PySide6.QtCore import QSize, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QIcon
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QComboBox,
-    QHBoxLayout,
-    QHeaderView,
     QLabel,
-    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QMainWindow,
-    QTableView,
-    QVBoxLayout,
+    QSplitter,
+    QStackedWidget,
     QWidget,
 )
 
-from core import clock
+from core.backup_policy import take_backup
 from core.db.connection import connect
-from core.directory import Unit, list_units
 from core.errors import ClerkError
-from core.i18n import _, babel_locale, ngettext
-from core.ledger import LedgerFilter, Stats, stats
-from ui import crash
+from core.i18n import N_, _, babel_locale
+from ui import crash, settings_store
+from ui.about import AboutDialog
+from ui.actions import ActionRegistry
+from ui.backup_timer import BackupTimer
+from ui.busy import BusyTask, Job, run_busy
+from ui.context import AppContext
 from ui.fonts import FontChoice
-from ui.ledger_model import COLUMN_OF, LIGHT_LABELS, ROLE_LABELS, STATE_LABELS, LedgerModel, light_icon
-from ui.worker import DbWorker
+from ui.pages import PageSpec, visible_pages
 
-TARGET_RATE = 0.95
-SEARCH_DELAY_MS = 300
-DEFAULT_SIZE = (1280, 760)
-DEFAULT_WIDTHS = (80, 280, 150, 60, 80, 110, 110, 90, 70, 90)  # widened to fit each header
-SETTINGS_GEOMETRY = "main_window/geometry"
-SETTINGS_HEADER = "main_window/ledger_header"
-
-
-def percent(value: float | None) -> str:
-    """A rate to one decimal in the user's locale (96.9%); an em dash when undefined."""
-    if value is None:
-        return "—"
-    return format_percent(value, "#,##0.0%", locale=babel_locale())
+log = logging.getLogger(__name__)
+ICONS_DIR = Path(__file__).resolve().parent.parent / "resources" / "icons"
+APP_ICON = ICONS_DIR / "closeloop.svg"
+KEY_ROLE = Qt.ItemDataRole.UserRole
+MESSAGE_MS = 10_000
+USER_ROLES = {"admin": N_("Administrator"), "clerk": N_("Clerk"), "viewer": N_("Viewer")}
+OFFICE_ROLES = {"hub": N_("County supervision office"), "unit": N_("Unit office")}
 
 
-def rates_text(s: Stats, target: float = TARGET_RATE) -> str:
-    """The status bar's sentence: completion rate · on-time rate (target)."""
-    return _("Completion rate {completion} · On-time rate {on_time} (target {target})").format(
-        completion=percent(s.completion_rate), on_time=percent(s.on_time_rate),
-        target=format_percent(target, "#,##0%", locale=babel_locale()))
+def page_available(spec: PageSpec) -> bool:
+    """Whether the module of `spec.factory` exists (found without importing it)."""
+    module = spec.factory.partition(":")[0]
+    if module in sys.modules:
+        return True
+    try:
+        return importlib.util.find_spec(module) is not None
+    except (ImportError, ValueError):
+        return False
 
 
-def count_text(n: int) -> str:
-    return ngettext("{count} item", "{count} items", n).format(count=format_decimal(n, locale=babel_locale()))
-
-
-def open_reader(path: Path) -> sqlite_utils.Database:
-    """A connection for the GUI thread that refuses writes."""
-    db = connect(path)
-    db.execute("PRAGMA query_only = ON")
-    return db
+def icon(name: str) -> QIcon:
+    path = ICONS_DIR / name
+    return QIcon(str(path)) if path.is_file() else QIcon()
 
 
 class MainWindow(QMainWindow):
-    """The first window: filters, the ledger and the rates (see the module docstring)."""
+    """The app's shell (see the module contract)."""
 
-    units_loaded = Signal(int)      # number of units in the unit filter
-    ledger_loaded = Signal(int)     # rows the current filter selects
-    stats_loaded = Signal(object)   # the county's Stats
-    query_failed = Signal(object)   # an Exception from a background query
+    page_shown = Signal(str)
+    brought_to_front = Signal()
 
-    def __init__(self, db_path: Path, *, office_name: str = "", font: FontChoice | None = None,
-                 as_of: dt.date | None = None, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, *, font: FontChoice | None = None,
+                 pages: Sequence[PageSpec] | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.db_path = Path(db_path)
-        self._fixed_as_of = as_of
-        self.as_of = as_of or clock.today()
+        self.ctx = ctx
         self.font_choice = font
         self._closed = False
-        self.worker = DbWorker(self.db_path, self)
-        self.reader = open_reader(self.db_path)
-        self.model = LedgerModel(self.worker, self.reader, as_of=self.as_of, parent=self)
-        self.model.loaded.connect(self._on_ledger_loaded)
-        self.model.load_failed.connect(self._on_query_failed)
+        self._pages: dict[str, QWidget] = {}
+        specs = list(pages if pages is not None else visible_pages(ctx))
+        for spec in specs:
+            if not page_available(spec):
+                log.warning("page %r left out of the navigation: module of %s not found", spec.key, spec.factory)
+        self.specs = [s for s in specs if page_available(s)]
+        self.setWindowTitle(_("Closeloop — {office}").format(office=ctx.office.name))
+        self.setWindowIcon(icon(APP_ICON.name))
 
-        title = _("Closeloop — {office}").format(office=office_name) if office_name else _("Closeloop")
-        self.setWindowTitle(title)
-        self._build_actions()
-        self._build_central()
+        self.actions = ActionRegistry(self, ctx.can_write)
+        self.actions.connect("quit", self.close)
+        self.actions.connect("refresh", self.refresh)
+        self.actions.connect("find", self.focus_search)
+        self.actions.connect("about", self.show_about)
+        self.actions.connect("backup_now", self.backup_now)
+        self.nav = QListWidget()
+        self.nav.setObjectName("navigation")
+        self.nav.setAccessibleName(_("Navigation"))
+        self.nav.setIconSize(QSize(22, 22))
+        self.nav.setSpacing(2)
+        self.stack = QStackedWidget()
+        self.page_actions: dict[str, QAction] = {}
+        for spec in self.specs:
+            item = QListWidgetItem(icon(spec.icon), _(spec.title))
+            item.setData(KEY_ROLE, spec.key)
+            item.setToolTip(f"{_(spec.title)} ({spec.shortcut})" if spec.shortcut else _(spec.title))
+            self.nav.addItem(item)
+            self.page_actions[spec.key] = self.actions.add_page(
+                spec.key, spec.title, spec.shortcut, icon(spec.icon), lambda _c=False, k=spec.key: self.show_page(k))
+        self.nav.setMinimumWidth(120)
+        self.nav.setMaximumWidth(260)
+        self.nav.currentRowChanged.connect(self._nav_row_changed)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("mainSplitter")
+        self.splitter.addWidget(self.nav)
+        self.splitter.addWidget(self.stack)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setCollapsible(1, False)
+        self.splitter.setSizes([170, 1100])
+        self.setCentralWidget(self.splitter)
         self._build_status_bar()
-        self._restore_state()
-        self.load()
+        self.backups = BackupTimer(ctx, self)
+        self.backups.backed_up.connect(
+            lambda path: self.show_message(_("Backed up to {path}.").format(path=path)))
+        self.backups.failed.connect(self.show_message)
+        ctx.navigate.connect(self.navigate)
+        ctx.open_task.connect(self.open_task)
+        settings_store.restore_geometry(self)
+        settings_store.restore_state(self.splitter, settings_store.MAIN_SPLITTER)
+        if self.specs:
+            self.show_page(self.specs[0].key)
 
-    # ----- building ---------------------------------------------------------------------
-
-    def _build_actions(self) -> None:
-        menu = self.menuBar().addMenu(_("&File"))
-        self.action_refresh = QAction(_("&Refresh"), self)
-        self.action_refresh.setShortcut(QKeySequence(QKeySequence.StandardKey.Refresh))
-        self.action_refresh.triggered.connect(self.load)
-        menu.addAction(self.action_refresh)
-        menu.addSeparator()
-        self.action_quit = QAction(_("E&xit"), self)
-        self.action_quit.setShortcut(QKeySequence("Ctrl+Q"))
-        self.action_quit.setMenuRole(QAction.MenuRole.QuitRole)
-        self.action_quit.triggered.connect(self.close)
-        menu.addAction(self.action_quit)
-
-    def _combo(self, object_name: str, accessible: str) -> QComboBox:
-        combo = QComboBox()
-        combo.setObjectName(object_name)
-        combo.setAccessibleName(accessible)
-        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        return combo
-
-    def _build_central(self) -> None:
-        self.unit_combo = self._combo("unitFilter", _("Unit filter"))
-        self.unit_combo.addItem(_("All units"), None)
-        self.state_combo = self._combo("stateFilter", _("State filter"))
-        self.state_combo.addItem(_("All states"), None)
-        self.state_combo.addItem(_("Open"), "open")
-        for key, label in STATE_LABELS.items():
-            self.state_combo.addItem(_(label), key)
-        self.light_combo = self._combo("lightFilter", _("Light filter"))
-        self.light_combo.addItem(_("All lights"), None)
-        for key, label in LIGHT_LABELS.items():
-            self.light_combo.addItem(light_icon(key), _(label), key)
-        for combo in (self.unit_combo, self.state_combo, self.light_combo):
-            combo.currentIndexChanged.connect(self._filters_changed)
-        self.search_edit = QLineEdit()
-        self.search_edit.setObjectName("search")
-        self.search_edit.setAccessibleName(_("Search"))
-        self.search_edit.setPlaceholderText(_("Search number, title or content"))
-        self.search_edit.setClearButtonEnabled(True)
-        self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
-        self._search_timer.timeout.connect(self._filters_changed)
-        self.search_edit.textChanged.connect(self._search_timer.start)
-
-        bar = QHBoxLayout()
-        for label_text, combo in ((_("&Unit:"), self.unit_combo), (_("&State:"), self.state_combo),
-                                  (_("&Light:"), self.light_combo)):
-            label = QLabel(label_text)
-            label.setBuddy(combo)
-            bar.addWidget(label)
-            bar.addWidget(combo)
-            bar.addSpacing(12)
-        bar.addStretch(1)
-        bar.addWidget(self.search_edit, 1)
-
-        self.table = QTableView()
-        self.table.setObjectName("ledger")
-        self.table.setAccessibleName(_("Ledger"))
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
-        self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
-        header = self.table.horizontalHeader()
-        header.setHighlightSections(False)
-        header.setStretchLastSection(True)
-        header.setSortIndicator(0, Qt.SortOrder.DescendingOrder)  # newest tasks first
-        self._fit_default_widths(header)
-        self.table.setSortingEnabled(True)  # calls model.sort with the indicator: stored, not queried
-
-        central = QWidget()
-        layout = QVBoxLayout(central)
-        layout.setContentsMargins(8, 8, 8, 0)
-        layout.addLayout(bar)
-        layout.addWidget(self.table, 1)
-        self.setCentralWidget(central)
-        self.setTabOrder(self.unit_combo, self.state_combo)
-        self.setTabOrder(self.state_combo, self.light_combo)
-        self.setTabOrder(self.light_combo, self.search_edit)
-        self.setTabOrder(self.search_edit, self.table)
-
-    def _fit_default_widths(self, header: QHeaderView) -> None:
-        """Preset widths, widened to fit each header and each column's fixed vocabulary."""
-        vocabulary = {COLUMN_OF["role"]: ROLE_LABELS.values(), COLUMN_OF["state"]: STATE_LABELS.values(),
-                      COLUMN_OF["light"]: LIGHT_LABELS.values()}
-        head, cell = header.fontMetrics(), self.table.fontMetrics()
-        icon = self.table.iconSize().width() if self.table.iconSize().isValid() else 16
-        for column, width in enumerate(DEFAULT_WIDTHS):
-            title = str(self.model.headerData(column, Qt.Orientation.Horizontal))
-            width = max(width, head.horizontalAdvance(title) + 28)
-            for label in vocabulary.get(column, ()):
-                extra = icon + 8 if column == COLUMN_OF["light"] else 0
-                width = max(width, cell.horizontalAdvance(_(label)) + 16 + extra)
-            header.resizeSection(column, width)
+    # ----- status bar -------------------------------------------------------------------
 
     def _build_status_bar(self) -> None:
-        self.count_label = QLabel()
-        self.count_label.setObjectName("count")
-        self.count_label.setAccessibleName(_("Item count"))
-        self.rates_label = QLabel()
-        self.rates_label.setObjectName("rates")
-        self.rates_label.setAccessibleName(_("County rates"))
         bar = self.statusBar()
-        bar.addWidget(self.count_label)
+        office, user = self.ctx.office, self.ctx.user
+        self.office_label = self._status_label("office", _("Office"), office.name)
+        self.office_label.setToolTip(_(OFFICE_ROLES.get(office.role, office.role)))
+        self.user_label = self._status_label("user", _("Signed-in user"), _("{user} ({role})").format(
+            user=user.name, role=_(USER_ROLES.get(user.role, user.role))))
+        self.date_label = self._status_label("today", _("Today"), "")
+        for label in (self.office_label, self.user_label, self.date_label):
+            bar.addPermanentWidget(label)
         if self.font_choice is not None and self.font_choice.bundled:
             family = self.font_choice.family
-            self.font_label = QLabel(_("Font: {family} (shipped with Closeloop)").format(family=family))
-            self.font_label.setObjectName("fontNotice")
+            self.font_label = self._status_label("fontNotice", _("Font notice"),
+                                                 _("Font: {family} (shipped with Closeloop)").format(family=family))
             self.font_label.setToolTip(_("No Chinese font was found on this computer; Closeloop uses the "
                                          "font it ships with ({family}).").format(family=family))
             self.font_label.setEnabled(False)  # drawn muted: information, not a warning
-            bar.addWidget(self.font_label)
-        bar.addPermanentWidget(self.rates_label)
+            bar.addPermanentWidget(self.font_label)
+        self._day = None
+        self._update_date()
+        self._date_timer = QTimer(self, interval=60_000)
+        self._date_timer.timeout.connect(self._update_date)
+        self._date_timer.start()
 
-    # ----- settings ---------------------------------------------------------------------
-
-    def _restore_state(self) -> None:
-        settings = QSettings()
-        geometry = settings.value(SETTINGS_GEOMETRY)
-        restored = isinstance(geometry, QByteArray) and self.restoreGeometry(geometry)
-        if not restored or not self._on_a_screen():
-            self._default_geometry()
-        header_state = settings.value(SETTINGS_HEADER)
-        if isinstance(header_state, QByteArray):
-            self.table.horizontalHeader().restoreState(header_state)
-
-    def _on_a_screen(self) -> bool:
-        frame = self.frameGeometry()
-        return any(screen.availableGeometry().intersects(frame) for screen in QGuiApplication.screens())
-
-    def _default_geometry(self) -> None:
-        screen = self.screen() or QGuiApplication.primaryScreen()
-        area = screen.availableGeometry() if screen is not None else None
-        width, height = DEFAULT_SIZE
-        if area is not None and area.isValid():
-            width, height = min(width, int(area.width() * 0.9)), min(height, int(area.height() * 0.9))
-            self.resize(width, height)
-            self.move(area.center() - self.rect().center())
-        else:
-            self.resize(width, height)
-
-    def save_state(self) -> None:
-        settings = QSettings()
-        settings.setValue(SETTINGS_GEOMETRY, self.saveGeometry())
-        settings.setValue(SETTINGS_HEADER, self.table.horizontalHeader().saveState())
-        settings.sync()
-
-    # ----- loading ----------------------------------------------------------------------
-
-    def current_filter(self) -> LedgerFilter:
-        search = self.search_edit.text().strip() or None
-        return LedgerFilter(unit=self.unit_combo.currentData(), state=self.state_combo.currentData(),
-                            light=self.light_combo.currentData(), search=search)
+    def _status_label(self, name: str, accessible: str, text: str) -> QLabel:
+        label = QLabel(text)
+        label.setObjectName(name)
+        label.setAccessibleName(accessible)
+        label.setContentsMargins(6, 0, 6, 0)
+        return label
 
     @Slot()
-    def load(self) -> None:
-        """(Re)load units, the ledger and the rates from the database."""
-        self.as_of = self._fixed_as_of or clock.today()
-        self.worker.submit(list_units, self._on_units, self._on_query_failed)
-        self.model.set_filter(self.current_filter(), as_of=self.as_of)
-        self.load_stats()
+    def _update_date(self) -> None:
+        day = self.ctx.today()
+        if day != self._day:
+            self._day = day
+            self.date_label.setText(format_date(day, "full", locale=babel_locale()))
 
-    def load_stats(self) -> None:
-        day = self.as_of
+    def show_message(self, text: str) -> None:
+        self.statusBar().showMessage(text, MESSAGE_MS)
 
-        def work(db: sqlite_utils.Database) -> Stats:
-            result = stats(db, as_of=day)
-            assert isinstance(result, Stats)
-            return result
+    # ----- pages ------------------------------------------------------------------------
 
-        self.worker.submit(work, self._on_stats, self._on_query_failed)
+    def page_keys(self) -> list[str]:
+        """The keys of the navigation's entries, in order."""
+        return [s.key for s in self.specs]
 
-    @Slot()
-    def _filters_changed(self) -> None:
-        flt = self.current_filter()
-        if flt != self.model.ledger_filter:
-            self.model.set_filter(flt)
+    def current_key(self) -> str | None:
+        item = self.nav.currentItem()
+        return item.data(KEY_ROLE) if item is not None else None
 
-    def _on_units(self, units: list[Unit]) -> None:
-        current = self.unit_combo.currentData()
-        self.unit_combo.blockSignals(True)
-        self.unit_combo.clear()
-        self.unit_combo.addItem(_("All units"), None)
-        for unit in units:
-            label = unit.name if unit.active else _("{name} (inactive)").format(name=unit.name)
-            self.unit_combo.addItem(label, unit.code)
-        index = self.unit_combo.findData(current) if current is not None else 0
-        self.unit_combo.setCurrentIndex(max(index, 0))
-        self.unit_combo.blockSignals(False)
-        if index < 0:
-            self._filters_changed()
-        self.units_loaded.emit(len(units))
+    def current_page(self) -> QWidget | None:
+        key = self.current_key()
+        return self._pages.get(key) if key else None
 
-    def _on_ledger_loaded(self, count: int) -> None:
-        self.count_label.setText(count_text(count))
-        self.ledger_loaded.emit(count)
+    def page(self, key: str) -> QWidget | None:
+        """The page `key` if it has been created."""
+        return self._pages.get(key)
 
-    def _on_stats(self, result: Stats) -> None:
-        self.rates_label.setText(rates_text(result))
-        self.rates_label.setToolTip(_("All assignments of the county as of {date}, cancelled ones excluded.")
-                                    .format(date=format_date(self.as_of, "long", locale=babel_locale())))
-        self.stats_loaded.emit(result)
+    @Slot(int)
+    def _nav_row_changed(self, row: int) -> None:
+        if 0 <= row < len(self.specs):
+            self.show_page(self.specs[row].key)
 
-    def _on_query_failed(self, exc: Exception) -> None:
-        self.query_failed.emit(exc)
-        if isinstance(exc, ClerkError):
-            self.statusBar().showMessage(str(exc), 15000)
-        else:
+    @Slot(str, object)
+    def navigate(self, key: str, options: object = None) -> None:
+        self.show_page(key, options if isinstance(options, dict) else {})
+
+    def show_page(self, key: str, options: dict[str, object] | None = None) -> QWidget | None:
+        """Show page `key` (created on first show), call its `activate(options)`; None if it cannot be."""
+        row = next((i for i, s in enumerate(self.specs) if s.key == key), None)
+        if row is None:
+            log.warning("no page %r in the navigation", key)
+            return None
+        page = self._pages.get(key) or self._create(self.specs[row])
+        if page is None:
+            return None
+        self.stack.setCurrentWidget(page)
+        self.nav.blockSignals(True)
+        self.nav.setCurrentRow(row)
+        self.nav.blockSignals(False)
+        self.page_actions[key].setChecked(True)
+        activate = getattr(page, "activate", None)
+        if callable(activate):
+            activate(options or {})
+        self.page_shown.emit(key)
+        return page
+
+    def _create(self, spec: PageSpec) -> QWidget | None:
+        module_name, _sep, class_name = spec.factory.partition(":")
+        try:
+            page_class = getattr(importlib.import_module(module_name), class_name)
+            page = page_class(self.ctx, self.stack)
+        except Exception as exc:  # a broken page must not take the window down
             crash.report(exc)
+            self.show_message(_("The page {title} could not be opened.").format(title=_(spec.title)))
+            return None
+        self.stack.addWidget(page)
+        self._pages[spec.key] = page
+        return page
+
+    @Slot()
+    def refresh(self) -> None:
+        page = self.current_page()
+        if page is not None and callable(getattr(page, "refresh", None)):
+            page.refresh()  # type: ignore[attr-defined]
+        self._update_date()
+
+    @Slot()
+    def focus_search(self) -> None:
+        page = self.current_page()
+        if page is not None and callable(getattr(page, "focus_search", None)):
+            page.focus_search()  # type: ignore[attr-defined]
+
+    @Slot(str)
+    def open_task(self, task_no: str) -> None:
+        try:
+            task_view = importlib.import_module("ui.task_view")
+        except ModuleNotFoundError as exc:
+            if exc.name != "ui.task_view":
+                raise
+            log.warning("ui.task_view does not exist yet; cannot open task %s", task_no)
+            self.show_message(_("The task view is not available in this version."))
+            return
+        task_view.open_task_view(self.ctx, task_no, self)
+
+    # ----- other actions ----------------------------------------------------------------
+
+    @Slot()
+    def show_about(self) -> None:
+        AboutDialog.present(self, self.ctx)
+
+    @Slot()
+    def backup_now(self) -> BusyTask:
+        """Back the database up now, off the GUI thread, with the busy cursor and progress dialog."""
+        path = self.ctx.db_path
+
+        def job(j: Job) -> Path:
+            j.report(None, _("Backing up the office database…"))
+            db: sqlite_utils.Database = connect(path)
+            try:
+                return take_backup(db, path)
+            finally:
+                db.conn.close()
+
+        def failed(exc: Exception) -> None:
+            if isinstance(exc, ClerkError | OSError):
+                self.show_message(_("The backup failed: {detail}").format(detail=exc))
+            else:
+                crash.report(exc)
+
+        return run_busy(self, _("Backing up"), job,
+                 lambda target: self.show_message(_("Backed up to {path}.").format(path=target)), failed,
+                 cancellable=False)
+
+    @Slot()
+    def bring_to_front(self) -> None:
+        """Another launch on this database asked for this window (ui.single_instance)."""
+        if self.isMinimized():
+            self.showNormal()
+        self.show()
+        self.raise_()
+        self.activateWindow()
+        self.brought_to_front.emit()
 
     # ----- closing ----------------------------------------------------------------------
 
@@ -330,10 +320,19 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def shutdown(self) -> None:
-        """Save the window state, stop the worker, close connections. Idempotent."""
+        """Save the window state and the pages' states, stop timers, close the context. Idempotent."""
         if self._closed:
             return
         self._closed = True
-        self.save_state()
-        self.worker.close()
-        self.reader.conn.close()
+        settings_store.save_geometry(self)
+        settings_store.save_state(self.splitter, settings_store.MAIN_SPLITTER)
+        for page in self._pages.values():
+            save = getattr(page, "save_state", None)
+            if callable(save):
+                try:
+                    save()
+                except Exception as exc:  # saving a page's columns must not stop the closing
+                    crash.report(exc)
+        self.backups.stop()
+        self._date_timer.stop()
+        self.ctx.close()

@@ -1,12 +1,20 @@
-"""Screenshots of the windows, rendered offscreen: `python -m ui.shots [--db PATH] [--out DIR]`.
+"""Screenshots of every page and dialog, rendered offscreen: `python -m ui.shots [--db PATH] [--out DIR]`.
 
 Without --db it builds the demo database (core.demo, fixed day 2026-11-27) in a
-temporary folder. It waits until the window has loaded its units, ledger and
-rates (signals, no sleeping), then saves DIR/ledger.png (the whole ledger) and
-DIR/ledger-open.png (open items, sorted by light). By default the shipped
-font is used so shots look the same on every machine (--system-font to use the
-system's). The offscreen platform is the default here (this is a tool, not the
-app); set QT_QPA_PLATFORM to override. Exit code 0 on success.
+temporary folder. It signs in as the demo's admin, opens the main window and
+saves, into DIR: one PNG per page of ui.pages.PAGES whose module exists
+(`<key>.png`; the pages of a unit office — 我的事项 — through a window that sees
+the demo's first township as its own office, since a unit database comes from
+an enrollment bundle), the ledger filtered to open items sorted by light
+(`ledger-open.png`) and to red items of one township (`ledger-red.png`), the
+sign-in dialog (`sign-in.png`, and `sign-in-wrong.png` after a wrong password),
+the first-run dialog (`first-run.png`, `first-run-demo.png`) and the About box
+(`about.png`). A page counts as drawn when the database worker has no job left
+and the event queue is empty (every page loads through the worker). By default
+the shipped font is used so shots look the same on every machine
+(--system-font to use the system's). The offscreen platform is the default here
+(this is a tool, not the app); set QT_QPA_PLATFORM to override. Exit code 0 on
+success, 1 if a page could not be drawn.
 """
 from __future__ import annotations
 
@@ -15,79 +23,149 @@ import datetime as dt
 import os
 import sys
 import tempfile
-from collections.abc import Callable
+import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
+
+    from core.office import Office
+    from ui.context import AppContext
 
 DEMO_DAY = dt.date(2026, 11, 27)
-TIMEOUT_MS = 60_000
-SHOT_SIZE = (1280, 760)
+TIMEOUT_S = 60.0
+SHOT_SIZE = (1280, 800)
+DEMO_USER, DEMO_PASSWORD = "admin", "demo"
 
 
 def _parse(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m ui.shots", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m ui.shots", description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--db", type=Path, help="an existing database (default: a fresh demo database)")
     parser.add_argument("--out", type=Path, default=Path("shots"), help="output folder (default: shots/)")
     parser.add_argument("--today", type=dt.date.fromisoformat, help="the day the window shows (YYYY-MM-DD)")
+    parser.add_argument("--user", default=DEMO_USER, help="who signs in (default: admin)")
+    parser.add_argument("--password", default=DEMO_PASSWORD, help="their password (default: demo)")
     parser.add_argument("--system-font", action="store_true", help="use the system's Chinese font if any")
     return parser.parse_args(argv)
 
 
-def _demo_database(folder: Path, day: dt.date) -> Path:
-    from core.demo import build_demo
-
-    path = folder / "demo.db"
-    build_demo(path, scale=1, seed=1, today=day)
-    return path
-
-
-def _wait(window: Any, names: tuple[str, ...], action: Callable[[], object] | None = None) -> bool:
-    """Run `action`, then the event loop until each named signal of `window` has fired (or time out)."""
+def settle(ctx: AppContext | None, timeout_s: float = TIMEOUT_S) -> bool:
+    """Run the event loop until the worker has no job left and no event is pending (True), or time out."""
     from PySide6.QtCore import QEventLoop, QTimer
+    from PySide6.QtWidgets import QApplication
 
-    pending = set(names)
-    loop = QEventLoop()
-    failed: list[object] = []
-
-    def make_done(name: str) -> Callable[..., None]:
-        def done(*_args: object) -> None:
-            pending.discard(name)
-            if not pending:
-                loop.quit()
-        return done
-
-    slots = [(getattr(window, name), make_done(name)) for name in names]
-    for signal, slot in slots:
-        signal.connect(slot)
-
-    def on_failed(exc: object) -> None:
-        failed.append(exc)
-        loop.quit()
-
-    window.query_failed.connect(on_failed)
-    if action is not None:
-        action()
-    QTimer.singleShot(TIMEOUT_MS, loop.quit)
-    if pending and not failed:
-        loop.exec()
-    for signal, slot in slots:
-        signal.disconnect(slot)
-    window.query_failed.disconnect(on_failed)
-    if failed:
-        print(f"ui.shots: a query failed: {failed[0]!r}", file=sys.stderr)
-    return not pending and not failed
+    deadline = time.monotonic() + timeout_s
+    quiet = 0
+    while time.monotonic() < deadline:
+        if ctx is not None and ctx.worker.pending:
+            loop = QEventLoop()
+            ctx.worker.idle.connect(loop.quit)
+            QTimer.singleShot(200, loop.quit)
+            loop.exec()
+            ctx.worker.idle.disconnect(loop.quit)
+            quiet = 0
+            continue
+        QApplication.processEvents()
+        quiet += 1
+        if quiet >= 3:  # a callback may queue the next query: look three times
+            return True
+    return False
 
 
-def _grab(window: Any, target: Path) -> bool:
+def grab(widget: QWidget, target: Path) -> bool:
     from PySide6.QtWidgets import QApplication
 
     QApplication.processEvents()
-    ok = window.grab().save(str(target))
-    if ok:
-        print(f"ui.shots: wrote {target}")
-    else:
-        print(f"ui.shots: could not write {target}", file=sys.stderr)
-    return bool(ok)
+    ok = bool(widget.grab().save(str(target)))
+    print(f"ui.shots: {'wrote' if ok else 'could not write'} {target}", file=sys.stdout if ok else sys.stderr)
+    return ok
+
+
+def unit_office(ctx: AppContext) -> Office:
+    """The office as a unit office would see itself: the first township (for the unit pages)."""
+    from core.directory import list_units
+    from core.office import Office
+
+    unit = next(u for u in list_units(ctx.reader) if u.kind == "township")
+    return Office(ctx.office.id, ctx.office.uuid, unit.code, unit.name, "unit", unit.id)
+
+
+def shoot_window(ctx: AppContext, font: Any, out: Path, skip: set[str], *, about: bool = False
+                 ) -> tuple[set[str], bool]:
+    """Save each page of a window on `ctx` not in `skip`; returns (keys shot, all fine)."""
+    from core.ledger import LedgerFilter
+    from ui.main_window import MainWindow
+
+    window = MainWindow(ctx, font=font)
+    window.resize(*SHOT_SIZE)
+    window.show()
+    done: set[str] = set()
+    ok = True
+    try:
+        for key in window.page_keys():
+            if key in skip:
+                continue
+            page = window.show_page(key)
+            if page is None or not settle(ctx):
+                print(f"ui.shots: the page {key} could not be drawn", file=sys.stderr)
+                ok = False
+                continue
+            ok = grab(window, out / f"{key}.png") and ok
+            done.add(key)
+            if key == "ledger":
+                for name, flt, sort in (("ledger-open", LedgerFilter(state="open"), ("light", False)),
+                                        ("ledger-red", LedgerFilter(kind="township", light="red"), ("due", False))):
+                    window.show_page("ledger", {"filter": flt, "sort": sort})
+                    ok = settle(ctx) and grab(window, out / f"{name}.png") and ok
+        if about:
+            from ui.about import AboutDialog
+
+            about = AboutDialog.present(window, ctx)
+            settle(None)
+            ok = grab(about, out / "about.png") and ok
+            about.close()
+    finally:
+        window.close()
+    return done, ok
+
+
+def shoot_dialogs(ctx: AppContext, out: Path, folder: Path) -> bool:
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    from core.auth import list_users, sign_in
+    from ui.first_run import FirstRunDialog
+    from ui.sign_in import SignInDialog
+
+    db = ctx.reader
+    dialog = SignInDialog(ctx.office, [u for u in list_users(db) if u.active], lambda n, p: sign_in(db, n, p),
+                          note=_demo_note())
+    dialog.show()
+    settle(None)
+    ok = grab(dialog, out / "sign-in.png")
+    QTest.keyClicks(dialog.password, "wrong")
+    QTest.keyClick(dialog.password, Qt.Key.Key_Return)
+    settle(None)
+    ok = grab(dialog, out / "sign-in-wrong.png") and ok
+    dialog.close()
+
+    first = FirstRunDialog(folder / "new" / "closeloop.db")
+    first.show()
+    settle(None)
+    ok = grab(first, out / "first-run.png") and ok
+    first.choose("demo")
+    settle(None)
+    ok = grab(first, out / "first-run-demo.png") and ok
+    first.close()
+    return ok
+
+
+def _demo_note() -> str:
+    from core.i18n import _
+
+    return _("This is the demo county: sign in as {users} with the password {password}.").format(
+        users="admin / clerk", password=DEMO_PASSWORD)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -96,43 +174,51 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="closeloop-shots-") as tmp:
         if args.db is None:
             day = args.today or DEMO_DAY
-            os.environ.setdefault("CLOSELOOP_TODAY", day.isoformat())
-            db_path = _demo_database(Path(tmp), day)
+            os.environ["CLOSELOOP_TODAY"] = day.isoformat()
+            from core.demo import build_demo
+
+            db_path = Path(tmp) / "demo.db"
+            build_demo(db_path, scale=1, seed=1, today=day)
         else:
             db_path = args.db
-            day = args.today
-        from PySide6.QtCore import QSettings, QStandardPaths, Qt
+            if args.today:
+                os.environ["CLOSELOOP_TODAY"] = args.today.isoformat()
+        from PySide6.QtCore import QSettings, QStandardPaths
 
-        from ui.app import check_database, prepare_app
-        from ui.ledger_model import COLUMN_OF
-        from ui.main_window import MainWindow
+        from core.auth import sign_in
+        from core.db.connection import connect
+        from ui.app import open_office, prepare_app
+        from ui.context import AppContext
+        from ui.pages import PAGES
 
         QStandardPaths.setTestModeEnabled(True)  # never read or write the user's settings
         app, font = prepare_app(force_bundled_font=not args.system_font)
         QSettings().clear()
-        office = check_database(db_path)
-        window = MainWindow(db_path, office_name=office, font=font, as_of=day)
-        window.resize(*SHOT_SIZE)
-        args.out.mkdir(parents=True, exist_ok=True)
+        office = open_office(db_path)
+        db = connect(db_path)
         try:
-            if not _wait(window, ("units_loaded", "ledger_loaded", "stats_loaded"), window.show):
-                return 1
-            if not _grab(window, args.out / "ledger.png"):
-                return 1
-            # The open items, red first: shows the lights.
-            state = window.state_combo
-            if not _wait(window, ("ledger_loaded",), lambda: state.setCurrentIndex(state.findData("open"))):
-                return 1
-            light_column = COLUMN_OF["light"]
-            if not _wait(window, ("ledger_loaded",),
-                         lambda: window.table.sortByColumn(light_column, Qt.SortOrder.AscendingOrder)):
-                return 1
-            if not _grab(window, args.out / "ledger-open.png"):
-                return 1
+            user = sign_in(db, args.user, args.password)
         finally:
-            window.close()
+            db.conn.close()
+        args.out.mkdir(parents=True, exist_ok=True)
+        ctx = AppContext(db_path, office, user)  # the window closes it
+        unit = unit_office(ctx)
+        shot, ok = shoot_window(ctx, font, args.out, set(), about=True)
+        unit_shot, unit_ok = shoot_window(AppContext(db_path, unit, user), font, args.out, shot)
+        dialogs_ctx = AppContext(db_path, office, user)
+        try:
+            ok = shoot_dialogs(dialogs_ctx, args.out, Path(tmp)) and ok and unit_ok
+        finally:
+            dialogs_ctx.close()
+        from ui.main_window import page_available
+
+        missing = [p.key for p in PAGES if page_available(p) and p.key not in shot | unit_shot]
+        if missing:
+            print(f"ui.shots: pages not drawn: {', '.join(missing)}", file=sys.stderr)
+            ok = False
         print(f"ui.shots: font {font.family}{' (shipped)' if font.bundled else ''}")
-    return 0
+        del app
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":

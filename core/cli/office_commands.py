@@ -87,14 +87,11 @@ def cmd_calendar(s: Session, a: argparse.Namespace) -> int:
         if input(_("Save this arrangement? [y/N] ")).strip().lower() not in ("y", "yes", "是"):
             out.say(_("Nothing saved."))
             return 0
-    from core.status import refresh_years
+    from core.settings_ops import import_notice
 
-    s.require_hub()
-    with s.write():
-        written = calendar.save_notice(s.db, preview, _("State Council notice {year} ({file})").format(
-            year=preview.year, file=path.name))
-        recomputed = refresh_years(s.db, {preview.year})
-        s.audit("calendar_import", ref=str(preview.year), rows=written, recomputed=recomputed)
+    saved = import_notice(s, preview, _("State Council notice {year} ({file})").format(
+        year=preview.year, file=path.name))
+    written, recomputed = saved.written, saved.recomputed
     out.say(ngettext("{year}: {n} days saved.", "{year}: {n} days saved.", written).format(
         year=preview.year, n=out.number(written)))
     out.say(ngettext("The deadlines of {m} assignment were recomputed.",

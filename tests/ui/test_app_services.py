@@ -166,7 +166,9 @@ def test_qt_translations_load(qapp) -> None:  # noqa: ANN001
         QLocale.setDefault(locale)
 
 
-def test_run_app_refuses_a_missing_database(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_run_app_refuses_a_database_it_cannot_open(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    # (a missing database opens the first-run dialog: tests/ui/test_shell_start.py)
+    (tmp_path / "nowhere.db").mkdir()
     shown: list[str] = []
     monkeypatch.setattr(app_module, "show_startup_error", shown.append)
     try:
@@ -174,4 +176,3 @@ def test_run_app_refuses_a_missing_database(monkeypatch: pytest.MonkeyPatch, tmp
     finally:
         crash.uninstall()
     assert len(shown) == 1 and "nowhere.db" in shown[0]
-    assert not (tmp_path / "nowhere.db").exists()

@@ -1,0 +1,242 @@
+"""The settings a clerk changes in a form: deadline rules, the holiday calendar, backups.
+
+Contract (every function runs on the caller's thread, with its connection; the
+GUI calls them through `ctx.query` / `ctx.write` on the worker):
+- `current_deadlines(db)` → the rule-set version in force and its `Deadlines`;
+  `rules_info(db)` adds who saved that version and when.
+- `save_deadlines(s, deadlines)` validates the form's values in a clerk's words,
+  writes a new TOML (the current rule set with `[deadlines]` replaced), checks it
+  with `parse_ruleset` and saves it as version n+1 (hub; clerk or admin), audited
+  as `rules_edit`. It applies to tasks assigned from then on (each task keeps the
+  version it was assigned under); `warn_days` applies to the lights at once.
+  Returns (version in force, Changes); values equal to the current ones save
+  nothing and return an empty `Changes()`.
+- `holiday_year(db, year)` → what the calendar holds for a year.
+- `import_notice(s, preview, source)` saves a parsed State Council notice and
+  recomputes the dues of the assignments it moves, in one transaction, audited
+  as `calendar_import` (the CLI and the settings page both call it).
+- `back_up_now(s)` and `restore_backup(s, source)`: a backup into the policy's
+  folder (audited), and a restore after a safety backup (administrator only),
+  returning what changed: everything.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+import sqlite_utils
+
+from core import backup_policy
+from core.db.backup import backup_to, check_backup_file, restore_from
+from core.errors import Refusal, UsageError
+from core.i18n import _
+from core.office import Changes, Session, self_office
+from core.rules.calendar import NoticePreview, save_notice
+from core.rules.ruleset import (
+    MODES,
+    DeadlineRule,
+    Deadlines,
+    current_ruleset,
+    parse_ruleset,
+    ruleset_to_toml,
+    save_ruleset,
+)
+
+MAX_DAYS = 365
+MAX_MONTHS = 12
+MAX_WARN_DAYS = 30
+
+
+# ---------------------------------------------------------------- deadline rules
+
+def current_deadlines(db: sqlite_utils.Database) -> tuple[int, Deadlines]:
+    """The latest rule-set version (0: the built-in defaults) and its deadline rules."""
+    version, rules = current_ruleset(db)
+    return version, rules.deadlines
+
+
+@dataclass(frozen=True)
+class RulesInfo:
+    """The rule-set version in force, for the settings form."""
+
+    version: int            # 0: the built-in defaults, never saved
+    deadlines: Deadlines
+    author: str
+    saved_at: dt.datetime | None   # UTC
+
+
+def rules_info(db: sqlite_utils.Database) -> RulesInfo:
+    """The latest rule-set version, its deadline rules, who saved it and when."""
+    version, rules = current_ruleset(db)
+    row = db.execute("SELECT author, created_at FROM ruleset WHERE version = ?", [version]).fetchone()
+    if row is None:
+        return RulesInfo(version, rules.deadlines, "", None)
+    return RulesInfo(version, rules.deadlines, row[0], dt.datetime.fromisoformat(row[1]))
+
+
+def _check_deadlines(d: Deadlines) -> None:
+    names = {"claim": _("The claim deadline"), "report": _("The first-report deadline"),
+             "general": _("The completion deadline of a general task")}
+    for key, what in names.items():
+        rule: DeadlineRule = getattr(d, key)
+        if not 0 <= rule.days <= MAX_DAYS:
+            raise UsageError(_("{what} must be from 0 to {most} days.").format(what=what, most=MAX_DAYS))
+        if rule.months:
+            raise UsageError(_("{what} counts days, not months.").format(what=what))
+    if not 1 <= d.major.months <= MAX_MONTHS or d.major.days:
+        raise UsageError(_("The completion deadline of a major task must be from 1 to {most} months.").format(
+            most=MAX_MONTHS))
+    if any(getattr(d, key).mode not in MODES for key in ("claim", "report", "general", "major")):
+        raise UsageError(_("Choose how days are counted: calendar days, calendar days moved past holidays, "
+                           "or working days."))
+    if not 1 <= d.warn_days <= MAX_WARN_DAYS:
+        raise UsageError(_("The warning must start from 1 to {most} days before a due date.").format(
+            most=MAX_WARN_DAYS))
+
+
+def save_deadlines(s: Session, deadlines: Deadlines) -> tuple[int, Changes]:
+    """Save the deadline rules as a new rule-set version (see the module contract)."""
+    _check_deadlines(deadlines)
+    s.require_hub()
+    with s.write():
+        version, rules = current_ruleset(s.db)
+        if rules.deadlines == deadlines:
+            return version, Changes()
+        text = ruleset_to_toml(dataclasses.replace(rules, deadlines=deadlines))
+        parse_ruleset(text)  # the form's checks should make this a formality
+        new = save_ruleset(s.db, text, s.user.name, s.office.uuid)
+        s.audit("rules_edit", ref=str(new), deadlines=dataclasses.asdict(deadlines),
+                before=dataclasses.asdict(rules.deadlines))
+    return new, Changes(rules=True)
+
+
+# ---------------------------------------------------------------- holiday calendar
+
+@dataclass(frozen=True)
+class HolidayDay:
+    date: dt.date
+    kind: str    # 'rest' | 'work' (a make-up working day)
+    name: str
+
+
+@dataclass(frozen=True)
+class HolidayYear:
+    """What the calendar holds for `year`: whether its arrangement is known, and its special days."""
+
+    year: int
+    imported: bool
+    source: str
+    imported_at: str
+    days: list[HolidayDay]
+
+    @property
+    def rest_days(self) -> list[HolidayDay]:
+        return [d for d in self.days if d.kind == "rest"]
+
+    @property
+    def work_days(self) -> list[HolidayDay]:
+        return [d for d in self.days if d.kind == "work"]
+
+
+def holiday_years(db: sqlite_utils.Database) -> list[int]:
+    """The years whose arrangement is known, ascending."""
+    return [int(r[0]) for r in db.execute("SELECT year FROM holiday_year ORDER BY year")]
+
+
+def holiday_year(db: sqlite_utils.Database, year: int) -> HolidayYear:
+    """The rest days and make-up working days dated in `year` (rows a later notice neutralised are left out)."""
+    known = db.execute("SELECT source, imported_at FROM holiday_year WHERE year = ?", [year]).fetchone()
+    days = []
+    for iso_day, kind, name in db.execute(
+            "SELECT date, kind, name FROM holiday WHERE date BETWEEN ? AND ? ORDER BY date",
+            [f"{year:04d}-01-01", f"{year:04d}-12-31"]):
+        day = dt.date.fromisoformat(iso_day)
+        ordinary = "work" if day.weekday() < 5 else "rest"
+        if kind == ordinary and not name:
+            continue
+        days.append(HolidayDay(day, kind, name))
+    return HolidayYear(year, known is not None, known[0] if known else "", known[1] if known else "", days)
+
+
+@dataclass(frozen=True)
+class NoticeImport:
+    year: int
+    written: int       # holiday rows written
+    recomputed: int    # assignments whose dues were recomputed
+    changes: Changes
+
+
+def import_notice(s: Session, preview: NoticePreview, source: str) -> NoticeImport:
+    """Save a parsed notice and recompute the dues it moves, in one transaction (hub; audited)."""
+    from core.status import refresh_years
+
+    s.require_hub()
+    with s.write():
+        written = save_notice(s.db, preview, source)
+        recomputed = refresh_years(s.db, {preview.year})
+        s.audit("calendar_import", ref=str(preview.year), rows=written, recomputed=recomputed, source=source)
+    return NoticeImport(preview.year, written, recomputed, Changes(calendar=True))
+
+
+# ---------------------------------------------------------------- backups
+
+def back_up_now(s: Session) -> Path:
+    """A backup into the policy's folder now (clerk or admin); audited; returns the file."""
+    s.require_write()
+    target = backup_policy.take_backup(s.db, s.path)
+    with s.write():
+        s.audit("backup", ref=str(target))
+    return target
+
+
+def everything_changed(db: sqlite_utils.Database) -> Changes:
+    """A `Changes` naming every task and assignment, the directory, the calendar and the rules."""
+    return Changes(assignments={int(r[0]) for r in db.execute("SELECT id FROM assignment")},
+                   tasks={int(r[0]) for r in db.execute("SELECT id FROM task")},
+                   directory=True, calendar=True, rules=True)
+
+
+@dataclass(frozen=True)
+class Restored:
+    source: Path
+    safety: Path       # the backup of the content before the restore
+    changes: Changes
+
+
+def restore_backup(s: Session, source: str | Path) -> Restored:
+    """Replace the database's content with the backup `source` (administrator).
+
+    Refuses a file that is not an intact Closeloop backup or that belongs to
+    another office. The current content is first backed up into the policy's
+    folder as `<name>-before-restore-<time>.db`; the restored content is migrated
+    to the current schema and the restore is audited in it.
+    """
+    from core.db.connection import connect
+    from core.db.migrations import migrate_database
+
+    source = Path(source)
+    s.require_write(admin=True)
+    check_backup_file(source)
+    probe = connect(source)
+    try:
+        theirs = self_office(probe)
+    finally:
+        probe.conn.close()
+    if theirs.uuid != s.office.uuid:
+        raise Refusal(_("The backup {path} belongs to another office ({office}); choose a backup of this "
+                        "office.").format(path=source.name, office=theirs.name))
+    folder = backup_policy.policy(s.db, s.path).folder
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    safety = folder / f"{Path(s.path).stem}-before-restore-{stamp}.db"
+    n = 2
+    while safety.exists():
+        safety = folder / f"{Path(s.path).stem}-before-restore-{stamp}-{n}.db"
+        n += 1
+    backup_to(s.db, safety)
+    restore_from(s.db, source)
+    migrate_database(s.db, Path(s.path))
+    with s.db.atomic():
+        s.audit("restore", ref=str(source), previous=str(safety))
+    return Restored(source, safety, everything_changed(s.db))

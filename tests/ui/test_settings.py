@@ -1,0 +1,254 @@
+"""The settings page (设置), driven as a hub clerk and an administrator would.
+
+See tests/ui/_directory_settings_helpers.py for the database; each test works on a copy.
+"""
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from _directory_settings_helpers import build_template, context_factory, copy_db, read
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QApplication
+
+from core.db.connection import connect
+from core.i18n import _
+from core.office import Changes
+from core.rules.calendar import parse_notice
+from core.rules.ruleset import DeadlineRule, Deadlines
+from core.settings_ops import current_deadlines, holiday_year
+from ui.context import AppContext
+from ui.pages import settings_backup
+from ui.pages.settings import SettingsPage
+
+NOTICE_2027 = """国务院办公厅关于2027年部分节假日安排的通知
+经国务院批准，现将2027年元旦、春节、清明节、劳动节、端午节、中秋节和国庆节放假调休日期的具体安排通知如下。
+一、元旦：1月1日（周五）至3日（周日）放假，共3天。
+二、春节：2月6日（农历除夕、周六）至14日（农历正月初八、周日）放假调休，共9天。2月20日（周六）上班。
+三、清明节：4月3日（周六）至5日（周一）放假，共3天。
+四、劳动节：5月1日（周六）至5日（周三）放假调休，共5天。4月25日（周日）、5月8日（周六）上班。
+五、端午节：6月9日（周三）放假，共1天。
+六、中秋节：9月15日（周三）放假，共1天。
+七、国庆节：10月1日（周五）至7日（周四）放假调休，共7天。9月26日（周日）、10月9日（周六）上班。
+"""
+
+
+@pytest.fixture(scope="module")
+def template(template_db: tuple[Path, object], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_template(template_db, tmp_path_factory.mktemp("settings"))
+
+
+@pytest.fixture
+def hub(template: Path, tmp_path: Path) -> Path:
+    (tmp_path / "office").mkdir()
+    return copy_db(template, tmp_path / "office" / "hub.db")
+
+
+@pytest.fixture
+def make_ctx(hub: Path) -> Iterator[Callable[[str], AppContext]]:
+    yield from context_factory(hub)
+
+
+@pytest.fixture
+def open_page(qtbot, make_ctx: Callable[[str], AppContext]) -> Callable[[str], SettingsPage]:  # noqa: ANN001
+    def open_as(user: str) -> SettingsPage:
+        ctx = make_ctx(user)
+        with qtbot.waitSignal(ctx.worker.idle, timeout=10_000):
+            page = SettingsPage(ctx)
+        qtbot.addWidget(page)
+        page.resize(1100, 720)
+        page.show()
+        return page
+    return open_as
+
+
+def _paste(widget, text: str) -> None:  # noqa: ANN001
+    """Paste `text` into a text box, as Ctrl+V does."""
+    QApplication.clipboard().setText(text)
+    widget.setFocus()
+    widget.selectAll()
+    widget.paste()
+
+
+# ----- deadline rules -------------------------------------------------------------------
+
+
+def test_a_clerk_changes_the_report_rule_to_two_working_days(qtbot, open_page, hub: Path) -> None:  # noqa: ANN001
+    page = open_page("clerk")
+    rules = page.rules
+    assert "1" in rules.version_label.text()
+    assert not rules.save_button.isEnabled()
+    rules.counts["report"].setFocus()
+    rules.counts["report"].selectAll()
+    qtbot.keyClicks(rules.counts["report"], "2")
+    rules.modes["report"].setCurrentIndex(rules.modes["report"].findData("workdays"))
+    assert rules.save_button.isEnabled()
+    # today is Friday 2026-11-27: two working days are Mon 11-30 and Tue 12-01
+    assert "2026" in rules.example.text()
+    with qtbot.waitSignal(rules.saved, timeout=10_000) as saved, qtbot.waitSignal(rules.loaded, timeout=10_000):
+        qtbot.mouseClick(rules.save_button, Qt.MouseButton.LeftButton)
+    assert saved.args == [2]
+    db = connect(hub)
+    try:
+        assert current_deadlines(db) == (2, dataclasses.replace(
+            Deadlines(), report=DeadlineRule(days=2, mode="workdays")))
+    finally:
+        db.conn.close()
+    assert _("Rule set version {version}").split("{")[0] in rules.version_label.text()
+    assert "2</b>" in rules.version_label.text()
+    assert rules.message.isVisible() and "2" in rules.message.text()
+    assert not rules.save_button.isEnabled()
+    assert read(hub, "SELECT action, ref FROM audit ORDER BY id DESC LIMIT 1") == [("rules_edit", "2")]
+
+
+def test_revert_brings_the_version_in_force_back(qtbot, open_page) -> None:  # noqa: ANN001
+    page = open_page("clerk")
+    rules = page.rules
+    rules.warn_days.setValue(5)
+    assert rules.save_button.isEnabled()
+    rules.revert_button.click()
+    assert rules.warn_days.value() == 2 and not rules.save_button.isEnabled()
+
+
+def test_a_viewer_reads_the_settings_but_changes_nothing(open_page) -> None:  # noqa: ANN001
+    page = open_page("viewer")
+    assert not page.rules.counts["report"].isEnabled() and page.rules.save_button.isHidden()
+    assert page.calendar.notice.isHidden() and page.calendar.save_button.isHidden()
+    assert page.backups.now_button.isHidden() and page.backups.restore_button.isHidden()
+    assert page.calendar.rest.count() > 0  # 2026 is shipped
+
+
+# ----- holiday calendar -----------------------------------------------------------------
+
+
+def test_the_calendar_shows_a_year_and_whether_it_is_imported(qtbot, open_page) -> None:  # noqa: ANN001
+    page = open_page("clerk")
+    cal = page.calendar
+    page.activate({"section": "calendar"})
+    assert page.stack.currentWidget() is cal
+    assert cal.year.value() == 2026
+    rest = [cal.rest.item(i).text() for i in range(cal.rest.count())]
+    assert any("国庆节" in t for t in rest)
+    assert cal.work.count() == 6
+    with qtbot.waitSignal(cal.loaded, timeout=10_000):
+        cal.year.setValue(2027)
+    assert cal.rest.count() == 0 and "2027" in cal.status.text()
+
+
+def test_a_damaged_notice_shows_the_parsers_sentence_and_saves_nothing(qtbot, open_page, hub: Path) -> None:  # noqa: ANN001
+    page = open_page("clerk")
+    cal = page.calendar
+    _paste(cal.notice, NOTICE_2027.replace("2月6日（农历除夕、周六）至14日", "2月30日（周六）至14日"))
+    with qtbot.waitSignal(cal.refused, timeout=1_000) as refused:
+        qtbot.mouseClick(cal.preview_button, Qt.MouseButton.LeftButton)
+    assert "2月30日" in refused.args[0] and cal.message.text() == refused.args[0]
+    assert not cal.save_button.isEnabled()
+    assert read(hub, "SELECT COUNT(*) FROM holiday_year WHERE year = 2027") == [(0,)]
+
+
+def test_a_clerk_imports_a_2027_notice_through_the_preview(qtbot, open_page, hub: Path) -> None:  # noqa: ANN001
+    page = open_page("clerk")
+    cal = page.calendar
+    changes: list[Changes] = []
+    page.ctx.changed.connect(changes.append)
+    _paste(cal.notice, NOTICE_2027)
+    assert not cal.save_button.isEnabled()
+    qtbot.mouseClick(cal.preview_button, Qt.MouseButton.LeftButton)
+    assert cal.preview_view.toPlainText() == "\n".join(parse_notice(NOTICE_2027).describe())
+    assert cal.save_button.isEnabled()
+    with qtbot.waitSignal(cal.imported, timeout=10_000), qtbot.waitSignal(cal.loaded, timeout=10_000):
+        qtbot.mouseClick(cal.save_button, Qt.MouseButton.LeftButton)
+    assert cal.year.value() == 2027
+    assert cal.work.count() == 5 and any("春节" in cal.rest.item(i).text() for i in range(cal.rest.count()))
+    assert "2027" in cal.message.text()
+    assert changes and changes[-1].calendar
+    db = connect(hub)
+    try:
+        y = holiday_year(db, 2027)
+    finally:
+        db.conn.close()
+    assert y.imported and len(y.rest_days) == 29
+    audit = read(hub, "SELECT action, ref, details FROM audit ORDER BY id DESC LIMIT 1")[0]
+    assert audit[:2] == ("calendar_import", "2027") and json.loads(audit[2])["rows"] == 34
+    # a text changed after the preview must be previewed again before it can be saved
+    _paste(cal.notice, NOTICE_2027 + "\n")
+    assert not cal.save_button.isEnabled()
+
+
+# ----- backups --------------------------------------------------------------------------
+
+
+def test_back_up_now_writes_a_file_and_lists_it(qtbot, open_page, hub: Path) -> None:  # noqa: ANN001
+    page = open_page("clerk")
+    backups = page.backups
+    assert backups.files.count() == 0 and not backups.folder.isEnabled()
+    assert backups.restore_button.isHidden() and backups.save_button.isHidden()
+    with qtbot.waitSignal(backups.backed_up, timeout=10_000) as done, qtbot.waitSignal(backups.loaded,
+                                                                                         timeout=10_000):
+        qtbot.mouseClick(backups.now_button, Qt.MouseButton.LeftButton)
+    path = Path(done.args[0])
+    assert path.is_file() and path.parent == hub.parent / "backups"
+    assert backups.files.count() == 1 and path.name in backups.files.item(0).text()
+    assert backups.last.text() != _("No backup has been taken yet.")
+
+
+def test_an_administrator_picks_a_folder_and_an_interval(qtbot, open_page, hub: Path, tmp_path: Path,  # noqa: ANN001
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    page = open_page("admin")
+    backups = page.backups
+    target = tmp_path / "usb" / "closeloop"
+    monkeypatch.setattr(settings_backup, "choose_folder", lambda parent, start: str(target))
+    qtbot.mouseClick(backups.choose_button, Qt.MouseButton.LeftButton)
+    assert backups.folder.text() == str(target)
+    backups.every.setValue(6)
+    with qtbot.waitSignal(backups.loaded, timeout=10_000):
+        qtbot.mouseClick(backups.save_button, Qt.MouseButton.LeftButton)
+    assert dict(read(hub, "SELECT key, value FROM setting WHERE key LIKE 'backup_%'")) == {
+        "backup_folder": str(target), "backup_every_hours": "6"}
+    with qtbot.waitSignal(backups.backed_up, timeout=10_000) as done:
+        backups.now_button.click()
+    assert Path(done.args[0]).parent == target
+
+
+def test_an_administrator_restores_a_backup_and_every_page_is_told(qtbot, open_page, hub: Path,  # noqa: ANN001
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    from core.directory import add_unit
+
+    page = open_page("admin")
+    backups, ctx = page.backups, page.ctx
+    with qtbot.waitSignal(backups.loaded, timeout=10_000):
+        backups.now_button.click()
+    with qtbot.waitSignal(ctx.worker.idle, timeout=10_000):
+        ctx.write(lambda s: add_unit(s, "HXZ", "红星镇", "township"), lambda _r: None, pytest.fail)
+    assert read(hub, "SELECT COUNT(*) FROM unit WHERE code = 'HXZ'") == [(1,)]
+    asked: list[str] = []
+    monkeypatch.setattr(settings_backup, "confirm_restore", lambda parent, text: asked.append(text) or False)
+    backups.files.setCurrentRow(0)
+    backups.restore_button.click()
+    assert asked and read(hub, "SELECT COUNT(*) FROM unit WHERE code = 'HXZ'") == [(1,)]  # answered no
+    monkeypatch.setattr(settings_backup, "confirm_restore", lambda parent, text: True)
+    backups.files.setCurrentRow(0)
+    with qtbot.waitSignal(ctx.changed, timeout=10_000) as changed, \
+            qtbot.waitSignal(backups.restored, timeout=10_000) as restored:
+        backups.restore_button.click()
+    everything = changed.args[0]
+    assert everything.directory and everything.calendar and everything.rules and everything.assignments
+    assert read(hub, "SELECT COUNT(*) FROM unit WHERE code = 'HXZ'") == [(0,)]
+    assert restored.args[0].safety.is_file()
+    assert not backups.message.isHidden() and restored.args[0].safety.name in backups.message.text()
+    assert read(hub, "SELECT action FROM audit ORDER BY id DESC LIMIT 1") == [("restore",)]
+
+
+# ----- language -------------------------------------------------------------------------
+
+
+def test_the_language_is_kept_for_the_next_start(open_page) -> None:  # noqa: ANN001
+    page = open_page("clerk")
+    combo = page.language.combo
+    assert [combo.itemText(i) for i in range(combo.count())] == ["中文", "English"]
+    combo.setCurrentIndex(combo.findData("en"))
+    assert QSettings().value("language") == "en"
+    assert page.language.note.isVisible() or page.language.note.text()

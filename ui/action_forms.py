@@ -1,0 +1,347 @@
+"""The small form in which a clerk records one action of DESIGN.md §4 on an assignment.
+
+Contract: `ActionForm(ctx, brief, kind, parent)` is a dialog opened with `open()`
+(never `exec()`); it shows the effective date (today by default, never in the
+future, never before the assignment date), the text the action needs, and as
+the action requires: attachments, milestones, the new date of an extension
+request, an approved date other than the requested one, an urge's follow-up
+date. "Record" runs `core.actions.record` through `ctx.write` (worker thread);
+a refusal from the core (ClerkError) appears in red in the form, which stays
+open with nothing written (`refused` is emitted with the sentence); success
+emits `recorded(Changes)` and closes the form (`ctx.changed` has told every page).
+Enter records (Ctrl+Enter inside the text box), Esc closes without recording.
+Files are chosen through `choose_files(parent)`, replaceable in tests.
+Threading: GUI thread only.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from PySide6.QtCore import QDate, QEvent, QObject, QSettings, Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.actions import EMPTY_TEXT, Action, record
+from core.errors import ClerkError
+from core.i18n import N_, _
+from core.office import Changes
+from core.task_view import AssignmentBrief
+from core.workflow import UNIT_ACTIONS
+from ui import crash
+from ui.context import AppContext
+from ui.ledger_model import date_text
+
+ERROR_COLOR = "#c62828"
+LAST_FOLDER = "action_form/last_folder"
+
+# What a button says for each action (a verb); the form's title uses the same words.
+ACTION_LABELS = {
+    "claim": N_("Claim"), "report": N_("Report progress"), "completion": N_("Report completion"),
+    "extension_request": N_("Request extension"), "extension_approve": N_("Approve extension"),
+    "extension_reject": N_("Reject extension"), "return": N_("Return"), "close": N_("Close out"),
+    "urge": N_("Urge"), "cancel": N_("Cancel item"),
+}
+# The label of the text box; the core refuses an empty text where one is required.
+TEXT_LABELS = {
+    "claim": N_("Note (optional):"), "report": N_("Progress report:"), "completion": N_("What was done:"),
+    "extension_request": N_("Plan:"), "extension_approve": N_("Note (optional):"),
+    "extension_reject": N_("Reason:"), "return": N_("Reason:"), "close": N_("Note (optional):"),
+    "urge": N_("Notice text (optional):"), "cancel": N_("Reason:"),
+}
+WITH_FILES = frozenset({"report", "completion", "extension_request"})
+
+
+def qdate(d: dt.date) -> QDate:
+    return QDate(d.year, d.month, d.day)
+
+
+def pydate(q: QDate) -> dt.date:
+    return dt.date(q.year(), q.month(), q.day())
+
+
+def date_edit(value: dt.date, accessible: str, *, minimum: dt.date | None = None,
+              maximum: dt.date | None = None) -> QDateEdit:
+    """A date field with a calendar pop-up, bounded as given."""
+    edit = QDateEdit()
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat("yyyy-MM-dd")
+    edit.setAccessibleName(accessible)
+    if minimum is not None:
+        edit.setMinimumDate(qdate(minimum))
+    if maximum is not None:
+        edit.setMaximumDate(qdate(maximum))
+    edit.setDate(qdate(value))
+    return edit
+
+
+def choose_files(parent: QWidget) -> list[str]:
+    """Ask for evidence files (blocking file dialog; tests replace this function)."""
+    settings = QSettings()
+    folder = str(settings.value(LAST_FOLDER, "") or "")
+    paths, _filter = QFileDialog.getOpenFileNames(parent, _("Attach evidence files"), folder)
+    if paths:
+        settings.setValue(LAST_FOLDER, str(Path(paths[0]).parent))
+    return list(paths)
+
+
+class MilestoneRow(QWidget):
+    """One dated milestone of an extension plan: date, what will be done, remove."""
+
+    def __init__(self, on: dt.date, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.date = date_edit(on, _("Milestone date"))
+        self.text = QLineEdit()
+        self.text.setAccessibleName(_("Milestone"))
+        self.text.setPlaceholderText(_("What will be done by then"))
+        self.remove = QPushButton("×")
+        self.remove.setAccessibleName(_("Remove milestone"))
+        self.remove.setToolTip(_("Remove milestone"))
+        self.remove.setFixedWidth(28)
+        self.remove.setAutoDefault(False)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.date)
+        row.addWidget(self.text, 1)
+        row.addWidget(self.remove)
+
+    def value(self) -> tuple[dt.date, str]:
+        return pydate(self.date.date()), self.text.text()
+
+
+class ActionForm(QDialog):
+    """Record one action on one assignment (see the module contract)."""
+
+    recorded = Signal(object)   # core.office.Changes
+    refused = Signal(str)       # the core's sentence, shown in the form
+
+    def __init__(self, ctx: AppContext, brief: AssignmentBrief, kind: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx, self.brief, self.kind = ctx, brief, kind
+        self.busy = False
+        self.milestone_rows: list[MilestoneRow] = []
+        today = ctx.today()
+        self.setWindowTitle(_("{action} — {ref} {unit}").format(
+            action=_(ACTION_LABELS[kind]), ref=brief.ref, unit=brief.unit_name))
+        self.setObjectName(f"form_{kind}")
+
+        heading = QLabel(f"{brief.task_no}  {brief.title}")
+        heading.setWordWrap(True)
+        heading.setStyleSheet("font-weight: bold;")
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        form.addRow(_("Unit:"), QLabel(brief.unit_name))
+        self.date = date_edit(today, _("Effective date"),
+                              minimum=brief.assigned_on, maximum=max(today, brief.assigned_on))
+        self.date.setToolTip(_("The day it happened; earlier than today when entered from paper. "
+                               "Never before the assignment date ({date}) nor in the future.")
+                             .format(date=date_text(brief.assigned_on)))
+        form.addRow(_("&Effective date:"), self.date)
+
+        self.value: QDateEdit | None = None
+        self.value_check: QCheckBox | None = None
+        self._build_value(form, today)
+
+        self.text = QPlainTextEdit()
+        self.text.setAccessibleName(_(TEXT_LABELS[kind]).rstrip(":："))
+        self.text.setTabChangesFocus(True)
+        self.text.setMinimumHeight(90)
+        form.addRow(_(TEXT_LABELS[kind]), self.text)
+
+        self.milestones_box: QVBoxLayout | None = None
+        if kind == "extension_request":
+            form.addRow(_("Milestones:"), self._build_milestones())
+        self.files: QListWidget | None = None
+        if kind in WITH_FILES:
+            form.addRow(_("Attachments:"), self._build_files())
+
+        self.notice = QLabel()
+        self.notice.setWordWrap(True)
+        if ctx.is_hub and kind in UNIT_ACTIONS:
+            self.notice.setText(_("Recorded by the county office on the unit's behalf, from a paper or phone "
+                                  "report (代录)."))
+        self.notice.setVisible(bool(self.notice.text()))
+        self.error = QLabel()
+        self.error.setObjectName("formError")
+        self.error.setAccessibleName(_("Why it was not recorded"))
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet(f"color: {ERROR_COLOR};")
+        self.error.setVisible(False)
+
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText(_("&Record"))
+        self.ok_button.setDefault(True)
+        self.buttons.accepted.connect(self.submit)
+        self.buttons.rejected.connect(self.reject)
+        self.text.installEventFilter(self)  # Ctrl+Enter in the text box records
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading)
+        layout.addLayout(form)
+        layout.addWidget(self.notice)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+        self.setMinimumWidth(520)
+        # where the clerk starts: the text the action needs, else the date (Enter then records)
+        (self.text if kind in EMPTY_TEXT else self.date).setFocus()
+
+    # ----- building ---------------------------------------------------------------------
+
+    def _build_value(self, form: QFormLayout, today: dt.date) -> None:
+        b = self.brief
+        if self.kind == "extension_request":
+            self.value = date_edit(max(b.due, today) + dt.timedelta(days=14), _("Proposed new date"),
+                                   minimum=b.assigned_on)
+            self.value.setToolTip(_("Must be later than the completion due in force ({date}).")
+                                  .format(date=date_text(b.due)))
+            form.addRow(_("Completion due:"), QLabel(date_text(b.due)))
+            form.addRow(_("&New date:"), self.value)
+        elif self.kind == "extension_approve":
+            requested = b.pending_extension or b.due
+            form.addRow(_("Requested date:"), QLabel(date_text(requested)))
+            self.value_check = QCheckBox(_("Approve &another date:"))
+            self.value = date_edit(requested, _("Approved date"), minimum=b.assigned_on)
+            form.addRow(self.value_check, self.value)
+        elif self.kind == "urge":
+            self.value_check = QCheckBox(_("&Follow-up date:"))
+            self.value = date_edit(today + dt.timedelta(days=3), _("Follow-up date"), minimum=b.assigned_on)
+            self.value_check.setToolTip(_("Tracked and shown on the item; it never makes the item on time."))
+            form.addRow(self.value_check, self.value)
+        if self.value_check is not None and self.value is not None:
+            self.value.setEnabled(False)
+            self.value_check.toggled.connect(self.value.setEnabled)
+
+    def _build_milestones(self) -> QWidget:
+        box = QWidget()
+        self.milestones_box = QVBoxLayout(box)
+        self.milestones_box.setContentsMargins(0, 0, 0, 0)
+        add = QPushButton(_("Add &milestone"))
+        add.setAutoDefault(False)  # Enter records the form wherever the focus is
+        add.clicked.connect(self.add_milestone)
+        self.add_milestone_button = add
+        self.milestones_box.addWidget(add, 0, Qt.AlignmentFlag.AlignLeft)
+        return box
+
+    def add_milestone(self) -> MilestoneRow:
+        assert self.milestones_box is not None
+        row = MilestoneRow(pydate(self.date.date()))
+        row.remove.clicked.connect(lambda: self._remove_milestone(row))
+        self.milestones_box.insertWidget(len(self.milestone_rows), row)
+        # tab order: the plan (or the last milestone), then this row, then "Add milestone"
+        previous = self.milestone_rows[-1].remove if self.milestone_rows else self.text
+        for first, second in ((previous, row.date), (row.date, row.text), (row.text, row.remove),
+                              (row.remove, self.add_milestone_button)):
+            QWidget.setTabOrder(first, second)
+        self.milestone_rows.append(row)
+        row.text.setFocus()
+        return row
+
+    def _remove_milestone(self, row: MilestoneRow) -> None:
+        self.milestone_rows.remove(row)
+        row.deleteLater()
+
+    def _build_files(self) -> QWidget:
+        box = QWidget()
+        self.files = QListWidget()
+        self.files.setAccessibleName(_("Attachments"))
+        self.files.setMaximumHeight(90)
+        add = QPushButton(_("Add &files…"))
+        add.setAutoDefault(False)
+        add.clicked.connect(self.add_files)
+        self.remove_file = QPushButton(_("Re&move"))
+        self.remove_file.setAutoDefault(False)
+        self.remove_file.setAccessibleName(_("Remove attachment"))
+        self.remove_file.clicked.connect(self._remove_selected_file)
+        side = QVBoxLayout()
+        side.addWidget(add)
+        side.addWidget(self.remove_file)
+        side.addStretch(1)
+        row = QHBoxLayout(box)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.files, 1)
+        row.addLayout(side)
+        return box
+
+    def add_files(self) -> None:
+        assert self.files is not None
+        present = set(self.attachments())
+        for path in choose_files(self):
+            if path in present:
+                continue
+            item = QListWidgetItem(Path(path).name)
+            item.setData(Qt.ItemDataRole.UserRole, path)
+            item.setToolTip(path)
+            self.files.addItem(item)
+            present.add(path)
+
+    def _remove_selected_file(self) -> None:
+        assert self.files is not None
+        for item in self.files.selectedItems():
+            self.files.takeItem(self.files.row(item))
+
+    # ----- recording --------------------------------------------------------------------
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (watched is self.text and event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent)
+                and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+                and event.modifiers() & Qt.KeyboardModifier.ControlModifier):
+            self.submit()
+            return True
+        return super().eventFilter(watched, event)
+
+    def attachments(self) -> list[str]:
+        if self.files is None:
+            return []
+        return [str(self.files.item(i).data(Qt.ItemDataRole.UserRole)) for i in range(self.files.count())]
+
+    def action(self) -> Action:
+        """The action as entered (not yet checked: the core checks it)."""
+        value = None
+        if self.value is not None and (self.value_check is None or self.value_check.isChecked()):
+            value = pydate(self.value.date())
+        return Action(kind=self.kind, on=pydate(self.date.date()), text=self.text.toPlainText(), value=value,
+                      milestones=[r.value() for r in self.milestone_rows], attachments=list(self.attachments()))
+
+    def submit(self) -> None:
+        if self.busy:
+            return
+        action, ref = self.action(), self.brief.ref
+        self._set_busy(True)
+        self.ctx.write(lambda s: record(s, ref, action), self._done, self._failed)
+
+    def _set_busy(self, busy: bool) -> None:
+        self.busy = busy
+        self.ok_button.setEnabled(not busy)
+        self.setCursor(Qt.CursorShape.BusyCursor if busy else Qt.CursorShape.ArrowCursor)
+
+    def _done(self, changes: Changes) -> None:
+        self._set_busy(False)
+        self.error.setVisible(False)
+        self.recorded.emit(changes)
+        self.accept()
+
+    def _failed(self, exc: Exception) -> None:
+        self._set_busy(False)
+        if not isinstance(exc, ClerkError):
+            crash.report(exc)
+            return
+        self.error.setText(str(exc))
+        self.error.setVisible(True)
+        self.refused.emit(str(exc))

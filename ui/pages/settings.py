@@ -1,0 +1,108 @@
+"""The settings page (设置): deadline rules, holiday calendar, backups, language.
+
+Contract: `SettingsPage(ctx, parent)` shows a list of sections beside the
+section chosen (`sections`, a QListWidget; `stack`). The sections load their
+data through `ctx.query` and save through `ctx.write` themselves (see
+ui.pages.settings_rules, settings_calendar, settings_backup); the language is
+this computer's preference, kept in QSettings under `LANGUAGE` ("language":
+"zh_CN" or "en"), read by the app at start-up, so a change takes effect after a
+restart. `activate({"section": "calendar"})` shows one section.
+Threading: GUI thread only.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.i18n import N_, _, language
+from ui import settings_store
+from ui.context import AppContext
+from ui.pages.settings_backup import BackupSection
+from ui.pages.settings_calendar import CalendarSection
+from ui.pages.settings_rules import DeadlinesSection
+
+LANGUAGE: settings_store.Setting[str] = settings_store.Setting(
+    "language", "", N_("The language of the app (zh_CN or en); empty: Chinese"))
+# The language names are written in their own language, never translated.
+LANGUAGES = (("zh_CN", "中文"), ("en", "English"))
+SECTIONS = (("rules", N_("Deadline rules")), ("calendar", N_("Holiday calendar")), ("backups", N_("Backups")),
+            ("language", N_("Language")))
+
+
+def stored_language() -> str:
+    """The language chosen on this computer ('zh_CN', 'en'), or '' when none was chosen."""
+    chosen = settings_store.value(LANGUAGE)
+    return chosen if chosen in dict(LANGUAGES) else ""
+
+
+class LanguageSection(QWidget):
+    """中文 / English, stored in QSettings; takes effect after a restart."""
+
+    language_chosen = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.combo = QComboBox()
+        self.combo.setAccessibleName(_("Language"))
+        for code, name in LANGUAGES:
+            self.combo.addItem(name, code)
+        current = stored_language() or ("en" if language().startswith("en") else "zh_CN")
+        self.combo.setCurrentIndex(max(0, self.combo.findData(current)))
+        self.combo.currentIndexChanged.connect(self._chosen)
+        self.note = QLabel(_("Takes effect after a restart of the app."))
+        self.note.setWordWrap(True)
+        form = QFormLayout()
+        form.addRow(_("&Language:"), self.combo)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.note)
+        layout.addStretch(1)
+
+    def _chosen(self) -> None:
+        code = self.combo.currentData()
+        settings_store.set_value(LANGUAGE, code)
+        self.note.setText(_("Saved. Takes effect after a restart of the app."))
+        self.language_chosen.emit(code)
+
+
+class SettingsPage(QWidget):
+    """The settings sections (see the module contract)."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.rules = DeadlinesSection(ctx)
+        self.calendar = CalendarSection(ctx)
+        self.backups = BackupSection(ctx)
+        self.language = LanguageSection()
+        self.sections = QListWidget()
+        self.sections.setAccessibleName(_("Settings sections"))
+        self.sections.setMaximumWidth(180)
+        self.stack = QStackedWidget()
+        for (_key, title), widget in zip(SECTIONS, (self.rules, self.calendar, self.backups, self.language),
+                                         strict=True):
+            self.sections.addItem(_(title))
+            self.stack.addWidget(widget)
+        self.sections.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.sections.setCurrentRow(0)
+        layout = QHBoxLayout(self)
+        layout.addWidget(self.sections)
+        layout.addWidget(self.stack, 1)
+
+    def activate(self, options: dict[str, Any] | None = None) -> None:
+        """Show the section named in `options["section"]` (rules, calendar, backups, language)."""
+        keys = [key for key, _title in SECTIONS]
+        section = (options or {}).get("section")
+        if section in keys:
+            self.sections.setCurrentRow(keys.index(section))
