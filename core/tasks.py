@@ -43,10 +43,15 @@ class AssignmentRef:
     assigned_on: dt.date
 
 
-def _check_date(s: Session, d: dt.date, what: str) -> None:
-    if d > s.today:
-        raise Refusal(_("{what} {date} is in the future; record what has happened, dated today or earlier.")
-                      .format(what=what, date=d.isoformat()))
+PLAN_AHEAD_DAYS = 7  # a task may be entered up to the coming week's meeting
+
+
+def _date_problem(d: dt.date, today: dt.date) -> Refusal | None:
+    """A task's assignment date may be today, earlier, or up to a week ahead (the coming meeting)."""
+    if d > today + dt.timedelta(days=PLAN_AHEAD_DAYS):
+        return Refusal(_("The assignment date {date} is more than {n} days ahead; enter tasks for the coming "
+                         "week's meeting at the most.").format(date=d.isoformat(), n=PLAN_AHEAD_DAYS))
+    return None
 
 
 def add_meeting(s: Session, kind: str, date: dt.date, title: str = "") -> Meeting:
@@ -94,30 +99,13 @@ def add_tasks(s: Session, items: list[NewTask], calendar: HolidayCalendar | None
     with s.write():
         version, _rules = status.current_rules(s.db)
         for item in items:
+            problems = task_problems(s.db, item, s.today)
+            if problems:
+                raise problems[0].error
             title = item.title.strip()
-            if not title:
-                raise UsageError(_("The task title is empty; give each task a title."))
-            if item.category not in CATEGORIES:
-                raise UsageError(_("'{category}' is not a category; choose general or major.")
-                                 .format(category=item.category))
-            if item.source not in SOURCES:
-                raise UsageError(_("'{source}' is not a source; choose meeting, instruction, inspection or other.")
-                                 .format(source=item.source))
-            _check_date(s, item.assigned_on, _("The assignment date"))
             lead = unit_by_code(s.db, item.lead)
             co_units = [unit_by_code(s.db, c) for c in item.co if c.strip()]
-            if any(u.id == lead.id for u in co_units):
-                raise Refusal(_("{unit} is the lead unit and cannot also be a co unit.").format(unit=lead.name))
-            if len({u.id for u in co_units}) != len(co_units):
-                raise Refusal(_("A co unit is named twice; name each unit once."))
-            for u in [lead, *co_units]:
-                if not u.active:
-                    raise Refusal(_("The unit {unit} is deactivated; assign the task to an active unit.")
-                                  .format(unit=u.name))
             leader_id = leader_by_name(s.db, item.leader).id if item.leader else None
-            if item.meeting_id is not None and not s.db.execute(
-                    "SELECT 1 FROM meeting WHERE id = ?", [item.meeting_id]).fetchone():
-                raise Refusal(_("There is no meeting {id}; 'meeting add' prints the id.").format(id=item.meeting_id))
             year = item.assigned_on.year
             seq = _next_seq(s.db, year)
             task_no = f"{year}-{seq}"
@@ -159,7 +147,7 @@ class TaskProblem:
 
 
 def task_problems(db: sqlite_utils.Database, item: NewTask, today: dt.date) -> list[TaskProblem]:
-    """Every reason `add_tasks` would refuse `item`, in the order it checks them (read only).
+    """Every reason `add_tasks` refuses `item` (it raises the first), in order (read only).
 
     The first problem is the one add_tasks raises (same class, same sentence); an
     empty list means add_tasks accepts the item. Checks that need an earlier one
@@ -181,10 +169,9 @@ def task_problems(db: sqlite_utils.Database, item: NewTask, today: dt.date) -> l
         add("bad_source", "source", item.source,
             UsageError(_("'{source}' is not a source; choose meeting, instruction, inspection or other.")
                        .format(source=item.source)))
-    if item.assigned_on > today:  # as _check_date
-        add("future_date", "assigned_on", item.assigned_on.isoformat(), Refusal(
-            _("{what} {date} is in the future; record what has happened, dated today or earlier.")
-            .format(what=_("The assignment date"), date=item.assigned_on.isoformat())))
+    date_problem = _date_problem(item.assigned_on, today)
+    if date_problem is not None:
+        add("future_date", "assigned_on", item.assigned_on.isoformat(), date_problem)
     units: list[tuple[str, Unit]] = []
     for fld, code in [("lead", item.lead), *[("co", c) for c in item.co if c.strip()]]:
         try:

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from core.auth import User
 from core.db.connection import open_database
 from core.errors import ClerkError, Refusal
-from core.i18n import DEFAULT_LANGUAGE, _
+from core.i18n import DEFAULT_LANGUAGE, _, set_language
 from core.office import Office, self_office
 from ui import crash
 from ui.fonts import FontChoice, ensure_cjk_font
@@ -48,8 +48,13 @@ ORG_DOMAIN = "closeloop.cn"
 
 
 def requested_language() -> str:
-    """The language the user asked for (CLOSELOOP_LANG, else zh_CN), e.g. 'zh_CN'."""
-    return os.environ.get("CLOSELOOP_LANG") or DEFAULT_LANGUAGE
+    """CLOSELOOP_LANG, else the language chosen in Settings on this computer, else zh_CN.
+
+    Needs the QApplication's names set (QSettings is per organisation and app).
+    """
+    from ui.settings_store import stored_language
+
+    return os.environ.get("CLOSELOOP_LANG") or stored_language() or DEFAULT_LANGUAGE
 
 
 def create_application(argv: list[str] | None = None) -> QApplication:
@@ -90,6 +95,7 @@ def prepare_app(argv: list[str] | None = None, *, force_bundled_font: bool = Fal
     icon = Path(__file__).resolve().parent.parent / "resources" / "icons" / "closeloop.svg"
     app.setWindowIcon(QIcon(str(icon)))
     font = ensure_cjk_font(app, force_bundled=force_bundled_font)
+    set_language(requested_language())
     install_qt_translations(app)
     return app, font
 

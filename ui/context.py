@@ -78,7 +78,11 @@ class AppContext(QObject):
         office, user, path = self.office, self.user, self.db_path
 
         def job(db: sqlite_utils.Database) -> Any:
-            return fn(Session(db, path, office, user, clock.today()))
+            # the role as it stands now: a user demoted or deactivated meanwhile writes no more
+            row = db.execute("SELECT role, active FROM user WHERE id = ?", [user.id]).fetchone()
+            current = User(user.id, user.name, row[0], bool(row[1])) if row else User(user.id, user.name,
+                                                                                          "viewer", False)
+            return fn(Session(db, path, office, current, clock.today()))
 
         def done(result: Any) -> None:
             found = result if isinstance(result, Changes) else next(

@@ -51,7 +51,19 @@ LEDGER_SAVED_FILTERS: Setting[str] = Setting(
 LAST_USER: Setting[str] = Setting(
     "sign_in/last_user", "", N_("The user who signed in last, chosen first at the next sign-in"))
 
-SETTINGS: tuple[Setting[Any], ...] = (MAIN_GEOMETRY, MAIN_SPLITTER, LEDGER_HEADER, LEDGER_SAVED_FILTERS, LAST_USER)
+LANGUAGE: Setting[str] = Setting(
+    "language", "", N_("The language of the app (zh_CN or en); empty: Chinese"))
+# The language names are written in their own language, never translated.
+LANGUAGES = (("zh_CN", "中文"), ("en", "English"))
+
+SETTINGS: tuple[Setting[Any], ...] = (MAIN_GEOMETRY, MAIN_SPLITTER, LEDGER_HEADER, LEDGER_SAVED_FILTERS, LAST_USER,
+                                      LANGUAGE)
+
+
+def stored_language() -> str:
+    """The language chosen on this computer ('zh_CN', 'en'), or '' when none was chosen."""
+    chosen = value(LANGUAGE)
+    return chosen if chosen in dict(LANGUAGES) else ""
 
 
 def value(setting: Setting[T], scope: str = "") -> T:

@@ -215,10 +215,13 @@ def test_a_row_with_an_unknown_unit_blocks_the_save_until_fixed(qtbot, page: Wee
     assert counts(db_path) == (before[0] + 1, before[1] + 3)
 
 
-def test_a_future_meeting_date_is_shown_once_and_blocks(qtbot, page: WeeklyPage, db_path: Path) -> None:  # noqa: ANN001
-    fill_by_model(page, 0, MORE_ROWS[:2])             # the default date is Sunday 11-29, after today
+def test_a_meeting_date_beyond_next_week_is_shown_once_and_blocks(qtbot, page: WeeklyPage,  # noqa: ANN001
+                                                                     db_path: Path) -> None:
+    fill_by_model(page, 0, MORE_ROWS[:2])
+    assert page.problems.count() == 0                  # the default, Sunday 11-29, is the coming meeting
+    page.date_edit.setDate(QDate(2026, 12, 6))         # more than a week ahead
     listed = [page.problems.item(i).text() for i in range(page.problems.count())]
-    assert len(listed) == 1 and "2026-11-29" in listed[0]
+    assert len(listed) == 1 and "2026-12-06" in listed[0]
     assert cell(page, 0, "title", Qt.ItemDataRole.BackgroundRole) is None
     before = counts(db_path)
     with qtbot.waitSignal(page.save_refused, timeout=5_000):

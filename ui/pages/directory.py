@@ -136,7 +136,7 @@ class DirectoryPage(QWidget):
         self.users_tab = DirectoryTab(_("Users"), RowsModel[User]([
             Column(N_("Name"), lambda u: u.name), Column(N_("Role"), lambda u: _(ROLE_LABELS[u.role])),
             Column(N_("Status"), lambda u: active_text(u.active)),
-        ]), stretch=0)
+        ]), stretch=2)
         self._build_buttons()
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName(_("Directory"))

@@ -31,19 +31,10 @@ from ui.context import AppContext
 from ui.pages.settings_backup import BackupSection
 from ui.pages.settings_calendar import CalendarSection
 from ui.pages.settings_rules import DeadlinesSection
+from ui.settings_store import LANGUAGE, LANGUAGES, stored_language  # noqa: E402,F401  (re-exported)
 
-LANGUAGE: settings_store.Setting[str] = settings_store.Setting(
-    "language", "", N_("The language of the app (zh_CN or en); empty: Chinese"))
-# The language names are written in their own language, never translated.
-LANGUAGES = (("zh_CN", "中文"), ("en", "English"))
 SECTIONS = (("rules", N_("Deadline rules")), ("calendar", N_("Holiday calendar")), ("backups", N_("Backups")),
             ("language", N_("Language")))
-
-
-def stored_language() -> str:
-    """The language chosen on this computer ('zh_CN', 'en'), or '' when none was chosen."""
-    chosen = settings_store.value(LANGUAGE)
-    return chosen if chosen in dict(LANGUAGES) else ""
 
 
 class LanguageSection(QWidget):

@@ -51,10 +51,10 @@ from core.weekly import RowCheck, SavedMeeting, check_rows, coming_sunday, save_
 from ui.context import AppContext
 from ui.ledger_model import CATEGORY_LABELS
 from ui.pages.weekly_grid import GridView
-from ui.pages.weekly_model import COLUMN_OF, COLUMNS, WeeklyGridModel
+from ui.pages.weekly_model import COLUMN_OF, COLUMNS, DUE_COLUMNS, WeeklyGridModel
 
 CELL_ROLE = int(Qt.ItemDataRole.UserRole) + 1
-WIDTHS = (280, 64, 120, 200, 90, 260, 110, 110, 110)
+WIDTHS = (230, 60, 110, 170, 80, 160, 100, 100, 100)
 ERROR_STYLE = "color: #b71c1c;"
 DONE_STYLE = "color: #1b5e20;"
 
@@ -147,6 +147,10 @@ class WeeklyPage(QWidget):
         header.setStretchLastSection(False)
         for col, width in enumerate(WIDTHS):
             self.grid.setColumnWidth(col, width)
+        # the dues and the category fit their text; the content takes what is left
+        for col in (COLUMN_OF["category"], *DUE_COLUMNS):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(COLUMN_OF["content"], QHeaderView.ResizeMode.Stretch)
         if not self.writable:
             self.grid.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
 
