@@ -97,8 +97,7 @@ def test_a_clerk_changes_the_report_rule_to_two_working_days(qtbot, open_page, h
             Deadlines(), report=DeadlineRule(days=2, mode="workdays")))
     finally:
         db.conn.close()
-    assert _("Rule set version {version}").split("{")[0] in rules.version_label.text()
-    assert "2</b>" in rules.version_label.text()
+    assert "2" in rules.version_label.text() and "clerk" in rules.version_label.text()
     assert rules.message.isVisible() and "2" in rules.message.text()
     assert not rules.save_button.isEnabled()
     assert read(hub, "SELECT action, ref FROM audit ORDER BY id DESC LIMIT 1") == [("rules_edit", "2")]
