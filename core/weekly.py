@@ -94,8 +94,8 @@ def _sentence(p: TaskProblem, names: dict[str, str]) -> str:
         return _("There is no leader “{name}”; pick one from the list or leave the leader empty.").format(
             name=p.subject)
     if p.kind == "future_date":
-        return _("The meeting date {date} is in the future; items are saved on the meeting day or later.").format(
-            date=p.subject)
+        return _("The meeting date {date} is more than a week ahead; enter the items of the coming meeting "
+                 "at the most.").format(date=p.subject)
     if p.kind == "bad_category":
         return _("Choose the category: general or major.")
     return p.error.message

@@ -33,19 +33,25 @@ from PySide6.QtWidgets import (
 
 from core.errors import ClerkError
 from core.evidence import stored_path
-from core.i18n import N_, _, babel_locale, ngettext
+from core.i18n import _, babel_locale, ngettext
 from core.office import Changes
 from core.permissions import allowed_actions
 from core.task_view import AssignmentBrief, task_briefs, task_detail
 from ui import crash, task_view_timeline
 from ui.action_forms import ACTION_LABELS, ERROR_COLOR, ActionForm
 from ui.context import AppContext
-from ui.ledger_model import LIGHT_COLORS, LIGHT_LABELS, ROLE_LABELS, STATE_LABELS, date_text, light_icon
+from ui.ledger_model import (
+    CATEGORY_LABELS,
+    LIGHT_COLORS,
+    LIGHT_LABELS,
+    ROLE_LABELS,
+    SOURCE_LABELS,
+    STATE_LABELS,
+    date_text,
+    light_icon,
+)
 from ui.task_view_timeline import MUTED_COLOR, Timeline
 
-CATEGORY_LABELS = {"general": N_("General (7 days)"), "major": N_("Major (1 month)")}
-SOURCE_LABELS = {"meeting": N_("Meeting"), "instruction": N_("Leader's instruction"),
-                 "inspection": N_("Inspection"), "other": N_("Other")}
 SETTINGS_GEOMETRY = "task_view/geometry"
 PENDING_COLOR = "#b26a00"
 

@@ -91,8 +91,7 @@ class EventRow(QFrame):
         date.setObjectName("eventDate")
         date.setMinimumWidth(110)
         date.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        recorded = str(e.get("recorded_at") or "")[:16].replace("T", " ")
-        date.setToolTip(_("Recorded at {time} (UTC)").format(time=recorded))
+        date.setToolTip(_("Recorded at {time}").format(time=_recorded_text(str(e.get("recorded_at") or ""))))
         title = QLabel(_(EVENT_LABELS[kind]))
         title.setObjectName("eventAction")
         title.setStyleSheet("font-weight: bold;")
@@ -142,6 +141,16 @@ class EventRow(QFrame):
         row.setContentsMargins(0, 4, 0, 4)
         row.addWidget(date, 0, Qt.AlignmentFlag.AlignTop)
         row.addLayout(body, 1)
+
+
+def _recorded_text(stamp: str) -> str:
+    """A recorded UTC time shown in the computer's local time, formatted by babel."""
+    if not stamp:
+        return ""
+    from babel.dates import format_datetime
+
+    moment = dt.datetime.fromisoformat(stamp).astimezone()
+    return format_datetime(moment, "medium", locale=babel_locale())
 
 
 class Timeline(QWidget):
