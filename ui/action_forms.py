@@ -39,14 +39,13 @@ from PySide6.QtWidgets import (
 )
 
 from core.actions import EMPTY_TEXT, Action, record
-from core.errors import ClerkError
 from core.i18n import N_, _
 from core.office import Changes
 from core.task_view import AssignmentBrief
 from core.workflow import UNIT_ACTIONS
-from ui import crash
 from ui.context import AppContext
 from ui.ledger_model import date_text
+from ui.write_dialog import WriteDialogMixin
 
 ERROR_COLOR = "#c62828"
 LAST_FOLDER = "action_form/last_folder"
@@ -125,7 +124,7 @@ class MilestoneRow(QWidget):
         return pydate(self.date.date()), self.text.text()
 
 
-class ActionForm(QDialog):
+class ActionForm(WriteDialogMixin, QDialog):
     """Record one action on one assignment (see the module contract)."""
 
     recorded = Signal(object)   # core.office.Changes
@@ -326,22 +325,13 @@ class ActionForm(QDialog):
         self._set_busy(True)
         self.ctx.write(lambda s: record(s, ref, action), self._done, self._failed)
 
-    def _set_busy(self, busy: bool) -> None:
-        self.busy = busy
-        self.ok_button.setEnabled(not busy)
-        self.setCursor(Qt.CursorShape.BusyCursor if busy else Qt.CursorShape.ArrowCursor)
-
     def _done(self, changes: Changes) -> None:
         self._set_busy(False)
         self.error.setVisible(False)
         self.recorded.emit(changes)
         self.accept()
 
-    def _failed(self, exc: Exception) -> None:
-        self._set_busy(False)
-        if not isinstance(exc, ClerkError):
-            crash.report(exc)
-            return
-        self.error.setText(str(exc))
+    def show_error(self, sentence: str) -> None:
+        self.error.setText(sentence)
         self.error.setVisible(True)
-        self.refused.emit(str(exc))
+        self.refused.emit(sentence)

@@ -32,8 +32,8 @@ from PySide6.QtWidgets import (
 from core.errors import ClerkError
 from core.i18n import _
 from core.office import Changes, Session
-from ui import crash
 from ui.context import AppContext
+from ui.write_dialog import WriteDialogMixin
 
 ERROR_COLOR = "#c62828"
 T = TypeVar("T")
@@ -59,7 +59,7 @@ def error_label(accessible: str) -> QLabel:
     return label
 
 
-class FormDialog(QDialog):
+class FormDialog(WriteDialogMixin, QDialog):
     """A form that saves one core write (see the module contract)."""
 
     saved = Signal(object)
@@ -119,20 +119,9 @@ class FormDialog(QDialog):
         self._set_busy(True)
         self.ctx.write(fn, alive(self, self._done), alive(self, self._failed), changes=self.write_changes)
 
-    def _set_busy(self, busy: bool) -> None:
-        self.busy = busy
-        self.ok_button.setEnabled(not busy)
-        self.setCursor(Qt.CursorShape.BusyCursor if busy else Qt.CursorShape.ArrowCursor)
-
     def _done(self, result: object) -> None:
         self._set_busy(False)
         self.error.setVisible(False)
         self.saved.emit(result)
         self.accept()
 
-    def _failed(self, exc: Exception) -> None:
-        self._set_busy(False)
-        if not isinstance(exc, ClerkError):
-            crash.report(exc)
-            return
-        self.show_error(str(exc))
