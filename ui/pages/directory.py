@@ -126,15 +126,15 @@ class DirectoryPage(QWidget):
         self.may_manage_users = ctx.is_admin
 
         self.units_tab = DirectoryTab(_("Units"), RowsModel[Unit]([
-            Column(N_("Code"), lambda u: u.code), Column(N_("Name"), lambda u: u.name),
+            Column(N_("Code"), lambda u: u.code), Column(N_("Unit name"), lambda u: u.name),
             Column(N_("Kind"), lambda u: _(KIND_LABELS[u.kind])), Column(N_("Status"), lambda u: active_text(u.active)),
         ]), stretch=1)
         self.leaders_tab = DirectoryTab(_("Leaders"), RowsModel[Leader]([
-            Column(N_("Name"), lambda ld: ld.name), Column(N_("Job title"), lambda ld: ld.title),
+            Column(N_("Leader"), lambda ld: ld.name), Column(N_("Job title"), lambda ld: ld.title),
             Column(N_("Units in charge"), self._units_text), Column(N_("Status"), lambda ld: active_text(ld.active)),
         ]), stretch=2)
         self.users_tab = DirectoryTab(_("Users"), RowsModel[User]([
-            Column(N_("Name"), lambda u: u.name), Column(N_("Role"), lambda u: _(ROLE_LABELS[u.role])),
+            Column(N_("User name"), lambda u: u.name), Column(N_("Role"), lambda u: _(ROLE_LABELS[u.role])),
             Column(N_("Status"), lambda u: active_text(u.active)),
         ]), stretch=2)
         self._build_buttons()
