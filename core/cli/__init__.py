@@ -70,7 +70,7 @@ def _log_crash() -> Path:
 
 
 def run(args: argparse.Namespace) -> int:
-    from core.cli import commands, office_commands
+    from core.cli import commands, office_commands, score_commands
     from core.cli.auth import acting_password
     from core.office import open_session
 
@@ -92,6 +92,8 @@ def run(args: argparse.Namespace) -> int:
             "meeting": commands.cmd_meeting, "task": commands.cmd_task, "stats": commands.cmd_stats,
             "rules": commands.cmd_rules, "audit": commands.cmd_audit,
             "calendar": office_commands.cmd_calendar, "backup": office_commands.cmd_backup,
+            "score": score_commands.cmd_score, "bonus": score_commands.cmd_bonus,
+            "criticism": score_commands.cmd_criticism, "panel": score_commands.cmd_panel,
         }.get(args.command, commands.cmd_action)
         return handler(session, args)
     finally:

@@ -164,4 +164,54 @@ def build_parser() -> CliParser:
     c = _sub(cmds, "audit", _("the audit log"))
     c.add_argument("--json", action="store_true")
     c.add_argument("--ref")
+    _scoring(cmds)
     return p
+
+
+def _scoring(cmds: argparse._SubParsersAction) -> None:
+    """score, bonus, criticism and panel (DESIGN.md §6)."""
+    score = _sub(cmds, "score", _("monthly review and quarterly assessment scores")).add_subparsers(
+        dest="action", metavar="ACTION", parser_class=CliParser, required=True)
+    c = _sub(score, "month", _("a month's scores and ranks"))
+    c.add_argument("period", metavar="YYYY-MM")
+    c.add_argument("--json", action="store_true")
+    c.add_argument("--publish", action="store_true")
+    c.add_argument("--as-of", dest="as_of")
+    c = _sub(score, "quarter", _("a quarter's scores, ranks and rewards"))
+    c.add_argument("period", metavar="YYYY-Qn")
+    c.add_argument("--json", action="store_true")
+    c.add_argument("--publish", action="store_true")
+    c = _sub(score, "explain", _("the events behind a unit's score"))
+    c.add_argument("unit", metavar="UNITCODE")
+    c.add_argument("period", metavar="YYYY-MM|YYYY-Qn")
+    c.add_argument("--json", action="store_true")
+    c = _sub(score, "reopen", _("reopen a published period"))
+    c.add_argument("period", metavar="YYYY-MM|YYYY-Qn")
+    c.add_argument("--reason", required=True)
+
+    bonus = _sub(cmds, "bonus", _("bonus events (quarterly assessment)")).add_subparsers(
+        dest="action", metavar="ACTION", parser_class=CliParser, required=True)
+    c = _sub(bonus, "add", _("record a bonus event for a unit"))
+    c.add_argument("--unit", required=True)
+    c.add_argument("--kind", required=True,
+                   choices=["approving_instruction", "commendation", "public_praise", "typical_speech"])
+    c.add_argument("--on", required=True)
+    c.add_argument("--text", required=True)
+    c.add_argument("--person", default="")
+
+    crit = _sub(cmds, "criticism", _("public criticism of units")).add_subparsers(
+        dest="action", metavar="ACTION", parser_class=CliParser, required=True)
+    c = _sub(crit, "add", _("record a public criticism of a unit"))
+    c.add_argument("--unit", required=True)
+    c.add_argument("--on", required=True)
+    c.add_argument("--text", required=True)
+    c.add_argument("--person", default="")
+
+    panel = _sub(cmds, "panel", _("panel scores for the monthly review")).add_subparsers(
+        dest="action", metavar="ACTION", parser_class=CliParser, required=True)
+    c = _sub(panel, "set", _("set a leader's 0-10 score of a unit for a month"))
+    c.add_argument("month", metavar="YYYY-MM")
+    c.add_argument("--leader", required=True)
+    c.add_argument("--unit", required=True)
+    c.add_argument("--score", required=True, type=float)
+

@@ -142,6 +142,54 @@ def m002_task_search(db: sqlite_utils.Database) -> None:
     db["task"].enable_fts(["task_no", "title", "content"], tokenize="trigram", create_triggers=True)
 
 
+
+SCORING_NEVER_DELETED = ("bonus", "criticism", "panel_score", "publication")
+
+
+@migrations()
+def m003_scoring(db: sqlite_utils.Database) -> None:
+    """Hub entries behind the scores (bonuses, criticism, panel scores) and frozen publications."""
+    db.executescript(f"""
+    CREATE TABLE bonus (
+        id INTEGER PRIMARY KEY, {SYNCED},
+        unit_id INTEGER NOT NULL REFERENCES unit(id),
+        kind TEXT NOT NULL CHECK (kind IN ('approving_instruction', 'commendation', 'public_praise',
+            'typical_speech')),
+        date TEXT NOT NULL, text TEXT NOT NULL, person TEXT NOT NULL DEFAULT '',
+        user_name TEXT NOT NULL, created_at TEXT NOT NULL);
+    CREATE INDEX bonus_date ON bonus(date);
+    CREATE TABLE criticism (
+        id INTEGER PRIMARY KEY, {SYNCED},
+        unit_id INTEGER NOT NULL REFERENCES unit(id),
+        date TEXT NOT NULL, text TEXT NOT NULL, person TEXT NOT NULL DEFAULT '',
+        user_name TEXT NOT NULL, created_at TEXT NOT NULL);
+    CREATE INDEX criticism_date ON criticism(date);
+    CREATE TABLE panel_score (
+        id INTEGER PRIMARY KEY, {SYNCED},
+        month TEXT NOT NULL, leader_id INTEGER NOT NULL REFERENCES leader(id),
+        unit_id INTEGER NOT NULL REFERENCES unit(id),
+        score REAL NOT NULL CHECK (score BETWEEN 0 AND 10),
+        user_name TEXT NOT NULL, created_at TEXT NOT NULL);
+    CREATE INDEX panel_score_month ON panel_score(month, leader_id, unit_id, id);
+    CREATE TABLE publication (
+        id INTEGER PRIMARY KEY, {SYNCED},
+        period TEXT NOT NULL, version INTEGER NOT NULL, rules_version INTEGER NOT NULL,
+        published_at TEXT NOT NULL, user_name TEXT NOT NULL, snapshot TEXT NOT NULL,
+        superseded_by INTEGER REFERENCES publication(id), reopened_reason TEXT, reopened_at TEXT,
+        UNIQUE (period, version));
+    CREATE INDEX status_claim_due ON assignment_status(claim_due);
+    CREATE INDEX status_report_due ON assignment_status(report_due);
+    CREATE INDEX status_base_due ON assignment_status(base_due);
+    CREATE INDEX event_kind_date ON event(kind, effective_date);
+    CREATE INDEX event_kind_value ON event(kind, date_value);
+    """)
+    for table in SCORING_NEVER_DELETED:
+        db.execute(
+            f"CREATE TRIGGER {table}_never_deleted BEFORE DELETE ON {table} "
+            f"BEGIN SELECT RAISE(ABORT, 'nothing is ever deleted'); END"
+        )
+
+
 def migrate_database(db: sqlite_utils.Database, path: Path) -> list[str]:
     """Apply pending migrations; back the file up first if it already held data.
 

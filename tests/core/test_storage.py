@@ -66,7 +66,8 @@ def test_a_first_migration_database_is_migrated_without_losing_a_row(tmp_path):
 
     migrated = open_database(path)
     try:
-        assert [m.name for m in migrations.applied(migrated)] == ["m001_core", "m002_task_search"]
+        assert [m.name for m in migrations.applied(migrated)] == ["m001_core", "m002_task_search",
+                                                               "m003_scoring"]
         after = {t: migrated.execute(f"SELECT * FROM {t} ORDER BY id").fetchall() for t in before}
         assert after == before
         # the old rows are searchable, and new ones are indexed as they come
