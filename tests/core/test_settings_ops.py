@@ -27,16 +27,7 @@ from core.status import dues_for
 from core.tasks import NewTask, add_tasks
 
 PASSWORD = "test-pass"  # the template hub's password for every user
-NOTICE_2027 = """国务院办公厅关于2027年部分节假日安排的通知
-经国务院批准，现将2027年元旦、春节、清明节、劳动节、端午节、中秋节和国庆节放假调休日期的具体安排通知如下。
-一、元旦：1月1日（周五）至3日（周日）放假，共3天。
-二、春节：2月6日（农历除夕、周六）至14日（农历正月初八、周日）放假调休，共9天。2月20日（周六）上班。
-三、清明节：4月3日（周六）至5日（周一）放假，共3天。
-四、劳动节：5月1日（周六）至5日（周三）放假调休，共5天。4月25日（周日）、5月8日（周六）上班。
-五、端午节：6月9日（周三）放假，共1天。
-六、中秋节：9月15日（周三）放假，共1天。
-七、国庆节：10月1日（周五）至7日（周四）放假调休，共7天。9月26日（周日）、10月9日（周六）上班。
-"""
+NOTICE_2027 = (Path(__file__).resolve().parents[1] / "core" / "fixtures" / "notice_2027_invented.txt").read_text(encoding="utf-8")
 
 
 def _session(path: Path, user: str) -> Iterator[Session]:
