@@ -139,11 +139,17 @@ def _app_state(qapp, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:  # noqa
     qapp.setApplicationName(APP_NAME)
     qapp.setOrganizationName("Closeloop-tests")
     qapp.setOrganizationDomain(ORG_DOMAIN)
+    from core.i18n import language, set_language
+
     monkeypatch.setenv("CLOSELOOP_TODAY", T.isoformat())
+    monkeypatch.delenv("CLOSELOOP_LANG", raising=False)
+    before = language()
+    set_language("zh_CN")  # every UI test starts in the app's default language, whatever ran before
     QSettings().clear()
     ensure_cjk_font(qapp)
     yield
     QSettings().clear()
+    set_language(before)
 
 
 @pytest.fixture(autouse=True)
