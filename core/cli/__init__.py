@@ -70,7 +70,14 @@ def _log_crash() -> Path:
 
 
 def run(args: argparse.Namespace) -> int:
-    from core.cli import commands, office_commands, score_commands
+    from core.cli import (
+        commands,
+        font_commands,
+        office_commands,
+        report_commands,
+        score_commands,
+        xlsx_commands,
+    )
     from core.cli.auth import acting_password
     from core.office import open_session
 
@@ -94,6 +101,7 @@ def run(args: argparse.Namespace) -> int:
             "calendar": office_commands.cmd_calendar, "backup": office_commands.cmd_backup,
             "score": score_commands.cmd_score, "bonus": score_commands.cmd_bonus,
             "criticism": score_commands.cmd_criticism, "panel": score_commands.cmd_panel,
+            **font_commands.HANDLERS, **report_commands.HANDLERS, **xlsx_commands.HANDLERS,
         }.get(args.command, commands.cmd_action)
         return handler(session, args)
     finally:

@@ -165,6 +165,10 @@ def build_parser() -> CliParser:
     c.add_argument("--json", action="store_true")
     c.add_argument("--ref")
     _scoring(cmds)
+    from core.cli import font_commands, report_commands, xlsx_commands
+    font_commands.add_parsers(cmds, _sub)
+    report_commands.add_parsers(cmds, _sub)
+    xlsx_commands.add_parsers(cmds, _sub)
     return p
 
 
