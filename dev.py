@@ -85,10 +85,15 @@ def cmd_test(args: list[str]) -> int:
 
 
 def cmd_bench(args: list[str]) -> int:
-    """The core benchmarks, then the GUI ones (tests/bench/ui_run.py) when present."""
+    """The core benchmarks (with scoring), the printed lists and the bulletins (report_bench.py,
+    bulletin_bench.py), then the GUI ones (tests/bench/ui_run.py) when present."""
     setup()
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     rc = _run([PY, "tests/bench/run.py", *args], env=env)
+    # the printed lists (issue 5): their own demo and section of results.md
+    strict = [x for x in args if x == "--strict"]
+    rc = _run([PY, "tests/bench/report_bench.py", *strict], env=env) or rc
+    rc = _run([PY, "tests/bench/bulletin_bench.py", *strict], env=env) or rc
     if (ROOT / "tests" / "bench" / "ui_run.py").exists():
         rc = _run([PY, "tests/bench/ui_run.py", *args], env=env) or rc
     return rc

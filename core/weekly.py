@@ -146,4 +146,12 @@ def save_weekly(s: Session, date: dt.date, title: str, rows: Sequence[NewTask]) 
     return SavedMeeting(meeting, tuple(numbers)), changes
 
 
-__all__ = ["FIELDS", "Problem", "RowCheck", "SavedMeeting", "coming_sunday", "check_rows", "save_weekly"]
+def weekly_meeting_on(db: sqlite_utils.Database, date: dt.date) -> Meeting | None:
+    """The weekly meeting of `date` saved last (each save makes one), or None; read-only, any thread owning `db`."""
+    row = db.execute("SELECT id, kind, date, title FROM meeting WHERE kind = 'weekly' AND date = ? "
+                     "ORDER BY id DESC LIMIT 1", [date.isoformat()]).fetchone()
+    return Meeting(int(row[0]), str(row[1]), dt.date.fromisoformat(row[2]), str(row[3])) if row else None
+
+
+__all__ = ["FIELDS", "Problem", "RowCheck", "SavedMeeting", "coming_sunday", "check_rows", "save_weekly",
+           "weekly_meeting_on"]

@@ -41,6 +41,13 @@ class ActionSpec:
 STANDARD: tuple[ActionSpec, ...] = (
     ActionSpec("backup_now", N_("&Back up now"), "file", N_("Back up the office database into the backup folder now"),
                write=True),
+    ActionSpec("import_xlsx", N_("&Import ledger from Excel…"), "file",
+               N_("Add the assignments of an existing ledger kept in an Excel file, after a dry run"), write=True,
+               separator_before=True),
+    ActionSpec("export_xlsx", N_("&Export ledger to Excel…"), "file",
+               N_("Save the ledger as the Ledger page filters and sorts it to an Excel file"), "Ctrl+E"),
+    ActionSpec("print_ledger", N_("&Print ledger…"), "file",
+               N_("Preview and print the ledger as the Ledger page filters and sorts it"), "Ctrl+P"),
     ActionSpec("quit", N_("E&xit"), "file", N_("Close Closeloop"), "Ctrl+Q", role=QAction.MenuRole.QuitRole,
                separator_before=True),
     ActionSpec("refresh", N_("&Refresh"), "view", N_("Read the shown page again from the database"), "F5",

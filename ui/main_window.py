@@ -47,7 +47,7 @@ from core.backup_policy import take_backup
 from core.db.connection import connect
 from core.errors import ClerkError
 from core.i18n import N_, _, babel_locale
-from ui import crash, settings_store
+from ui import crash, report_documents, settings_store
 from ui.about import AboutDialog
 from ui.actions import ActionRegistry
 from ui.backup_timer import BackupTimer
@@ -108,6 +108,7 @@ class MainWindow(QMainWindow):
         self.actions.connect("find", self.focus_search)
         self.actions.connect("about", self.show_about)
         self.actions.connect("backup_now", self.backup_now)
+        report_documents.connect_actions(self)  # File → import/export/print the ledger (issue 5)
         self.nav = QListWidget()
         self.nav.setObjectName("navigation")
         self.nav.setAccessibleName(_("Navigation"))

@@ -48,6 +48,11 @@ LEDGER_HEADER: Setting[QByteArray | None] = Setting(
 LEDGER_SAVED_FILTERS: Setting[str] = Setting(
     "ledger/saved_filters", "{}", N_("The ledger filters saved under a name"))
 
+PREVIEW_GEOMETRY: Setting[QByteArray | None] = Setting(
+    "reports/preview_geometry", None, N_("Position and size of the document preview window"))
+REPORT_FOLDER: Setting[str] = Setting(
+    "reports/last_folder", "", N_("The folder where documents and Excel files were last saved"))
+
 LAST_USER: Setting[str] = Setting(
     "sign_in/last_user", "", N_("The user who signed in last, chosen first at the next sign-in"))
 
@@ -57,7 +62,7 @@ LANGUAGE: Setting[str] = Setting(
 LANGUAGES = (("zh_CN", "中文"), ("en", "English"))
 
 SETTINGS: tuple[Setting[Any], ...] = (MAIN_GEOMETRY, MAIN_SPLITTER, LEDGER_HEADER, LEDGER_SAVED_FILTERS, LAST_USER,
-                                      LANGUAGE)
+                                      LANGUAGE, PREVIEW_GEOMETRY, REPORT_FOLDER)
 
 
 def stored_language() -> str:

@@ -9,7 +9,9 @@ For each assignment (lead first) it shows the dues, the state and light, the
 pending extension and follow-up, and the timeline with its evidence files (a
 file opens through `ui.task_view_timeline.open_file`, replaceable in tests).
 The actions `core.permissions.allowed_actions` grants this office and user
-appear as buttons; each opens an `ActionForm` (kept in `active_form`).
+appear as buttons; each opens an `ActionForm` (kept in `active_form`). "Print
+notice…" and, for an overdue step, "Print urge notice…" preview those documents
+(`ui.report_documents`).
 Threading: GUI thread only.
 """
 from __future__ import annotations
@@ -50,6 +52,7 @@ from ui.ledger_model import (
     date_text,
     light_icon,
 )
+from ui.report_documents import ASSIGNMENT_DOCUMENTS, assignment_documents, print_assignment_document
 from ui.task_view_timeline import MUTED_COLOR, Timeline
 
 SETTINGS_GEOMETRY = "task_view/geometry"
@@ -109,13 +112,16 @@ class AssignmentPanel(QFrame):
     """One assignment: header with light, state and actions; dues; timeline."""
 
     action_clicked = Signal(str, str)   # kind, ref
+    print_clicked = Signal(str, str)    # document key, ref
 
-    def __init__(self, a: dict[str, Any], actions: list[str], parent: QWidget | None = None) -> None:
+    def __init__(self, a: dict[str, Any], actions: list[str], parent: QWidget | None = None,
+                 documents: tuple[str, ...] = ()) -> None:
         super().__init__(parent)
         self.ref = str(a["ref"])
         self.setObjectName("assignmentPanel")
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.action_buttons: dict[str, QPushButton] = {}
+        self.print_buttons: dict[str, QPushButton] = {}
         unit = str(a["unit_name"])
 
         light = QLabel()
@@ -141,11 +147,19 @@ class AssignmentPanel(QFrame):
             button.clicked.connect(lambda _c=False, k=kind: self.action_clicked.emit(k, self.ref))
             self.action_buttons[kind] = button
             head.addWidget(button)
-
         body = QVBoxLayout(self)
         body.addLayout(head)
         self.dues_label = self._line(dues_text(a), "dues")
-        body.addWidget(self.dues_label)
+        dues = QHBoxLayout()   # the dues, and at their right the documents (ui.report_documents)
+        dues.addWidget(self.dues_label, 1)
+        for key in documents:
+            button = QPushButton(_(ASSIGNMENT_DOCUMENTS[key]))
+            button.setObjectName(f"print_{key}")
+            button.setAccessibleName(_("{action} for {unit}").format(action=_(ASSIGNMENT_DOCUMENTS[key]), unit=unit))
+            button.clicked.connect(lambda _c=False, k=key: self.print_clicked.emit(k, self.ref))
+            self.print_buttons[key] = button
+            dues.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
+        body.addLayout(dues)
         self.info_labels: list[QLabel] = []
         if a["pending_extension"]:
             self.info_labels.append(self._line(_("Extension to {date} requested, waiting for the county office's "
@@ -303,8 +317,9 @@ class TaskView(QDialog):
             brief = self.briefs[str(a["ref"])]
             actions = allowed_actions(self.ctx.office.role, self.ctx.user, brief,
                                       own_unit=brief.unit_id == self.ctx.office.unit_id)
-            panel = AssignmentPanel(a, actions)
+            panel = AssignmentPanel(a, actions, documents=tuple(assignment_documents(a, self.ctx.is_hub)))
             panel.action_clicked.connect(self.open_form)
+            panel.print_clicked.connect(lambda key, ref: print_assignment_document(self.ctx, self, key, ref))
             panel.timeline.file_activated.connect(self.open_evidence)
             self.panels[panel.ref] = panel
             self._panels_layout.addWidget(panel)

@@ -101,6 +101,7 @@ def run(args: argparse.Namespace) -> int:
             "calendar": office_commands.cmd_calendar, "backup": office_commands.cmd_backup,
             "score": score_commands.cmd_score, "bonus": score_commands.cmd_bonus,
             "criticism": score_commands.cmd_criticism, "panel": score_commands.cmd_panel,
+            "finding": score_commands.cmd_finding,
             **font_commands.HANDLERS, **report_commands.HANDLERS, **xlsx_commands.HANDLERS,
         }.get(args.command, commands.cmd_action)
         return handler(session, args)

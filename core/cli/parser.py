@@ -173,7 +173,7 @@ def build_parser() -> CliParser:
 
 
 def _scoring(cmds: argparse._SubParsersAction) -> None:
-    """score, bonus, criticism and panel (DESIGN.md §6)."""
+    """score, bonus, criticism, finding and panel (DESIGN.md §6)."""
     score = _sub(cmds, "score", _("monthly review and quarterly assessment scores")).add_subparsers(
         dest="action", metavar="ACTION", parser_class=CliParser, required=True)
     c = _sub(score, "month", _("a month's scores and ranks"))
@@ -202,6 +202,7 @@ def _scoring(cmds: argparse._SubParsersAction) -> None:
     c.add_argument("--on", required=True)
     c.add_argument("--text", required=True)
     c.add_argument("--person", default="")
+    c.add_argument("--attach", nargs="+", default=[], metavar="FILE")
 
     crit = _sub(cmds, "criticism", _("public criticism of units")).add_subparsers(
         dest="action", metavar="ACTION", parser_class=CliParser, required=True)
@@ -210,6 +211,16 @@ def _scoring(cmds: argparse._SubParsersAction) -> None:
     c.add_argument("--on", required=True)
     c.add_argument("--text", required=True)
     c.add_argument("--person", default="")
+    c.add_argument("--attach", nargs="+", default=[], metavar="FILE")
+
+    finding = _sub(cmds, "finding", _("inspection findings against units")).add_subparsers(
+        dest="action", metavar="ACTION", parser_class=CliParser, required=True)
+    c = _sub(finding, "add", _("record an inspection finding against a unit"))
+    c.add_argument("--unit", required=True)
+    c.add_argument("--on", required=True)
+    c.add_argument("--text", required=True)
+    c.add_argument("--person", default="")
+    c.add_argument("--attach", nargs="+", default=[], metavar="FILE")
 
     panel = _sub(cmds, "panel", _("panel scores for the monthly review")).add_subparsers(
         dest="action", metavar="ACTION", parser_class=CliParser, required=True)

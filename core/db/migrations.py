@@ -190,6 +190,36 @@ def m003_scoring(db: sqlite_utils.Database) -> None:
         )
 
 
+ENTRY_KINDS = ("bonus", "criticism", "finding")
+
+
+@migrations()
+def m004_scoring_entries(db: sqlite_utils.Database) -> None:
+    """Inspection findings against a unit, and evidence files of bonuses, criticism and findings."""
+    db.executescript(f"""
+    CREATE TABLE finding (
+        id INTEGER PRIMARY KEY, {SYNCED},
+        unit_id INTEGER NOT NULL REFERENCES unit(id),
+        date TEXT NOT NULL, text TEXT NOT NULL, person TEXT NOT NULL DEFAULT '',
+        user_name TEXT NOT NULL, created_at TEXT NOT NULL);
+    CREATE INDEX finding_date ON finding(date);
+    CREATE TABLE entry_evidence (
+        id INTEGER PRIMARY KEY, {SYNCED},
+        entry_kind TEXT NOT NULL CHECK (entry_kind IN ('bonus', 'criticism', 'finding')),
+        entry_id INTEGER NOT NULL,
+        sha256 TEXT NOT NULL, name TEXT NOT NULL, size INTEGER NOT NULL);
+    CREATE INDEX entry_evidence_entry ON entry_evidence(entry_kind, entry_id);
+    CREATE INDEX bonus_unit ON bonus(unit_id, date);
+    CREATE INDEX criticism_unit ON criticism(unit_id, date);
+    CREATE INDEX finding_unit ON finding(unit_id, date);
+    """)
+    for table in ("finding", "entry_evidence"):
+        db.execute(
+            f"CREATE TRIGGER {table}_never_deleted BEFORE DELETE ON {table} "
+            f"BEGIN SELECT RAISE(ABORT, 'nothing is ever deleted'); END"
+        )
+
+
 def migrate_database(db: sqlite_utils.Database, path: Path) -> list[str]:
     """Apply pending migrations; back the file up first if it already held data.
 

@@ -23,7 +23,7 @@ from core.office import Changes, Session
 from core.scoring.events import DESCRIPTIONS
 from core.scoring.monthly import UnitScore
 from core.scoring.periods import parse_period
-from core.scoring.service import compute, current_publication, to_json, view
+from core.scoring.service import compute, current_publication, to_json, unit_view
 from core.status import current_rules
 
 
@@ -104,10 +104,14 @@ def explain_score(score: UnitScore, is_quarter: bool) -> list[Line]:
 
 
 def explain(db: sqlite_utils.Database, unit_code: str, period: str, as_of: dt.date) -> tuple[UnitScore, list[Line]]:
-    """The unit's score in the period (published snapshot or current) and the lines behind it."""
+    """The unit's score in the period (published snapshot or current) and the lines behind it.
+
+    Quick: computed for the one unit unless the period's scores are already at hand (see
+    `service.unit_view` for the rank of a score computed alone).
+    """
     unit = unit_by_code(db, unit_code)
     p = parse_period(period)
-    for x in view(db, p, as_of):
-        if x.unit == unit.code:
-            return x, explain_score(x, p.is_quarter)
-    raise Refusal(_("The unit {code} is not active and has no score.").format(code=unit.code))
+    x = unit_view(db, p, as_of, unit.code)
+    if x is None:
+        raise Refusal(_("The unit {code} is not active and has no score.").format(code=unit.code))
+    return x, explain_score(x, p.is_quarter)

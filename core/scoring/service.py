@@ -3,13 +3,19 @@
 Contract: `month`/`quarter` compute the current scores (as of a day; default the
 session's today); `view` gives the published snapshot when the period is
 published, else the current scores. A quarter combines each month's published
-score where that month is published, else its current score. Reads only: the
-writes (publish, reopen) are in `core.scoring.publish`.
+score where that month is published, else its current score. `rules` scores under
+another rule set (the rule-set form's preview); `unit` computes one unit alone (quick,
+for `explain`). `view` remembers the current scores per database object until the
+database changes (`cached`), so a page's explanation after its table is instant.
+Reads only, on the caller's thread and connection: the writes (publish, reopen)
+are in `core.scoring.publish`.
 """
 from __future__ import annotations
 
 import datetime as dt
 import json
+import threading
+import weakref
 from collections import defaultdict
 from dataclasses import asdict, dataclass
 
@@ -38,11 +44,17 @@ class Publication:
     scores: list[UnitScore]
 
 
-def _units(db: sqlite_utils.Database) -> list[UnitInfo]:
-    return [UnitInfo(u.code, u.name, u.kind) for u in list_units(db) if u.active]
+def _units(db: sqlite_utils.Database, code: str | None = None) -> list[UnitInfo]:
+    return [UnitInfo(u.code, u.name, u.kind) for u in list_units(db)
+            if u.active and (code is None or u.code == code)]
 
 
-def _rates(db: sqlite_utils.Database, p: Period, as_of: dt.date) -> dict[str, tuple[float | None, float | None]]:
+def _rates(db: sqlite_utils.Database, p: Period, as_of: dt.date,
+           code: str | None = None) -> dict[str, tuple[float | None, float | None]]:
+    if code is not None:
+        one = ledger.stats(db, as_of=as_of, date_from=p.first, date_to=p.last, flt=ledger.LedgerFilter(unit=code))
+        assert isinstance(one, ledger.Stats)
+        return {code: (one.completion_rate, one.on_time_rate)}
     groups = ledger.stats(db, as_of=as_of, date_from=p.first, date_to=p.last, by="unit")
     assert isinstance(groups, dict)
     return {code: (x.completion_rate, x.on_time_rate) for code, x in groups.items()}
@@ -60,13 +72,27 @@ _CANDIDATES = (" AND (a.id IN (SELECT assignment_id FROM assignment_status WHERE
                "UNION SELECT assignment_id FROM event WHERE kind = 'return' AND effective_date BETWEEN :first AND :last "
                "UNION SELECT assignment_id FROM event WHERE kind IN ('extension_request', 'extension_approve') "
                "AND date_value BETWEEN :first AND :last) OR s.assignment_id IS NULL)")
+# One unit's assignments are few: the same candidates, tested row by row.
+_UNIT_CANDIDATES = (" AND u.code = :unit AND (s.assignment_id IS NULL OR s.claim_due BETWEEN :first AND :last "
+                    "OR s.report_due BETWEEN :first AND :last OR s.base_due BETWEEN :first AND :last "
+                    "OR s.due BETWEEN :first AND :last OR EXISTS (SELECT 1 FROM event e WHERE "
+                    "e.assignment_id = a.id AND ((e.kind = 'return' AND e.effective_date BETWEEN :first AND :last) "
+                    "OR (e.kind IN ('extension_request', 'extension_approve') "
+                    "AND e.date_value BETWEEN :first AND :last))))")
 
 
 def lifecycle(db: sqlite_utils.Database, p: Period, as_of: dt.date, rules: RuleSet, *,
-              every: bool = False) -> list[ScoreEvent]:
-    """The deductions in the period from the assignments that can have one (`every`: fold them all)."""
-    span = {"first": p.first.isoformat(), "last": p.last.isoformat()}
-    rows = db.execute(_ASSIGNMENTS + ("" if every else _CANDIDATES), span).fetchall()
+              every: bool = False, unit: str | None = None) -> list[ScoreEvent]:
+    """The deductions in the period from the assignments that can have one (`every`: fold them all).
+
+    `unit`: only that unit's (an exact code, as `UnitInfo.code`).
+    """
+    span = {"first": p.first.isoformat(), "last": p.last.isoformat(), "unit": unit}
+    if unit is not None:
+        sql = _ASSIGNMENTS + (" AND u.code = :unit" if every else _UNIT_CANDIDATES)
+    else:
+        sql = _ASSIGNMENTS + ("" if every else _CANDIDATES)
+    rows = db.execute(sql, span).fetchall()
     ids = [r[0] for r in rows]
     starts = start_statuses(db, ids)
     events = load_events(db, ids)
@@ -76,15 +102,21 @@ def lifecycle(db: sqlite_utils.Database, p: Period, as_of: dt.date, rules: RuleS
     return in_period(out, p.first, p.last)
 
 
-def entries(db: sqlite_utils.Database, p: Period, rules: RuleSet) -> list[ScoreEvent]:
-    """Criticism and bonuses dated in the period."""
-    span = [p.first.isoformat(), p.last.isoformat()]
-    items = [UnitEntry(r[0], dt.date.fromisoformat(r[1]), "public_criticism", r[2], r[3]) for r in db.execute(
-        "SELECT u.code, c.date, c.text, c.person FROM criticism c JOIN unit u ON u.id = c.unit_id "
-        "WHERE c.date BETWEEN ? AND ?", span)]
-    items += [UnitEntry(r[0], dt.date.fromisoformat(r[1]), r[4], r[2], r[3]) for r in db.execute(
-        "SELECT u.code, b.date, b.text, b.person, b.kind FROM bonus b JOIN unit u ON u.id = b.unit_id "
-        "WHERE b.date BETWEEN ? AND ?", span)]
+# (table, kind or None: the row's own `kind` column)
+ENTRY_TABLES = (("criticism", "public_criticism"), ("finding", "finding"), ("bonus", None))
+
+
+def entries(db: sqlite_utils.Database, p: Period, rules: RuleSet, unit: str | None = None) -> list[ScoreEvent]:
+    """Criticism, findings and bonuses dated in the period (`unit`: only that unit's)."""
+    items = []
+    for table, kind in ENTRY_TABLES:
+        sql = (f"SELECT u.code, x.date, x.text, x.person, {'x.kind' if kind is None else repr(kind)} FROM {table} x "
+               "JOIN unit u ON u.id = x.unit_id WHERE x.date BETWEEN ? AND ?")
+        args = [p.first.isoformat(), p.last.isoformat()]
+        if unit is not None:
+            sql += " AND u.code = ?"
+            args.append(unit)
+        items += [UnitEntry(r[0], dt.date.fromisoformat(r[1]), r[4], r[2], r[3]) for r in db.execute(sql, args)]
     return in_period(unit_events(items, rules.monthly, rules.quarterly), p.first, p.last)
 
 
@@ -98,32 +130,111 @@ def panel(db: sqlite_utils.Database, p: Period) -> dict[str, list[float]]:
     return out
 
 
-def month(db: sqlite_utils.Database, p: Period, as_of: dt.date) -> list[UnitScore]:
-    """Every active unit's current score for the month `p`, ranked within its kind."""
-    _version, rules = current_rules(db)
-    events = lifecycle(db, p, as_of, rules) + entries(db, p, rules)
-    return month_scores(_units(db), events, panel(db, p), _rates(db, p, as_of), rules.monthly, rules.ranking)
+def _rules(db: sqlite_utils.Database, rules: RuleSet | None) -> RuleSet:
+    return current_rules(db)[1] if rules is None else rules
 
 
-def quarter(db: sqlite_utils.Database, p: Period, as_of: dt.date) -> list[UnitScore]:
-    """The quarter's scores: months (published where published), bonuses capped, ranks, rewards."""
-    _version, rules = current_rules(db)
+def month(db: sqlite_utils.Database, p: Period, as_of: dt.date, rules: RuleSet | None = None, *,
+          unit: str | None = None) -> list[UnitScore]:
+    """Every active unit's current score for the month `p`, ranked within its kind.
+
+    `rules`: score under these instead of the rule set in force. `unit`: that unit alone
+    (its score and events exact; its rank 1, as it is ranked against nobody).
+    """
+    r = _rules(db, rules)
+    events = lifecycle(db, p, as_of, r, unit=unit) + entries(db, p, r, unit)
+    return month_scores(_units(db, unit), events, panel(db, p), _rates(db, p, as_of, unit), r.monthly, r.ranking)
+
+
+def quarter(db: sqlite_utils.Database, p: Period, as_of: dt.date, rules: RuleSet | None = None, *,
+            unit: str | None = None) -> list[UnitScore]:
+    """The quarter's scores: months (published where published), bonuses capped, ranks, rewards.
+
+    `rules` and `unit` as for `month` (published months keep their published scores).
+    """
+    r = _rules(db, rules)
     months: dict[str, list[float]] = defaultdict(list)
     for m in p.months():
-        for s in view(db, m, as_of):
+        pub = current_publication(db, m.key)
+        if pub:
+            scores = pub.scores
+        elif unit is not None or rules is not None:
+            scores = month(db, m, as_of, r, unit=unit)
+        else:
+            scores = cached(db, m, as_of)
+        for s in scores:
             months[s.unit].append(s.score)
-    bonuses = [e for e in entries(db, p, rules) if e.points > 0]
-    return quarter_scores(_units(db), months, bonuses, _rates(db, p, as_of), rules.quarterly, rules.ranking)
+    bonuses = [e for e in entries(db, p, r, unit) if e.points > 0]
+    return quarter_scores(_units(db, unit), months, bonuses, _rates(db, p, as_of, unit), r.quarterly, r.ranking)
 
 
-def compute(db: sqlite_utils.Database, p: Period, as_of: dt.date) -> list[UnitScore]:
-    return quarter(db, p, as_of) if p.is_quarter else month(db, p, as_of)
+def compute(db: sqlite_utils.Database, p: Period, as_of: dt.date, rules: RuleSet | None = None) -> list[UnitScore]:
+    """The current scores of every active unit (under `rules`, default the rule set in force)."""
+    return quarter(db, p, as_of, rules) if p.is_quarter else month(db, p, as_of, rules)
+
+
+# per database object (weakly: a closed connection's id may be reused), per (period, as_of)
+_cache: weakref.WeakKeyDictionary[sqlite_utils.Database, dict[tuple[str, dt.date], tuple[tuple[object, ...],
+                                                                                         list[UnitScore]]]] = \
+    weakref.WeakKeyDictionary()
+_lock = threading.Lock()  # the worker and the GUI thread each read through their own connection
+
+
+def _fingerprint(db: sqlite_utils.Database) -> tuple[object, ...]:
+    """Changes whenever the database changes: other connections' commits, and this one's writes."""
+    return db.execute("PRAGMA data_version").fetchone()[0], db.conn.total_changes
+
+
+def cached(db: sqlite_utils.Database, p: Period, as_of: dt.date) -> list[UnitScore]:
+    """`compute` under the rule set in force, remembered until the database changes.
+
+    Per database object (so per thread: each has its own); the list is a copy, the scores
+    shared: do not modify them.
+    """
+    key = (p.key, as_of)
+    mark = _fingerprint(db)
+    with _lock:
+        hit = _cache.get(db, {}).get(key)
+    if hit is None or hit[0] != mark:
+        hit = (mark, compute(db, p, as_of))
+        with _lock:
+            mine = _cache.setdefault(db, {})
+            if len(mine) > 64:
+                mine.clear()
+            mine[key] = hit
+    return list(hit[1])
+
+
+def forget() -> None:
+    """Drop every remembered score (the benchmarks time the computation itself)."""
+    with _lock:
+        _cache.clear()
 
 
 def view(db: sqlite_utils.Database, p: Period, as_of: dt.date) -> list[UnitScore]:
     """The published snapshot when `p` is published, else the current scores."""
     pub = current_publication(db, p.key)
-    return pub.scores if pub else compute(db, p, as_of)
+    return pub.scores if pub else cached(db, p, as_of)
+
+
+def unit_view(db: sqlite_utils.Database, p: Period, as_of: dt.date, code: str) -> UnitScore | None:
+    """One unit's row of `view`, computed for that unit alone unless the whole period is at hand.
+
+    None when the unit has no score (inactive, or absent from the published snapshot). Computed
+    alone, `rank` and `reward` are those of the last full computation if it is still valid, else
+    0 and False (ranking needs every unit: use `view` for it).
+    """
+    pub = current_publication(db, p.key)
+    if pub:
+        return next((x for x in pub.scores if x.unit == code), None)
+    with _lock:
+        hit = _cache.get(db, {}).get((p.key, as_of))
+    if hit is not None and hit[0] == _fingerprint(db):
+        return next((x for x in hit[1] if x.unit == code), None)
+    alone = (quarter if p.is_quarter else month)(db, p, as_of, unit=code)
+    for x in alone:
+        x.rank, x.reward = 0, False
+    return alone[0] if alone else None
 
 
 def to_json(s: UnitScore) -> dict[str, object]:

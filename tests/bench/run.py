@@ -181,6 +181,8 @@ def main(argv: list[str]) -> int:
             chars = f"{len(phrase)} char" + ("s" if len(phrase) > 1 else "")
             figures.append(timed(search, a.repeat, f"search all tasks for {phrase} ({chars}, {n:,} assignments)",
                                  50 if len(phrase) > 1 else None))
+        from scoring_bench import scoring_figures  # issue 4: its own section of results.md
+        scoring = scoring_figures(db, path, today, a.repeat)
         db.conn.close()
 
         cli = [sys.executable, "main.py", "--db", str(path), "task", "list", "--json", "--unit", unit]
@@ -202,7 +204,10 @@ def main(argv: list[str]) -> int:
         figures.append(Figure("main.py task list, peak RSS of the process", max(rsses), min(rsses), None, 100,
                               unit="MB"))
     report(figures, pages, summary, counts, today, a)
-    missed = [f for f in figures if not f.ok]
+    from scoring_bench import section, write_section
+    print("\n" + section(scoring, a.repeat))
+    write_section(section(scoring, a.repeat))
+    missed = [f for f in figures + scoring if not f.ok]
     return 1 if a.strict and missed else 0
 
 

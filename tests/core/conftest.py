@@ -77,6 +77,7 @@ def _environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[No
     monkeypatch.setenv("CLOSELOOP_LANG", "en")
     monkeypatch.setenv("CLOSELOOP_TODAY", TODAY)
     monkeypatch.setenv("CLOSELOOP_PASSWORD", PASSWORD)
+    monkeypatch.setenv("CLOSELOOP_FONTS", "shipped")  # printed materials look the same on every machine
     monkeypatch.setenv("CLOSELOOP_NEW_PASSWORD", PASSWORD)
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))  # the crash log, if any, stays here
     monkeypatch.delenv("CLOSELOOP_USER", raising=False)

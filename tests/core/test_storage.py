@@ -67,7 +67,7 @@ def test_a_first_migration_database_is_migrated_without_losing_a_row(tmp_path):
     migrated = open_database(path)
     try:
         assert [m.name for m in migrations.applied(migrated)] == ["m001_core", "m002_task_search",
-                                                               "m003_scoring"]
+                                                               "m003_scoring", "m004_scoring_entries"]
         after = {t: migrated.execute(f"SELECT * FROM {t} ORDER BY id").fetchall() for t in before}
         assert after == before
         # the old rows are searchable, and new ones are indexed as they come

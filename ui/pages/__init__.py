@@ -41,9 +41,12 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("dashboard", N_("Dashboard"), "ui.pages.dashboard:DashboardPage", "Ctrl+1", "dashboard.svg", _hub),
     PageSpec("weekly", N_("Weekly assignment"), "ui.pages.weekly:WeeklyPage", "Ctrl+2", "weekly.svg", _hub),
     PageSpec("ledger", N_("Ledger"), "ui.pages.ledger:LedgerPage", "Ctrl+3", "ledger.svg", _always),
-    PageSpec("directory", N_("Units and leaders"), "ui.pages.directory:DirectoryPage", "Ctrl+4", "directory.svg",
+    PageSpec("monthly", N_("Monthly review"), "ui.pages.scores.monthly:MonthlyPage", "Ctrl+4", "review.svg", _hub),
+    PageSpec("quarterly", N_("Quarterly assessment"), "ui.pages.scores.quarterly:QuarterlyPage", "Ctrl+5",
+             "assessment.svg", _hub),
+    PageSpec("directory", N_("Units and leaders"), "ui.pages.directory:DirectoryPage", "Ctrl+6", "directory.svg",
              _always),
-    PageSpec("settings", N_("Settings"), "ui.pages.settings:SettingsPage", "Ctrl+5", "settings.svg", _always),
+    PageSpec("settings", N_("Settings"), "ui.pages.settings:SettingsPage", "Ctrl+7", "settings.svg", _always),
 )
 
 

@@ -13,6 +13,8 @@ Contract:
 - `loaded(count)` after each new id list is shown (tests wait on it);
   `query_failed(exc)` when the id query raised.
 - `focus_search()` (Ctrl+F) and `save_state()` (header state, on close).
+- "Print…" (`print_ledger`) and "Export to Excel…" (`export_excel`) make the
+  document of what is shown: the current filter and sort key (ui.report_documents).
 - The names of saved filters come from `ask_filter_name`, and deletions are
   confirmed by `confirm_delete`: classmethods that tests replace.
 Reading only: a viewer sees the same page (there is nothing to write here).
@@ -30,6 +32,7 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QMessageBox,
+    QPushButton,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -113,6 +116,16 @@ class LedgerPage(QWidget):
         top.addWidget(self.saved)
         top.addSpacing(12)
         top.addWidget(self.count_label)
+        self.print_button = QPushButton(_("P&rint…"))
+        self.print_button.setObjectName("printLedger")
+        self.print_button.setToolTip(_("Preview and print the ledger as filtered and sorted here"))
+        self.print_button.clicked.connect(self.print_ledger)
+        self.export_button = QPushButton(_("E&xport to Excel…"))
+        self.export_button.setObjectName("exportLedger")
+        self.export_button.setToolTip(_("Save the ledger as filtered and sorted here to an Excel file"))
+        self.export_button.clicked.connect(self.export_excel)
+        top.addWidget(self.print_button)
+        top.addWidget(self.export_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 0)
         layout.addLayout(top)
@@ -124,7 +137,8 @@ class LedgerPage(QWidget):
 
     def _set_tab_order(self) -> None:
         f = self.filters
-        chain = [f.search, self.saved.combo, self.saved.save_button, self.saved.delete_button, f.unit, f.kind,
+        chain = [f.search, self.saved.combo, self.saved.save_button, self.saved.delete_button, self.print_button,
+                 self.export_button, f.unit, f.kind,
                  f.leader, f.state, f.light, f.category, f.source, f.date_from, f.date_to, f.clear_button,
                  self.table]
         for first, second in zip(chain, chain[1:], strict=False):
@@ -169,6 +183,20 @@ class LedgerPage(QWidget):
 
     def current_filter(self) -> LedgerFilter:
         return self.filters.current_filter()
+
+    @Slot()
+    def print_ledger(self) -> object:
+        """Preview and print what the page shows: its filter and its sort key (ui.report_documents)."""
+        from ui import report_documents
+
+        return report_documents.print_ledger(self.ctx, self, self.current_filter(), self.model.sort_key[0])
+
+    @Slot()
+    def export_excel(self) -> object:
+        """Save what the page shows (its filter and sort key) to an .xlsx file the user chooses."""
+        from ui import report_documents
+
+        return report_documents.export_ledger(self.ctx, self, self.current_filter(), self.model.sort_key[0])
 
     # ----- reacting ---------------------------------------------------------------------
 

@@ -1,10 +1,10 @@
-"""The settings page (设置): deadline rules, holiday calendar, backups, language.
+"""The settings page (设置): deadline rules, scoring rules, holiday calendar, backups, language.
 
 Contract: `SettingsPage(ctx, parent)` shows a list of sections beside the
 section chosen (`sections`, a QListWidget; `stack`). The sections load their
 data through `ctx.query` and save through `ctx.write` themselves (see
-ui.pages.settings_rules, settings_calendar, settings_backup); the language is
-this computer's preference, kept in QSettings under `LANGUAGE` ("language":
+ui.pages.settings_rules, settings_ruleset, settings_calendar, settings_backup);
+the language is this computer's preference, kept in QSettings under `LANGUAGE` ("language":
 "zh_CN" or "en"), read by the app at start-up, so a change takes effect after a
 restart. `activate({"section": "calendar"})` shows one section.
 Threading: GUI thread only.
@@ -30,10 +30,14 @@ from ui import settings_store
 from ui.context import AppContext
 from ui.pages.settings_backup import BackupSection
 from ui.pages.settings_calendar import CalendarSection
+from ui.pages.settings_fonts import FontsSection
+from ui.pages.settings_printing import PrintingSection
 from ui.pages.settings_rules import DeadlinesSection
+from ui.pages.settings_ruleset import RuleSetSection
 from ui.settings_store import LANGUAGE, LANGUAGES, stored_language  # noqa: E402,F401  (re-exported)
 
-SECTIONS = (("rules", N_("Deadline rules")), ("calendar", N_("Holiday calendar")), ("backups", N_("Backups")),
+SECTIONS = (("rules", N_("Deadline rules")), ("scoring", N_("Scoring rules")), ("calendar", N_("Holiday calendar")),
+            ("backups", N_("Backups")), ("fonts", N_("Fonts")), ("printing", N_("Printed materials")),
             ("language", N_("Language")))
 
 
@@ -74,6 +78,7 @@ class SettingsPage(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.rules = DeadlinesSection(ctx)
+        self.scoring = RuleSetSection(ctx)
         self.calendar = CalendarSection(ctx)
         self.backups = BackupSection(ctx)
         self.language = LanguageSection()
@@ -81,8 +86,9 @@ class SettingsPage(QWidget):
         self.sections.setAccessibleName(_("Settings sections"))
         self.sections.setMaximumWidth(180)
         self.stack = QStackedWidget()
-        for (_key, title), widget in zip(SECTIONS, (self.rules, self.calendar, self.backups, self.language),
-                                         strict=True):
+        widgets = (self.rules, self.scoring, self.calendar, self.backups, FontsSection(ctx), PrintingSection(ctx),
+                   self.language)
+        for (_key, title), widget in zip(SECTIONS, widgets, strict=True):
             self.sections.addItem(_(title))
             self.stack.addWidget(widget)
         self.sections.currentRowChanged.connect(self.stack.setCurrentIndex)
@@ -92,7 +98,7 @@ class SettingsPage(QWidget):
         layout.addWidget(self.stack, 1)
 
     def activate(self, options: dict[str, Any] | None = None) -> None:
-        """Show the section named in `options["section"]` (rules, calendar, backups, language)."""
+        """Show the section named in `options["section"]` (rules, scoring, calendar, backups, language)."""
         keys = [key for key, _title in SECTIONS]
         section = (options or {}).get("section")
         if section in keys:

@@ -9,7 +9,8 @@ buttons on the selected row; each is enabled when `core.permissions` allows it
 from the row's state and opens the same `ActionForm` as the task view (kept in
 `active_form`). Enter or double-click opens the task (`ctx.open_task`). The page
 reloads on `ctx.changed`; `loaded(count)` follows each reload, `counts_loaded`
-the red/yellow/green counts. A viewer sees no action buttons.
+the red/yellow/green counts. A viewer sees no action buttons. "Print my list…"
+previews the unit's list by urgency (`ui.report_documents.print_unit_list`).
 Threading: GUI thread only; ids and counts come from the worker, the selected
 row's brief from `ctx.reader` (one row by key).
 """
@@ -132,7 +133,13 @@ class UnitDeskPage(QWidget):
         self.open_button.setObjectName("desk_open")
         self.open_button.setEnabled(False)
         self.open_button.clicked.connect(lambda: self._open_task(self.table.currentIndex()))
+        self.print_button = QPushButton(_("Print &my list…"))
+        self.print_button.setObjectName("desk_print")
+        self.print_button.setToolTip(_("Preview and print the unit's open items by urgency"))
+        self.print_button.setEnabled(bool(self.unit_code))
+        self.print_button.clicked.connect(self.print_list)
         bar.addStretch(1)
+        bar.addWidget(self.print_button)
         bar.addWidget(self.open_button)
 
         layout = QVBoxLayout(self)
@@ -237,6 +244,12 @@ class UnitDeskPage(QWidget):
     def _form_closed(self, form: ActionForm) -> None:
         if self.active_form is form:
             self.active_form = None
+
+    def print_list(self) -> object:
+        """Preview and print the unit's own list of open items (ui.report_documents)."""
+        from ui import report_documents
+
+        return report_documents.print_unit_list(self.ctx, self, self.unit_code, self.unit_name)
 
     def _open_task(self, index: QModelIndex) -> None:
         row = self.model.row_at(index.row()) if index.isValid() else None

@@ -16,6 +16,9 @@ Contract (GUI thread only):
   emits `saved(SavedMeeting)`; a refusal shows its sentence and emits
   `save_refused(str)`, and the grid keeps what was typed.
 - Only a hub's clerks and administrators may save; anyone else sees the grid read only.
+- "Print list…" previews the 周交办清单 of the meeting of the date shown (the
+  one saved last that day, `core.weekly.weekly_meeting_on` on `ctx.reader`)
+  through `ui.report_documents.print_weekly_list`; disabled while there is none.
 """
 from __future__ import annotations
 
@@ -46,8 +49,8 @@ from core.errors import ClerkError
 from core.i18n import _, babel_locale, ngettext
 from core.office import Changes
 from core.pinyin_match import Entry, MatchIndex, leader_index, unit_index
-from core.tasks import NewTask, default_meeting_title
-from core.weekly import RowCheck, SavedMeeting, check_rows, coming_sunday, save_weekly
+from core.tasks import Meeting, NewTask, default_meeting_title
+from core.weekly import RowCheck, SavedMeeting, check_rows, coming_sunday, save_weekly, weekly_meeting_on
 from ui.context import AppContext
 from ui.ledger_model import CATEGORY_LABELS
 from ui.pages.weekly_grid import GridView
@@ -189,9 +192,15 @@ class WeeklyPage(QWidget):
         self.addAction(self.save_action)
         for w in (self.clear_button, self.save_button, self.save_action):
             w.setEnabled(self.writable)
+        self.print_button = QPushButton(_("Pri&nt list…"))
+        self.print_button.setObjectName("printWeeklyList")
+        self.print_button.setToolTip(_("Preview and print the list of the meeting of this date"))
+        self.print_button.setEnabled(False)
+        self.print_button.clicked.connect(self.print_list)
         foot = QHBoxLayout()
         foot.addWidget(self.summary)
         foot.addStretch(1)
+        foot.addWidget(self.print_button)
         foot.addWidget(self.clear_button)
         foot.addWidget(self.save_button)
 
@@ -205,7 +214,8 @@ class WeeklyPage(QWidget):
         QWidget.setTabOrder(self.date_edit, self.title_edit)
         QWidget.setTabOrder(self.title_edit, self.grid)
         QWidget.setTabOrder(self.grid, self.problems)
-        QWidget.setTabOrder(self.problems, self.clear_button)
+        QWidget.setTabOrder(self.problems, self.print_button)
+        QWidget.setTabOrder(self.print_button, self.clear_button)
         QWidget.setTabOrder(self.clear_button, self.save_button)
         self.grid.setCurrentIndex(self.model.index(0, 0))
 
@@ -238,12 +248,15 @@ class WeeklyPage(QWidget):
         date = self.meeting_date()
         self.title_edit.setPlaceholderText(default_meeting_title("weekly", date))
         self.model.set_date(date)
+        self._update_print()
 
     def _on_current_changed(self, current: QModelIndex, previous: QModelIndex) -> None:
         if previous.isValid() and previous.row() != current.row():
             self.model.reveal(previous.row())
 
     def _on_changed(self, changes: Changes) -> None:
+        if changes.tasks:
+            self._update_print()
         if changes.directory:
             units, leaders, in_charge = self._directory()
             self.model.set_indexes(units, leaders, in_charge)
@@ -338,7 +351,24 @@ class WeeklyPage(QWidget):
                                       "Saved {title}: {n} items, tasks {numbers}.", n).format(
             title=saved.meeting.title, n=n, numbers=numbers_text(saved.task_numbers)))
         self.grid.setCurrentIndex(self.model.index(0, 0))
+        self._update_print()
         self.saved.emit(saved)
+
+    def shown_meeting(self) -> Meeting | None:
+        """The saved weekly meeting of the date shown (an instant read by key), or None."""
+        return weekly_meeting_on(self.ctx.reader, self.meeting_date())
+
+    def _update_print(self) -> None:
+        self.print_button.setEnabled(self.shown_meeting() is not None)
+
+    def print_list(self) -> object:
+        """Preview and print the 周交办清单 of the meeting of the date shown (ui.report_documents)."""
+        meeting = self.shown_meeting()
+        if meeting is None:
+            return None
+        from ui import report_documents
+
+        return report_documents.print_weekly_list(self.ctx, self, meeting.id, meeting.date)
 
     def _on_save_failed(self, exc: Exception) -> None:
         self._set_saving(False)

@@ -1,0 +1,121 @@
+"""季考核结果: the quarter's assessment results in the official-document layout (issue 5, document 5).
+
+Contract: `render_quarterly_result(db, out, quarter, *, as_of=None)` writes the
+quarter's results and returns its page count: 一 the ranking of each kind
+(townships apart from departments) with the three month scores, the bonus (as
+capped), the total and the rank; 二 the units proposed for reward (rank within
+`township_rewards` / `department_rewards` of the ranking rules; longer with ties).
+A published quarter prints its snapshot (and the rules it was published under);
+an unpublished one prints the current scores as of `as_of` (default today) and
+"Not published" in the header of every page. The document number is the office's
+prefix, the year and the quarter's number. `fonts` as in the bulletin. A bad
+quarter is a UsageError, one not begun a Refusal, both before any file is made;
+the file is written atomically. Reads only; caller's thread.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import sqlite_utils
+from babel.dates import format_skeleton
+from reportlab.lib.units import mm
+from reportlab.platypus import CondPageBreak, Flowable, Spacer, Table, TableStyle
+
+from core import clock
+from core.i18n import _, babel_locale, ngettext
+from core.reports.bulletin import TABLE_GRID, centred, heading, keep_short, signed
+from core.reports.fonts import FontSet, register_fonts
+from core.reports.layout import LEADING, Styles, official_document, styles
+from core.reports.score_data import (
+    KindPart,
+    PeriodData,
+    count_text,
+    day_text,
+    kind_name,
+    letterhead,
+    names_text,
+    period_data,
+    points_text,
+    quarter_text,
+    score_text,
+    sentences,
+)
+from core.reports.text import para
+from core.scoring.periods import quarter_period
+
+REWARD_MARK = "★"
+
+
+def result_table(d: PeriodData, part: KindPart, st: Styles) -> Table:
+    cell, head = centred(st.cell), st.cell_header
+    months = [format_skeleton("MMM", m.first, locale=babel_locale()) for m in d.period.months()]
+    header = [_("Rank"), _("Unit"), *months, _("Bonus"), _("Total"), _("Reward")]
+    rows = [[para(h, head) for h in header]]
+    for s in part.scores:
+        m = [score_text(x) for x in s.months] + [""] * (3 - len(s.months))
+        rows.append([para(str(s.rank), cell), para(s.name, st.cell), *(para(x, cell) for x in m[:3]),
+                     para(points_text(s.bonus), cell), para(score_text(s.score), cell),
+                     para(REWARD_MARK if s.reward else "", cell)])
+    table = Table(rows, colWidths=[13 * mm, 42 * mm, 18 * mm, 18 * mm, 18 * mm, 14 * mm, 18 * mm, 15 * mm],
+                  repeatRows=1)
+    table.setStyle(TableStyle(TABLE_GRID + [("BACKGROUND", (0, 0), (-1, 0), "#E6E6E6")]))
+    return table
+
+
+def method_paragraph(d: PeriodData, st: Styles) -> Flowable:
+    q = d.rules.quarterly
+    combine = (_("the sum of its three monthly scores") if q.combine == "sum"
+               else _("the mean of its three monthly scores"))
+    text = [_("A unit's quarter total is {combine} plus its bonuses, capped at {cap} points.").format(
+        combine=combine, cap=points_text(q.bonus_cap))]
+    if d.publication:
+        text.append(_("These results were published on {day}.").format(day=day_text(d.as_of)))
+    else:
+        text.append(_("These results are provisional, counted as of {day}; the quarter is not yet published.")
+                    .format(day=day_text(d.as_of)))
+    return para(sentences(text), st.body)
+
+
+def rewards_paragraphs(d: PeriodData, st: Styles) -> list[Flowable]:
+    r = d.rules.ranking
+    out: list[Flowable] = []
+    for part in d.kinds:
+        limit = r.township_rewards if part.kind == "township" else r.department_rewards
+        if part.rewarded:
+            text = ngettext("{kind} (the first {limit} by rank): {names}.",
+                            "{kind} (the first {limit} by rank): {names}.", limit).format(
+                kind=kind_name(part.kind), limit=count_text(limit), names=names_text(part.rewarded))
+        else:
+            text = _("{kind}: none.").format(kind=kind_name(part.kind))
+        out.append(para(text, st.body))
+    return out
+
+
+def render_quarterly_result(db: sqlite_utils.Database, out: Path | str, quarter: str, *,
+                            as_of: dt.date | None = None, fonts: FontSet | None = None) -> int:
+    """Write the quarter's results to `out` (see the module contract); returns the page count."""
+    p = quarter_period(quarter)
+    day = as_of or clock.today()
+    d = period_data(db, p, day)
+    fonts = fonts or register_fonts(db)
+    st = styles(fonts)
+    head = letterhead(db)
+    story: list[Flowable] = [
+        para(_("To the townships and subdistricts and the county departments:"), st.plain),
+        para(_("Following the county's rules for assessing the key work, the assessment of {quarter} is "
+               "announced as follows.").format(quarter=quarter_text(p)), st.body),
+        heading(st, 1, _("Results of the assessment")),
+        method_paragraph(d, st),
+    ]
+    for i, part in enumerate(d.kinds, 1):
+        block = [heading(st, i, kind_name(part.kind), level=2), Spacer(1, 1 * mm), result_table(d, part, st)]
+        story += [CondPageBreak(4 * LEADING), *keep_short(block, len(part.scores)), Spacer(1, 3 * mm)]
+    story += [CondPageBreak(3 * LEADING), heading(st, 2, _("Units proposed for reward")),
+              *rewards_paragraphs(d, st)]
+    story.append(signed(story.pop(), head.office, day, st))
+    return official_document(
+        out, story=story, fonts=fonts, agency=head.agency, doc_number=head.number(p.first.year, p.last.month // 3),
+        title=_("Announcement of the results of the key work assessment for {quarter}").format(
+            quarter=quarter_text(p)),
+        unpublished=d.publication is None)

@@ -1,0 +1,148 @@
+"""The documents the pages print and the files they export, one function each.
+
+Contract (GUI thread only): each function takes what the page shows (a meeting,
+an assignment's REF, the ledger's filter and sort, a unit's code), imports its
+core document function when called (the reportlab and openpyxl code loads only
+when a document is made) and hands it to `ui.report_jobs` (`open_report` for a
+preview, `export_file` for an .xlsx); it returns the `BusyTask`, or None when
+nothing was started. A document the installed version lacks is explained in a
+sentence (`report_jobs.show_error`), not a crash. `connect_actions(window)`
+wires the File menu's entries (ui.actions: import_xlsx, export_xlsx,
+print_ledger) to the main window.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtWidgets import QMainWindow, QWidget
+
+from core.i18n import N_, _
+from core.ledger import LedgerFilter
+from ui import report_jobs
+from ui.busy import BusyTask
+from ui.context import AppContext
+
+
+def _function(parent: QWidget | None, module: str, name: str) -> Callable[..., Any] | None:
+    """`module.name`, imported now; None (and a sentence shown) when this version has no such document."""
+    try:
+        return getattr(importlib.import_module(module), name)  # type: ignore[no-any-return]
+    except (ModuleNotFoundError, AttributeError):
+        report_jobs.show_error(parent, _("Not available"),
+                               _("This version of Closeloop cannot make this document yet; update the program."))
+        return None
+
+
+def print_weekly_list(ctx: AppContext, parent: QWidget | None, meeting_id: int, date: dt.date) -> BusyTask | None:
+    """Preview the 周交办清单 of meeting `meeting_id` (held on `date`)."""
+    render = _function(parent, "core.reports.weekly_list", "render_weekly_list")
+    if render is None:
+        return None
+    return report_jobs.open_report(ctx, parent, _("Weekly assignment list"),
+                                   lambda db, out: render(db, out, meeting_id),
+                                   _("Weekly assignment list {date}").format(date=date.isoformat()))
+
+
+def print_notice(ctx: AppContext, parent: QWidget | None, ref: str) -> BusyTask | None:
+    """Preview the 督办通知单 of assignment `ref`."""
+    render = _function(parent, "core.reports.notice", "render_notice")
+    if render is None:
+        return None
+    return report_jobs.open_report(ctx, parent, _("Supervision notice {ref}").format(ref=ref),
+                                   lambda db, out: render(db, out, ref),
+                                   _("Supervision notice {ref}").format(ref=ref.replace("/", "-")))
+
+
+def print_urge(ctx: AppContext, parent: QWidget | None, ref: str) -> BusyTask | None:
+    """Preview the 催办通知书 of assignment `ref` (an overdue step)."""
+    render = _function(parent, "core.reports.urge", "render_urge")
+    if render is None:
+        return None
+    return report_jobs.open_report(ctx, parent, _("Urge notice {ref}").format(ref=ref),
+                                   lambda db, out: render(db, out, ref),
+                                   _("Urge notice {ref}").format(ref=ref.replace("/", "-")))
+
+
+ASSIGNMENT_DOCUMENTS = {"notice": N_("Print notice…"), "urge": N_("Print urge notice…")}
+
+
+def assignment_documents(a: dict[str, Any], is_hub: bool) -> list[str]:
+    """The documents of one assignment of `core.task_view.task_detail` (keys of ASSIGNMENT_DOCUMENTS).
+
+    The notice always; the urge notice when a step is overdue (light red: a
+    pending step's due is before today) and this office is the county office, which urges.
+    """
+    return ["notice", "urge"] if is_hub and a.get("light") == "red" else ["notice"]
+
+
+def print_assignment_document(ctx: AppContext, parent: QWidget | None, key: str, ref: str) -> BusyTask | None:
+    """Preview the document `key` (notice, urge) of assignment `ref`."""
+    return (print_urge if key == "urge" else print_notice)(ctx, parent, ref)
+
+
+def print_ledger(ctx: AppContext, parent: QWidget | None, flt: LedgerFilter, sort: str | None = None
+                 ) -> BusyTask | None:
+    """Preview the ledger as `flt` selects it, in `sort` order (a core.ledger.SORT_KEYS key)."""
+    render = _function(parent, "core.reports.ledger_pdf", "render_ledger")
+    if render is None:
+        return None
+    day = ctx.today()
+    return report_jobs.open_report(ctx, parent, _("Supervision ledger"),
+                                   lambda db, out: render(db, out, flt, sort=sort),
+                                   _("Supervision ledger {date}").format(date=day.isoformat()))
+
+
+def export_ledger(ctx: AppContext, parent: QWidget | None, flt: LedgerFilter, sort: str | None = None
+                  ) -> BusyTask | None:
+    """Ask where, then write the ledger as `flt` and `sort` select it to an .xlsx file."""
+    write = _function(parent, "core.reports.xlsx_export", "export_ledger")
+    if write is None:
+        return None
+    day = ctx.today()
+    return report_jobs.export_file(ctx, parent, _("Export the ledger to Excel"),
+                                   lambda db, out: write(db, out, flt, sort=sort),
+                                   _("Supervision ledger {date}").format(date=day.isoformat()))
+
+
+def print_unit_list(ctx: AppContext, parent: QWidget | None, unit_code: str, unit_name: str) -> BusyTask | None:
+    """Preview a unit's own list of open assignments by urgency."""
+    render = _function(parent, "core.reports.unit_list", "render_unit_list")
+    if render is None:
+        return None
+    day = ctx.today()
+    return report_jobs.open_report(ctx, parent, _("Open items of {unit}").format(unit=unit_name),
+                                   lambda db, out: render(db, out, unit_code),
+                                   _("Open items of {unit} {date}").format(unit=unit_name, date=day.isoformat()))
+
+
+def import_ledger(ctx: AppContext, parent: QWidget | None) -> None:
+    """Open the Excel import dialog (ui.xlsx_import_dialog)."""
+    open_dialog = _function(parent, "ui.xlsx_import_dialog", "open_import_dialog")
+    if open_dialog is not None:
+        open_dialog(ctx, parent)
+
+
+# ----- the File menu ---------------------------------------------------------------------
+
+def _ledger_page(window: QMainWindow) -> Any:
+    """The ledger page, shown (the user sees what is printed or exported); None if it cannot be."""
+    show_page = getattr(window, "show_page", None)
+    return show_page("ledger") if callable(show_page) else None
+
+
+def connect_actions(window: QMainWindow) -> None:
+    """Wire File → Import/Export/Print ledger of `window` (a ui.main_window.MainWindow)."""
+    ctx: AppContext = window.ctx  # type: ignore[attr-defined]
+    registry = window.actions  # type: ignore[attr-defined]
+
+    def from_ledger(method: str) -> None:
+        page = _ledger_page(window)
+        if page is not None and callable(getattr(page, method, None)):
+            getattr(page, method)()
+
+    registry.connect("import_xlsx", lambda: import_ledger(ctx, window))
+    registry.connect("export_xlsx", lambda: from_ledger("export_excel"))
+    registry.connect("print_ledger", lambda: from_ledger("print_ledger"))
