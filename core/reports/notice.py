@@ -57,8 +57,9 @@ def render_notice(db: sqlite_utils.Database, out: Path | str, ref: str, *, as_of
     number = layout.doc_number(ps.prefix, year, seq)
     sep = list_separator()
     addressees = sep.join([lead["unit_name"], *co])
+    category = CATEGORY_NAMES[detail["category"]]
     rows = [
-        (_("Item number"), detail["task_no"], _("Category"), _(CATEGORY_NAMES[detail["category"]])),
+        (_("Item number"), detail["task_no"], _("Category"), _(category)),
         (_("Item"), detail["title"]),
         (_("Content"), detail["content"] or "—"),
         (_("Leader in charge"), detail["leader"] or "—", _("Assigned on"), _date(detail["assigned_on"])),

@@ -22,7 +22,8 @@ SANS = SHIPPED / fonts.SHIPPED_SANS
 
 
 @pytest.fixture(autouse=True)
-def _fonts() -> Iterator[None]:
+def _fonts(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.delenv("CLOSELOOP_FONTS", raising=False)  # these tests choose the search themselves
     shipped_fonts_only()
     yield
     restore_fonts()

@@ -133,7 +133,7 @@ BAD_KEY = "[ranking]\nties = \"shared\"\ntownship_reward = 3\n"
     (("criticism", "add", "--unit", "NOPE", "--on", "2026-03-01", "--text", "批评"), 1, ["no unit"]),
     (("finding", "add", "--unit", "TGZ", "--on", "2026-12-01", "--text", "问题"), 1, ["in the future"]),
     (("finding", "add", "--unit", "TGZ", "--on", "2026-13-01", "--text", "问题"), 2, ["2026-13-01"]),
-    (("finding", "add", "--unit", "TGZ", "--on", "2026-03-01", "--text", " "), 2, ["--text"]),
+    (("finding", "add", "--unit", "TGZ", "--on", "2026-03-01", "--text", " "), 2, ["text is empty"]),
     (("bonus", "add", "--unit", "TGZ", "--kind", "commendation", "--on", "2026-03-01", "--text", "表彰",
       "--attach", "MISSING"), 1, ["does not exist"]),
     (("finding", "add", "--unit", "TGZ", "--on", "2026-03-01", "--text", "问题", "--attach", "BIG"), 1,
