@@ -197,8 +197,9 @@ def test_cancelling_the_demo_leaves_nothing(qtbot, tmp_path: Path, monkeypatch: 
     def slow_build(path: Path, **_kw: object) -> str:
         path.write_bytes(b"half a database")
         started.set()
-        while not dialog.task.job.cancelled:  # type: ignore[union-attr]
-            time.sleep(0.01)  # the job's own thread, standing in for a long build
+        # the job's own thread, standing in for a long build; it may start before run_busy returns
+        while dialog.task is None or not dialog.task.job.cancelled:
+            time.sleep(0.01)
         return "built"
 
     monkeypatch.setattr(core.demo, "build_demo", slow_build)
