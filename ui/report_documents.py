@@ -83,27 +83,27 @@ def print_assignment_document(ctx: AppContext, parent: QWidget | None, key: str,
     return (print_urge if key == "urge" else print_notice)(ctx, parent, ref)
 
 
-def print_ledger(ctx: AppContext, parent: QWidget | None, flt: LedgerFilter, sort: str | None = None
-                 ) -> BusyTask | None:
+def print_ledger(ctx: AppContext, parent: QWidget | None, flt: LedgerFilter, sort: str | None = None,
+                 descending: bool = False) -> BusyTask | None:
     """Preview the ledger as `flt` selects it, in `sort` order (a core.ledger.SORT_KEYS key)."""
     render = _function(parent, "core.reports.ledger_pdf", "render_ledger")
     if render is None:
         return None
     day = ctx.today()
     return report_jobs.open_report(ctx, parent, _("Supervision ledger"),
-                                   lambda db, out: render(db, out, flt, sort=sort),
+                                   lambda db, out: render(db, out, flt, sort=sort, descending=descending),
                                    _("Supervision ledger {date}").format(date=day.isoformat()))
 
 
-def export_ledger(ctx: AppContext, parent: QWidget | None, flt: LedgerFilter, sort: str | None = None
-                  ) -> BusyTask | None:
+def export_ledger(ctx: AppContext, parent: QWidget | None, flt: LedgerFilter, sort: str | None = None,
+                  descending: bool = False) -> BusyTask | None:
     """Ask where, then write the ledger as `flt` and `sort` select it to an .xlsx file."""
     write = _function(parent, "core.reports.xlsx_export", "export_ledger")
     if write is None:
         return None
     day = ctx.today()
     return report_jobs.export_file(ctx, parent, _("Export the ledger to Excel"),
-                                   lambda db, out: write(db, out, flt, sort=sort),
+                                   lambda db, out: write(db, out, flt, sort=sort, descending=descending),
                                    _("Supervision ledger {date}").format(date=day.isoformat()))
 
 

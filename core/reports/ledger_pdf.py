@@ -122,13 +122,13 @@ def ledger_table(rows: Sequence[ledger.LedgerRow], as_of: dt.date, *, title: str
 
 
 def render_ledger(db: sqlite_utils.Database, out: Path | str, flt: ledger.LedgerFilter, *,
-                  sort: str | None = None, as_of: dt.date | None = None, limit: int | None = None,
-                  fonts: Any | None = None) -> int:
+                  sort: str | None = None, descending: bool = False, as_of: dt.date | None = None,
+                  limit: int | None = None, fonts: Any | None = None) -> int:
     """Print the ledger as `flt` and `sort` select it (the first `limit` rows if given), as of
     `as_of` (default today); returns the page count."""
     as_of = as_of or clock.today()
     check_filter(db, flt)
-    ids = ledger.ledger_ids(db, flt, as_of=as_of, sort=sort or "task_no", limit=limit)
+    ids = ledger.ledger_ids(db, flt, as_of=as_of, sort=sort or "task_no", descending=descending, limit=limit)
     rows = ledger.ledger_rows(db, ids, as_of=as_of)
     what = filter_text(flt)
     subtitle = (_("{filter}, as of {date}").format(filter=what, date=date_text(as_of)) if what

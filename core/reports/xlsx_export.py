@@ -110,12 +110,12 @@ def _save(wb: Any, out: Path | str) -> None:
 
 
 def export_ledger(db: sqlite_utils.Database, out: Path | str, flt: ledger.LedgerFilter, *,
-                  sort: str | None = None, as_of: dt.date | None = None) -> int:
+                  sort: str | None = None, descending: bool = False, as_of: dt.date | None = None) -> int:
     """The filtered ledger as .xlsx (see the module contract); returns the number of rows."""
     from openpyxl import Workbook
 
     day = as_of or clock.today()
-    ids = ledger.ledger_ids(db, flt, as_of=day, sort=sort or "task_no")
+    ids = ledger.ledger_ids(db, flt, as_of=day, sort=sort or "task_no", descending=descending)
     rows = ledger.ledger_rows(db, ids, as_of=day)
     wb = Workbook()
     ws = wb.active

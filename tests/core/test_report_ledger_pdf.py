@@ -123,3 +123,19 @@ def test_every_filter_of_the_ledger_page_is_named() -> None:
     assert filter_text(flt) == ("unit TGZ; leader 王建国; open assignments; light: yellow; townships; major items; "
                                 "source: meeting; assigned 11/1/2026 to 11/30/2026; search “河道”")
     assert filter_text(ledger.LedgerFilter()) == ""
+
+
+def test_a_descending_sort_prints_the_rows_the_other_way_round(county: Path, shipped_fonts,  # noqa: F811
+                                                               tmp_path: Path) -> None:
+    flt = ledger.LedgerFilter(unit="TGZ")
+    _pages, rows = render(county, tmp_path / "up.pdf", flt, shipped_fonts, "due")
+    db = open_database(county)
+    try:
+        render_ledger(db, tmp_path / "down.pdf", flt, sort="due", descending=True, as_of=TODAY, fonts=shipped_fonts)
+        down = ledger.ledger_rows(db, ledger.ledger_ids(db, flt, as_of=TODAY, sort="due", descending=True),
+                                  as_of=TODAY)
+    finally:
+        db.conn.close()
+    got = [(r[1], r[3]) for r in table_rows(tmp_path / "down.pdf")]
+    assert got == [(x.task_no, x.unit_name) for x in down]
+    assert [x.due for x in down] == sorted((x.due for x in rows), reverse=True)

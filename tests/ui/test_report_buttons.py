@@ -94,11 +94,11 @@ def test_the_ledger_prints_and_exports_its_current_filter_and_sort(qtbot, ctx: A
     with qtbot.waitSignal(page.loaded, timeout=10_000):
         page.activate({"filter": flt})
     with qtbot.waitSignal(page.loaded, timeout=10_000):
-        page.table.sortByColumn(COLUMN_OF["due"], Qt.SortOrder.AscendingOrder)
+        page.table.sortByColumn(COLUMN_OF["due"], Qt.SortOrder.DescendingOrder)
     assert page.print_button.accessibleName() or page.print_button.text()
     page.print_button.click()
     qtbot.waitUntil(lambda: bool(open_windows()), timeout=10_000)
-    assert calls == [("render_ledger", (page.current_filter(),), {"sort": "due"})]
+    assert calls == [("render_ledger", (page.current_filter(),), {"sort": "due", "descending": True})]
     assert calls[0][1][0].unit == "TGZ" and calls[0][1][0].light == "red"
 
     target = tmp_path / "台账"
@@ -108,7 +108,7 @@ def test_the_ledger_prints_and_exports_its_current_filter_and_sort(qtbot, ctx: A
     page.export_button.click()
     qtbot.waitUntil(lambda: bool(offered), timeout=10_000)
     assert [c[0] for c in calls] == ["render_ledger", "export_ledger"]
-    assert calls[1][1] == (flt,) and calls[1][2] == {"sort": "due"}
+    assert calls[1][1] == (flt,) and calls[1][2] == {"sort": "due", "descending": True}
     assert (tmp_path / "台账.xlsx").read_bytes() == b"PK fake xlsx"
     assert offered and "7" in offered[-1] and str(tmp_path / "台账.xlsx") in offered[-1]
     assert settings_store.value(settings_store.REPORT_FOLDER) == str(tmp_path)

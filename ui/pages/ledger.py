@@ -189,14 +189,14 @@ class LedgerPage(QWidget):
         """Preview and print what the page shows: its filter and its sort key (ui.report_documents)."""
         from ui import report_documents
 
-        return report_documents.print_ledger(self.ctx, self, self.current_filter(), self.model.sort_key[0])
+        return report_documents.print_ledger(self.ctx, self, self.current_filter(), *self.model.sort_key)
 
     @Slot()
     def export_excel(self) -> object:
         """Save what the page shows (its filter and sort key) to an .xlsx file the user chooses."""
         from ui import report_documents
 
-        return report_documents.export_ledger(self.ctx, self, self.current_filter(), self.model.sort_key[0])
+        return report_documents.export_ledger(self.ctx, self, self.current_filter(), *self.model.sort_key)
 
     # ----- reacting ---------------------------------------------------------------------
 
