@@ -15,9 +15,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import sqlite_utils
+from babel.numbers import format_decimal
 
 from core import clock
-from core.i18n import _
+from core.i18n import _, babel_locale, ngettext
 from core.status import current_rules
 
 SORT_KEYS = ("task_no", "title", "unit", "role", "leader", "assigned_on", "due", "state", "light", "days_left")
@@ -328,3 +329,25 @@ def as_dates(row: LedgerRow) -> dict[str, object]:
     return {k: (v.isoformat() if isinstance(v, dt.date) else list(v) if isinstance(v, tuple) else v)
             for k, v in row.__dict__.items()}
 
+
+def step_text(step: str | None, due: dt.date | None, as_of: dt.date) -> str:
+    """What the unit must do next and when ('Report 2 days overdue', 'Claim due today', '3 days left'),
+    as whole translatable phrases with the number in the current locale; empty when nothing is pending.
+    The ledger page and the ledger PDF use it."""
+    if step is None or due is None:
+        return ""
+    days = (due - as_of).days
+    n = abs(days)
+    if days < 0:
+        text = {"claim": ngettext("Claim {n} day overdue", "Claim {n} days overdue", n),
+                "report": ngettext("Report {n} day overdue", "Report {n} days overdue", n)}.get(step) \
+            or ngettext("Completion {n} day overdue", "Completion {n} days overdue", n)
+    elif days == 0:
+        text = {"claim": _("Claim due today"), "report": _("Report due today")}.get(step) or _("Completion due today")
+    elif step == "claim":
+        text = ngettext("Claim due in {n} day", "Claim due in {n} days", n)
+    elif step == "report":
+        text = ngettext("Report due in {n} day", "Report due in {n} days", n)
+    else:
+        text = ngettext("{n} day left", "{n} days left", n)
+    return text.format(n=format_decimal(n, locale=babel_locale()))

@@ -19,19 +19,16 @@ import datetime as dt
 from pathlib import Path
 
 from PySide6.QtCore import QDate, QEvent, QObject, QSettings, Qt, Signal
-from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QDateEdit,
     QDialog,
-    QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QListWidget,
-    QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
@@ -40,14 +37,19 @@ from PySide6.QtWidgets import (
 
 from core.actions import EMPTY_TEXT, Action, record
 from core.i18n import N_, _
-from core.office import Changes
 from core.task_view import AssignmentBrief
 from core.workflow import UNIT_ACTIONS
 from ui.context import AppContext
 from ui.ledger_model import date_text
+from ui.record_form import (
+    AttachmentList,
+    RecordDialogMixin,
+    error_label,
+    is_ctrl_enter,
+    record_buttons,
+)
 from ui.write_dialog import WriteDialogMixin
 
-ERROR_COLOR = "#c62828"
 LAST_FOLDER = "action_form/last_folder"
 
 # What a button says for each action (a verb); the form's title uses the same words.
@@ -124,7 +126,7 @@ class MilestoneRow(QWidget):
         return pydate(self.date.date()), self.text.text()
 
 
-class ActionForm(WriteDialogMixin, QDialog):
+class ActionForm(RecordDialogMixin, WriteDialogMixin, QDialog):
     """Record one action on one assignment (see the module contract)."""
 
     recorded = Signal(object)   # core.office.Changes
@@ -176,19 +178,9 @@ class ActionForm(WriteDialogMixin, QDialog):
             self.notice.setText(_("Recorded by the county office on the unit's behalf, from a paper or phone "
                                   "report (代录)."))
         self.notice.setVisible(bool(self.notice.text()))
-        self.error = QLabel()
-        self.error.setObjectName("formError")
-        self.error.setAccessibleName(_("Why it was not recorded"))
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet(f"color: {ERROR_COLOR};")
-        self.error.setVisible(False)
+        self.error = error_label()
 
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText(_("&Record"))
-        self.ok_button.setDefault(True)
-        self.buttons.accepted.connect(self.submit)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons, self.ok_button = record_buttons(self.submit, self.reject)
         self.text.installEventFilter(self)  # Ctrl+Enter in the text box records
 
         layout = QVBoxLayout(self)
@@ -257,58 +249,26 @@ class ActionForm(WriteDialogMixin, QDialog):
         row.deleteLater()
 
     def _build_files(self) -> QWidget:
-        box = QWidget()
-        self.files = QListWidget()
-        self.files.setAccessibleName(_("Attachments"))
-        self.files.setMaximumHeight(90)
-        add = QPushButton(_("Add &files…"))
-        add.setAutoDefault(False)
-        add.clicked.connect(self.add_files)
-        self.remove_file = QPushButton(_("Re&move"))
-        self.remove_file.setAutoDefault(False)
-        self.remove_file.setAccessibleName(_("Remove attachment"))
-        self.remove_file.clicked.connect(self._remove_selected_file)
-        side = QVBoxLayout()
-        side.addWidget(add)
-        side.addWidget(self.remove_file)
-        side.addStretch(1)
-        row = QHBoxLayout(box)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(self.files, 1)
-        row.addLayout(side)
-        return box
+        self.attachment_list = AttachmentList(lambda parent: choose_files(parent), _("Attachments"),
+                                              _("Remove attachment"), 90)
+        self.files = self.attachment_list.files
+        self.remove_file = self.attachment_list.remove_button
+        return self.attachment_list
 
     def add_files(self) -> None:
         assert self.files is not None
-        present = set(self.attachments())
-        for path in choose_files(self):
-            if path in present:
-                continue
-            item = QListWidgetItem(Path(path).name)
-            item.setData(Qt.ItemDataRole.UserRole, path)
-            item.setToolTip(path)
-            self.files.addItem(item)
-            present.add(path)
-
-    def _remove_selected_file(self) -> None:
-        assert self.files is not None
-        for item in self.files.selectedItems():
-            self.files.takeItem(self.files.row(item))
+        self.attachment_list.add_files()
 
     # ----- recording --------------------------------------------------------------------
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if (watched is self.text and event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent)
-                and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-                and event.modifiers() & Qt.KeyboardModifier.ControlModifier):
+        if watched is self.text and is_ctrl_enter(event):
             self.submit()
             return True
         return super().eventFilter(watched, event)
 
     def attachments(self) -> list[str]:
-        if self.files is None:
-            return []
-        return [str(self.files.item(i).data(Qt.ItemDataRole.UserRole)) for i in range(self.files.count())]
+        return [] if self.files is None else self.attachment_list.paths()
 
     def action(self) -> Action:
         """The action as entered (not yet checked: the core checks it)."""
@@ -325,13 +285,3 @@ class ActionForm(WriteDialogMixin, QDialog):
         self._set_busy(True)
         self.ctx.write(lambda s: record(s, ref, action), self._done, self._failed)
 
-    def _done(self, changes: Changes) -> None:
-        self._set_busy(False)
-        self.error.setVisible(False)
-        self.recorded.emit(changes)
-        self.accept()
-
-    def show_error(self, sentence: str) -> None:
-        self.error.setText(sentence)
-        self.error.setVisible(True)
-        self.refused.emit(sentence)

@@ -31,12 +31,11 @@ from typing import Any
 import sqlite_utils
 from babel import Locale
 from babel.dates import format_date
-from babel.numbers import format_decimal
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QIcon, QPainter, QPixmap
 
-from core.i18n import N_, _, babel_locale, ngettext
-from core.ledger import SORT_KEYS, LedgerFilter, LedgerRow, ledger_ids, ledger_rows
+from core.i18n import N_, _, babel_locale
+from core.ledger import SORT_KEYS, LedgerFilter, LedgerRow, ledger_ids, ledger_rows, step_text
 from ui import crash
 from ui.worker import DbWorker
 
@@ -99,34 +98,13 @@ def light_icon(light: str) -> QIcon:
     return _icons[light]
 
 
-def _step_text(step: str, days: int) -> str:
-    """The sentence for `step` due in `days` (negative: overdue), as whole translatable phrases."""
-    n = abs(days)
-    if days < 0:
-        if step == "claim":
-            return ngettext("Claim {n} day overdue", "Claim {n} days overdue", n)
-        if step == "report":
-            return ngettext("Report {n} day overdue", "Report {n} days overdue", n)
-        return ngettext("Completion {n} day overdue", "Completion {n} days overdue", n)
-    if days == 0:
-        return {"claim": _("Claim due today"), "report": _("Report due today")}.get(step) or _("Completion due today")
-    if step == "claim":
-        return ngettext("Claim due in {n} day", "Claim due in {n} days", n)
-    if step == "report":
-        return ngettext("Report due in {n} day", "Report due in {n} days", n)
-    return ngettext("{n} day left", "{n} days left", n)
-
-
 def next_step_text(row: LedgerRow, as_of: dt.date) -> str:
     """What the unit must do next and when: 'Report 2 days overdue', 'Claim due today', '3 days left'.
 
     Follows the light (the earliest pending step), so a red row always reads overdue;
     empty when nothing is pending (closed, cancelled, or awaiting close-out).
     """
-    if row.next_step is None or row.next_due is None:
-        return ""
-    days = (row.next_due - as_of).days
-    return _step_text(row.next_step, days).format(n=format_decimal(abs(days), locale=babel_for(babel_locale())))
+    return step_text(row.next_step, row.next_due, as_of)
 
 
 @functools.lru_cache(maxsize=8)

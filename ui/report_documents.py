@@ -5,15 +5,13 @@ an assignment's REF, the ledger's filter and sort, a unit's code), imports its
 core document function when called (the reportlab and openpyxl code loads only
 when a document is made) and hands it to `ui.report_jobs` (`open_report` for a
 preview, `export_file` for an .xlsx); it returns the `BusyTask`, or None when
-nothing was started. A document the installed version lacks is explained in a
-sentence (`report_jobs.show_error`), not a crash. `connect_actions(window)`
+nothing was started. `connect_actions(window)`
 wires the File menu's entries (ui.actions: import_xlsx, export_xlsx,
 print_ledger) to the main window.
 """
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 from collections.abc import Callable
 from typing import Any
 
@@ -26,43 +24,30 @@ from ui.busy import BusyTask
 from ui.context import AppContext
 
 
-def _function(parent: QWidget | None, module: str, name: str) -> Callable[..., Any] | None:
-    """`module.name`, imported now; None (and a sentence shown) when this version has no such document."""
-    try:
-        return getattr(importlib.import_module(module), name)  # type: ignore[no-any-return]
-    except (ModuleNotFoundError, AttributeError):
-        report_jobs.show_error(parent, _("Not available"),
-                               _("This version of Closeloop cannot make this document yet; update the program."))
-        return None
-
-
 def print_weekly_list(ctx: AppContext, parent: QWidget | None, meeting_id: int, date: dt.date) -> BusyTask | None:
     """Preview the 周交办清单 of meeting `meeting_id` (held on `date`)."""
-    render = _function(parent, "core.reports.weekly_list", "render_weekly_list")
-    if render is None:
-        return None
+    from core.reports.weekly_list import render_weekly_list
+
     return report_jobs.open_report(ctx, parent, _("Weekly assignment list"),
-                                   lambda db, out: render(db, out, meeting_id),
+                                   lambda db, out: render_weekly_list(db, out, meeting_id),
                                    _("Weekly assignment list {date}").format(date=date.isoformat()))
 
 
 def print_notice(ctx: AppContext, parent: QWidget | None, ref: str) -> BusyTask | None:
     """Preview the 督办通知单 of assignment `ref`."""
-    render = _function(parent, "core.reports.notice", "render_notice")
-    if render is None:
-        return None
+    from core.reports.notice import render_notice
+
     return report_jobs.open_report(ctx, parent, _("Supervision notice {ref}").format(ref=ref),
-                                   lambda db, out: render(db, out, ref),
+                                   lambda db, out: render_notice(db, out, ref),
                                    _("Supervision notice {ref}").format(ref=ref.replace("/", "-")))
 
 
 def print_urge(ctx: AppContext, parent: QWidget | None, ref: str) -> BusyTask | None:
     """Preview the 催办通知书 of assignment `ref` (an overdue step)."""
-    render = _function(parent, "core.reports.urge", "render_urge")
-    if render is None:
-        return None
+    from core.reports.urge import render_urge
+
     return report_jobs.open_report(ctx, parent, _("Urge notice {ref}").format(ref=ref),
-                                   lambda db, out: render(db, out, ref),
+                                   lambda db, out: render_urge(db, out, ref),
                                    _("Urge notice {ref}").format(ref=ref.replace("/", "-")))
 
 
@@ -83,46 +68,47 @@ def print_assignment_document(ctx: AppContext, parent: QWidget | None, key: str,
     return (print_urge if key == "urge" else print_notice)(ctx, parent, ref)
 
 
+def _ledger_job(ctx: AppContext, parent: QWidget | None, start: Callable[..., BusyTask | None], title: str,
+                make: Callable[..., Any], flt: LedgerFilter, sort: str | None,
+                descending: bool) -> BusyTask | None:
+    """`start` (report_jobs.open_report or export_file) the ledger `make` writes as `flt` and `sort` select it."""
+    return start(ctx, parent, title, lambda db, out: make(db, out, flt, sort=sort, descending=descending),
+                 _("Supervision ledger {date}").format(date=ctx.today().isoformat()))
+
+
 def print_ledger(ctx: AppContext, parent: QWidget | None, flt: LedgerFilter, sort: str | None = None,
                  descending: bool = False) -> BusyTask | None:
     """Preview the ledger as `flt` selects it, in `sort` order (a core.ledger.SORT_KEYS key)."""
-    render = _function(parent, "core.reports.ledger_pdf", "render_ledger")
-    if render is None:
-        return None
-    day = ctx.today()
-    return report_jobs.open_report(ctx, parent, _("Supervision ledger"),
-                                   lambda db, out: render(db, out, flt, sort=sort, descending=descending),
-                                   _("Supervision ledger {date}").format(date=day.isoformat()))
+    from core.reports.ledger_pdf import render_ledger
+
+    return _ledger_job(ctx, parent, report_jobs.open_report, _("Supervision ledger"), render_ledger,
+                       flt, sort, descending)
 
 
 def export_ledger(ctx: AppContext, parent: QWidget | None, flt: LedgerFilter, sort: str | None = None,
                   descending: bool = False) -> BusyTask | None:
     """Ask where, then write the ledger as `flt` and `sort` select it to an .xlsx file."""
-    write = _function(parent, "core.reports.xlsx_export", "export_ledger")
-    if write is None:
-        return None
-    day = ctx.today()
-    return report_jobs.export_file(ctx, parent, _("Export the ledger to Excel"),
-                                   lambda db, out: write(db, out, flt, sort=sort, descending=descending),
-                                   _("Supervision ledger {date}").format(date=day.isoformat()))
+    from core.reports.xlsx_export import export_ledger as write_ledger
+
+    return _ledger_job(ctx, parent, report_jobs.export_file, _("Export the ledger to Excel"), write_ledger,
+                       flt, sort, descending)
 
 
 def print_unit_list(ctx: AppContext, parent: QWidget | None, unit_code: str, unit_name: str) -> BusyTask | None:
     """Preview a unit's own list of open assignments by urgency."""
-    render = _function(parent, "core.reports.unit_list", "render_unit_list")
-    if render is None:
-        return None
+    from core.reports.unit_list import render_unit_list
+
     day = ctx.today()
     return report_jobs.open_report(ctx, parent, _("Open items of {unit}").format(unit=unit_name),
-                                   lambda db, out: render(db, out, unit_code),
+                                   lambda db, out: render_unit_list(db, out, unit_code),
                                    _("Open items of {unit} {date}").format(unit=unit_name, date=day.isoformat()))
 
 
 def import_ledger(ctx: AppContext, parent: QWidget | None) -> None:
     """Open the Excel import dialog (ui.xlsx_import_dialog)."""
-    open_dialog = _function(parent, "ui.xlsx_import_dialog", "open_import_dialog")
-    if open_dialog is not None:
-        open_dialog(ctx, parent)
+    from ui.xlsx_import_dialog import open_import_dialog
+
+    open_import_dialog(ctx, parent)
 
 
 # ----- the File menu ---------------------------------------------------------------------

@@ -17,23 +17,16 @@ inside the text box), Esc closes without recording. The unit list is read from
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtCore import QEvent, QObject, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QHBoxLayout,
-    QLabel,
     QLineEdit,
-    QListWidget,
-    QListWidgetItem,
     QPlainTextEdit,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -45,8 +38,9 @@ from core.pinyin_match import unit_index
 from core.scoring.events import BONUS_KINDS, DESCRIPTIONS
 from core.scoring.store import add_bonus, add_criticism, add_finding
 from ui import action_forms
-from ui.action_forms import ERROR_COLOR, date_edit, pydate
+from ui.action_forms import date_edit, pydate
 from ui.context import AppContext
+from ui.record_form import AttachmentList, RecordDialogMixin, error_label, is_ctrl_enter, record_buttons
 from ui.unit_completer import PickerEdit
 from ui.write_dialog import WriteDialogMixin
 
@@ -62,7 +56,7 @@ def choose_files(parent: QWidget) -> list[str]:
     return action_forms.choose_files(parent)
 
 
-class EntryDialog(WriteDialogMixin, QDialog):
+class EntryDialog(RecordDialogMixin, WriteDialogMixin, QDialog):
     """One bonus, criticism or finding for one unit (see the module contract)."""
 
     recorded = Signal(object)   # core.office.Changes
@@ -113,18 +107,8 @@ class EntryDialog(WriteDialogMixin, QDialog):
         form.addRow(_("&Person (optional):"), self.person)
         form.addRow(_("Evidence:"), self._build_files())
 
-        self.error = QLabel()
-        self.error.setObjectName("formError")
-        self.error.setAccessibleName(_("Why it was not recorded"))
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet(f"color: {ERROR_COLOR};")
-        self.error.setVisible(False)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText(_("&Record"))
-        self.ok_button.setDefault(True)
-        self.buttons.accepted.connect(self.submit)
-        self.buttons.rejected.connect(self.reject)
+        self.error = error_label()
+        self.buttons, self.ok_button = record_buttons(self.submit, self.reject)
 
         layout = QVBoxLayout(self)
         layout.addLayout(form)
@@ -139,51 +123,23 @@ class EntryDialog(WriteDialogMixin, QDialog):
         (self.text if unit_code else self.unit).setFocus()
 
     def _build_files(self) -> QWidget:
-        box = QWidget()
-        self.files = QListWidget()
-        self.files.setAccessibleName(_("Evidence files"))
-        self.files.setMaximumHeight(80)
-        self.add_button = QPushButton(_("Add &files…"))
-        self.add_button.setAutoDefault(False)
-        self.add_button.clicked.connect(self.add_files)
-        self.remove_button = QPushButton(_("Re&move"))
-        self.remove_button.setAutoDefault(False)
-        self.remove_button.setAccessibleName(_("Remove evidence file"))
-        self.remove_button.clicked.connect(self._remove_selected)
-        side = QVBoxLayout()
-        side.addWidget(self.add_button)
-        side.addWidget(self.remove_button)
-        side.addStretch(1)
-        row = QHBoxLayout(box)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(self.files, 1)
-        row.addLayout(side)
-        return box
+        self.attachment_list = AttachmentList(lambda parent: choose_files(parent), _("Evidence files"),
+                                              _("Remove evidence file"), 80)
+        self.files = self.attachment_list.files
+        self.add_button = self.attachment_list.add_button
+        self.remove_button = self.attachment_list.remove_button
+        return self.attachment_list
 
     def add_files(self) -> None:
-        present = set(self.attachments())
-        for path in choose_files(self):
-            if path in present:
-                continue
-            item = QListWidgetItem(Path(path).name)
-            item.setData(Qt.ItemDataRole.UserRole, path)
-            item.setToolTip(path)
-            self.files.addItem(item)
-            present.add(path)
-
-    def _remove_selected(self) -> None:
-        for item in self.files.selectedItems():
-            self.files.takeItem(self.files.row(item))
+        self.attachment_list.add_files()
 
     def attachments(self) -> list[str]:
-        return [str(self.files.item(i).data(Qt.ItemDataRole.UserRole)) for i in range(self.files.count())]
+        return self.attachment_list.paths()
 
     # ----- recording --------------------------------------------------------------------
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt)
-        if (watched is self.text and event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent)
-                and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-                and event.modifiers() & Qt.KeyboardModifier.ControlModifier):
+        if watched is self.text and is_ctrl_enter(event):
             self.submit()
             return True
         return super().eventFilter(watched, event)
@@ -219,16 +175,6 @@ class EntryDialog(WriteDialogMixin, QDialog):
 
         self.ctx.write(job, self._done, self._failed)
 
-    def _done(self, changes: Changes) -> None:
-        self._set_busy(False)
-        self.error.setVisible(False)
-        self.recorded.emit(changes)
-        self.accept()
-
-    def show_error(self, sentence: str) -> None:
-        self.error.setText(sentence)
-        self.error.setVisible(True)
-        self.refused.emit(sentence)
 
 
 def open_entry_dialog(ctx: AppContext, parent: QWidget | None, kind: str,

@@ -20,7 +20,7 @@ import datetime as dt
 from typing import Any
 
 from babel.numbers import format_decimal
-from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
+from PySide6.QtCore import QByteArray, QSettings, Qt, Signal, SignalInstance
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -40,7 +40,7 @@ from core.office import Changes
 from core.permissions import allowed_actions
 from core.task_view import AssignmentBrief, task_briefs, task_detail
 from ui import crash, task_view_timeline
-from ui.action_forms import ACTION_LABELS, ERROR_COLOR, ActionForm
+from ui.action_forms import ACTION_LABELS, ActionForm
 from ui.context import AppContext
 from ui.ledger_model import (
     CATEGORY_LABELS,
@@ -52,6 +52,7 @@ from ui.ledger_model import (
     date_text,
     light_icon,
 )
+from ui.record_form import ERROR_COLOR
 from ui.report_documents import ASSIGNMENT_DOCUMENTS, assignment_documents, print_assignment_document
 from ui.task_view_timeline import MUTED_COLOR, Timeline
 
@@ -141,11 +142,8 @@ class AssignmentPanel(QFrame):
         head.addWidget(self.state_label)
         head.addStretch(1)
         for kind in actions:
-            button = QPushButton(_(ACTION_LABELS[kind]))
-            button.setObjectName(f"action_{kind}")
-            button.setAccessibleName(_("{action} for {unit}").format(action=_(ACTION_LABELS[kind]), unit=unit))
-            button.clicked.connect(lambda _c=False, k=kind: self.action_clicked.emit(k, self.ref))
-            self.action_buttons[kind] = button
+            self.action_buttons[kind] = button = self._button(_(ACTION_LABELS[kind]), f"action_{kind}", unit,
+                                                              self.action_clicked, kind)
             head.addWidget(button)
         body = QVBoxLayout(self)
         body.addLayout(head)
@@ -153,11 +151,8 @@ class AssignmentPanel(QFrame):
         dues = QHBoxLayout()   # the dues, and at their right the documents (ui.report_documents)
         dues.addWidget(self.dues_label, 1)
         for key in documents:
-            button = QPushButton(_(ASSIGNMENT_DOCUMENTS[key]))
-            button.setObjectName(f"print_{key}")
-            button.setAccessibleName(_("{action} for {unit}").format(action=_(ASSIGNMENT_DOCUMENTS[key]), unit=unit))
-            button.clicked.connect(lambda _c=False, k=key: self.print_clicked.emit(k, self.ref))
-            self.print_buttons[key] = button
+            self.print_buttons[key] = button = self._button(_(ASSIGNMENT_DOCUMENTS[key]), f"print_{key}", unit,
+                                                            self.print_clicked, key)
             dues.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
         body.addLayout(dues)
         self.info_labels: list[QLabel] = []
@@ -179,6 +174,14 @@ class AssignmentPanel(QFrame):
         self.timeline.show_events(list(a["events"]))
         body.addSpacing(4)
         body.addWidget(self.timeline)
+
+    def _button(self, label: str, name: str, unit: str, signal: SignalInstance, key: str) -> QPushButton:
+        """A button `label` that emits `signal(key, ref)`; its accessible name says for which unit."""
+        button = QPushButton(label)
+        button.setObjectName(name)
+        button.setAccessibleName(_("{action} for {unit}").format(action=label, unit=unit))
+        button.clicked.connect(lambda _c=False: signal.emit(key, self.ref))
+        return button
 
     @staticmethod
     def _line(text: str, name: str, color: str | None = None) -> QLabel:

@@ -14,11 +14,13 @@ header of every page. The document number is the office's prefix, the year and
 the month's number. `fonts` (default: `register_fonts(db)`) lets tests and
 previews pass a FontSet. A bad month is a UsageError, a month that has not begun
 a Refusal, both before any file is made; the file is written atomically. Reads
-only; runs on the caller's thread.
+only; runs on the caller's thread. `render_period_document` (the addressees, the
+signature, the letterhead) and the table helpers serve core.reports.quarterly_result too.
 """
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 
 import sqlite_utils
@@ -36,6 +38,7 @@ from core.reports.layout import LEADING, Styles, official_document, styles
 from core.reports.score_data import (
     TARGET,
     KindPart,
+    Letterhead,
     PeriodData,
     count_text,
     day_text,
@@ -51,7 +54,7 @@ from core.reports.score_data import (
     sentences,
 )
 from core.reports.text import para
-from core.scoring.periods import month_period
+from core.scoring.periods import Period, month_period
 
 SHORT_TABLE = 6
 TABLE_GRID = [("GRID", (0, 0), (-1, -1), 0.5, "black"), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
@@ -63,6 +66,13 @@ def centred(st: ParagraphStyle) -> ParagraphStyle:
     c = ParagraphStyle(st.name + "_centre", parent=st, alignment=TA_CENTER)
     c.fallbackFont = getattr(st, "fallbackFont", None)
     return c
+
+
+def grid_table(rows: list[list[Flowable]], col_widths: list[float]) -> Table:
+    """A ruled table whose first row is a shaded header, repeated on every page it runs onto."""
+    table = Table(rows, colWidths=col_widths, repeatRows=1)
+    table.setStyle(TableStyle(TABLE_GRID + [("BACKGROUND", (0, 0), (-1, 0), "#E6E6E6")]))
+    return table
 
 
 def heading(st: Styles, n: int, text: str, level: int = 1) -> Flowable:
@@ -109,9 +119,7 @@ def ranking_table(part: KindPart, st: Styles) -> Table:
     rows = [[para(h, head) for h in (_("Rank"), _("Unit"), _("Score"), _("Completion rate"), _("On-time rate"))]]
     rows += [[para(str(s.rank), cell), para(s.name, st.cell), para(score_text(s.score), cell),
               para(pct(s.completion_rate), cell), para(pct(s.on_time_rate), cell)] for s in part.scores]
-    table = Table(rows, colWidths=[16 * mm, 60 * mm, 24 * mm, 28 * mm, 28 * mm], repeatRows=1)
-    table.setStyle(TableStyle(TABLE_GRID + [("BACKGROUND", (0, 0), (-1, 0), "#E6E6E6")]))
-    return table
+    return grid_table(rows, [16 * mm, 60 * mm, 24 * mm, 28 * mm, 28 * mm])
 
 
 def named_paragraph(part: KindPart, st: Styles) -> list[Flowable]:
@@ -165,30 +173,48 @@ def ranking_section(d: PeriodData, st: Styles) -> list[Flowable]:
     return out
 
 
-def render_monthly_bulletin(db: sqlite_utils.Database, out: Path | str, month: str, requirements: str = "", *,
-                            as_of: dt.date | None = None, fonts: FontSet | None = None) -> int:
-    """Write the month's bulletin to `out` (see the module contract); returns the page count."""
-    p = month_period(month)
+def render_period_document(db: sqlite_utils.Database, out: Path | str, p: Period, as_of: dt.date | None,
+                           fonts: FontSet | None, body: Callable[[PeriodData, Styles], list[Flowable]],
+                           number: Callable[[Letterhead], str | None], title: str) -> int:
+    """The frame the bulletin and the quarterly result share; returns the page count.
+
+    Reads the period's data as of `as_of` (default today; a period not begun is refused before any
+    file is made), opens with the addressees, then `body(data, styles)`, keeps its last paragraph
+    with the office and the date, and writes the official document (`number(letterhead)` is its
+    document number) atomically, marked "Not published" when the period is not.
+    """
     day = as_of or clock.today()
     d = period_data(db, p, day)
     fonts = fonts or register_fonts(db)
     st = styles(fonts)
     head = letterhead(db)
-    story: list[Flowable] = [
-        para(_("To the townships and subdistricts and the county departments:"), st.plain),
-        para(_("To keep the county's key work moving, the implementation of the key work in {month} is reported "
-               "as follows.").format(month=month_text(p)), st.body),
-        heading(st, 1, _("Overall situation")),
-        *totals_paragraphs(d, st),
-        heading(st, 2, _("Scores and ranking")),
-        *ranking_section(d, st),
-    ]
-    texts = bulletin_text.paragraphs(requirements or bulletin_text.requirements(db, p.key))
-    if texts:
-        story += [CondPageBreak(3 * LEADING), heading(st, 3, _("Requirements for the next step"))]
-        story += [para(t, st.body) for t in texts]
+    story: list[Flowable] = [para(_("To the townships and subdistricts and the county departments:"), st.plain),
+                             *body(d, st)]
     story.append(signed(story.pop(), head.office, day, st))
-    return official_document(
-        out, story=story, fonts=fonts, agency=head.agency, doc_number=head.number(p.first.year, p.first.month),
-        title=_("Bulletin on the implementation of the key work in {month}").format(month=month_text(p)),
-        unpublished=d.publication is None)
+    return official_document(out, story=story, fonts=fonts, agency=head.agency, doc_number=number(head),
+                             title=title, unpublished=d.publication is None)
+
+
+def render_monthly_bulletin(db: sqlite_utils.Database, out: Path | str, month: str, requirements: str = "", *,
+                            as_of: dt.date | None = None, fonts: FontSet | None = None) -> int:
+    """Write the month's bulletin to `out` (see the module contract); returns the page count."""
+    p = month_period(month)
+
+    def body(d: PeriodData, st: Styles) -> list[Flowable]:
+        story: list[Flowable] = [
+            para(_("To keep the county's key work moving, the implementation of the key work in {month} is "
+                   "reported as follows.").format(month=month_text(p)), st.body),
+            heading(st, 1, _("Overall situation")),
+            *totals_paragraphs(d, st),
+            heading(st, 2, _("Scores and ranking")),
+            *ranking_section(d, st),
+        ]
+        texts = bulletin_text.paragraphs(requirements or bulletin_text.requirements(db, p.key))
+        if texts:
+            story += [CondPageBreak(3 * LEADING), heading(st, 3, _("Requirements for the next step"))]
+            story += [para(t, st.body) for t in texts]
+        return story
+
+    return render_period_document(
+        db, out, p, as_of, fonts, body, lambda head: head.number(p.first.year, p.first.month),
+        _("Bulletin on the implementation of the key work in {month}").format(month=month_text(p)))

@@ -22,6 +22,7 @@ import sqlite_utils
 from core import clock, directory, ledger
 from core.actions import STATE_NAMES
 from core.i18n import N_, _, ngettext
+from core.ledger import step_text  # the ledger page's phrases; also imported from here
 from core.reports.tables import LIGHT_COLOURS, Column, TableDoc, date_text, number_text, render_table
 
 LIGHT_NAMES = {"red": N_("red"), "yellow": N_("yellow"), "green": N_("green")}
@@ -30,28 +31,6 @@ KIND_NAMES = {"township": N_("townships"), "department": N_("departments")}
 CATEGORY_NAMES = {"general": N_("general items"), "major": N_("major items")}
 SOURCE_NAMES = {"meeting": N_("meeting"), "instruction": N_("instruction"), "inspection": N_("inspection"),
                 "other": N_("other")}
-
-
-def step_text(step: str | None, due: dt.date | None, as_of: dt.date) -> str:
-    """What the unit must do next and when ('Report 2 days overdue', '3 days left'); the same
-    phrases as the ledger page. Empty when nothing is pending."""
-    if step is None or due is None:
-        return ""
-    days = (due - as_of).days
-    n = abs(days)
-    if days < 0:
-        text = {"claim": ngettext("Claim {n} day overdue", "Claim {n} days overdue", n),
-                "report": ngettext("Report {n} day overdue", "Report {n} days overdue", n)}.get(step) \
-            or ngettext("Completion {n} day overdue", "Completion {n} days overdue", n)
-    elif days == 0:
-        text = {"claim": _("Claim due today"), "report": _("Report due today")}.get(step) or _("Completion due today")
-    elif step == "claim":
-        text = ngettext("Claim due in {n} day", "Claim due in {n} days", n)
-    elif step == "report":
-        text = ngettext("Report due in {n} day", "Report due in {n} days", n)
-    else:
-        text = ngettext("{n} day left", "{n} days left", n)
-    return text.format(n=number_text(n))
 
 
 def filter_text(flt: ledger.LedgerFilter) -> str:

@@ -20,22 +20,19 @@ from pathlib import Path
 import sqlite_utils
 from babel.dates import format_skeleton
 from reportlab.lib.units import mm
-from reportlab.platypus import CondPageBreak, Flowable, Spacer, Table, TableStyle
+from reportlab.platypus import CondPageBreak, Flowable, Spacer, Table
 
-from core import clock
 from core.i18n import _, babel_locale, ngettext
-from core.reports.bulletin import TABLE_GRID, centred, heading, keep_short, signed
-from core.reports.fonts import FontSet, register_fonts
-from core.reports.layout import LEADING, Styles, official_document, styles
+from core.reports.bulletin import centred, grid_table, heading, keep_short, render_period_document
+from core.reports.fonts import FontSet
+from core.reports.layout import LEADING, Styles
 from core.reports.score_data import (
     KindPart,
     PeriodData,
     count_text,
     day_text,
     kind_name,
-    letterhead,
     names_text,
-    period_data,
     points_text,
     quarter_text,
     score_text,
@@ -57,10 +54,7 @@ def result_table(d: PeriodData, part: KindPart, st: Styles) -> Table:
         rows.append([para(str(s.rank), cell), para(s.name, st.cell), *(para(x, cell) for x in m[:3]),
                      para(points_text(s.bonus), cell), para(score_text(s.score), cell),
                      para(REWARD_MARK if s.reward else "", cell)])
-    table = Table(rows, colWidths=[13 * mm, 42 * mm, 18 * mm, 18 * mm, 18 * mm, 14 * mm, 18 * mm, 15 * mm],
-                  repeatRows=1)
-    table.setStyle(TableStyle(TABLE_GRID + [("BACKGROUND", (0, 0), (-1, 0), "#E6E6E6")]))
-    return table
+    return grid_table(rows, [13 * mm, 42 * mm, 18 * mm, 18 * mm, 18 * mm, 14 * mm, 18 * mm, 15 * mm])
 
 
 def method_paragraph(d: PeriodData, st: Styles) -> Flowable:
@@ -96,26 +90,20 @@ def render_quarterly_result(db: sqlite_utils.Database, out: Path | str, quarter:
                             as_of: dt.date | None = None, fonts: FontSet | None = None) -> int:
     """Write the quarter's results to `out` (see the module contract); returns the page count."""
     p = quarter_period(quarter)
-    day = as_of or clock.today()
-    d = period_data(db, p, day)
-    fonts = fonts or register_fonts(db)
-    st = styles(fonts)
-    head = letterhead(db)
-    story: list[Flowable] = [
-        para(_("To the townships and subdistricts and the county departments:"), st.plain),
-        para(_("Following the county's rules for assessing the key work, the assessment of {quarter} is "
-               "announced as follows.").format(quarter=quarter_text(p)), st.body),
-        heading(st, 1, _("Results of the assessment")),
-        method_paragraph(d, st),
-    ]
-    for i, part in enumerate(d.kinds, 1):
-        block = [heading(st, i, kind_name(part.kind), level=2), Spacer(1, 1 * mm), result_table(d, part, st)]
-        story += [CondPageBreak(4 * LEADING), *keep_short(block, len(part.scores)), Spacer(1, 3 * mm)]
-    story += [CondPageBreak(3 * LEADING), heading(st, 2, _("Units proposed for reward")),
-              *rewards_paragraphs(d, st)]
-    story.append(signed(story.pop(), head.office, day, st))
-    return official_document(
-        out, story=story, fonts=fonts, agency=head.agency, doc_number=head.number(p.first.year, p.last.month // 3),
-        title=_("Announcement of the results of the key work assessment for {quarter}").format(
-            quarter=quarter_text(p)),
-        unpublished=d.publication is None)
+
+    def body(d: PeriodData, st: Styles) -> list[Flowable]:
+        story: list[Flowable] = [
+            para(_("Following the county's rules for assessing the key work, the assessment of {quarter} is "
+                   "announced as follows.").format(quarter=quarter_text(p)), st.body),
+            heading(st, 1, _("Results of the assessment")),
+            method_paragraph(d, st),
+        ]
+        for i, part in enumerate(d.kinds, 1):
+            block = [heading(st, i, kind_name(part.kind), level=2), Spacer(1, 1 * mm), result_table(d, part, st)]
+            story += [CondPageBreak(4 * LEADING), *keep_short(block, len(part.scores)), Spacer(1, 3 * mm)]
+        return story + [CondPageBreak(3 * LEADING), heading(st, 2, _("Units proposed for reward")),
+                        *rewards_paragraphs(d, st)]
+
+    return render_period_document(
+        db, out, p, as_of, fonts, body, lambda head: head.number(p.first.year, p.last.month // 3),
+        _("Announcement of the results of the key work assessment for {quarter}").format(quarter=quarter_text(p)))

@@ -64,34 +64,34 @@ def _insert(s: Session, table: str, action: str, unit: Unit, on: dt.date, text: 
     return entry_id
 
 
+def _add(s: Session, table: str, unit_code: str, on: dt.date, text: str, person: str,
+         attachments: Sequence[Path | str], **extra: str) -> Changes:
+    """Check everything, then insert one entry into `table` in one transaction, audited as `<table>_add`."""
+    unit, files = _checks(s, unit_code, on, text, attachments)
+    with s.write():
+        _insert(s, table, f"{table}_add", unit, on, text, person, files, **extra)
+    return Changes()
+
+
 def add_bonus(s: Session, unit_code: str, kind: str, on: dt.date, text: str, person: str = "",
               attachments: Sequence[Path | str] = ()) -> Changes:
     """Record a bonus event (肯定性批示, 表彰奖励, 通报表扬, 典型发言) for a unit, with evidence files."""
     if kind not in BONUS_KINDS:
         raise UsageError(_("'{kind}' is not a bonus kind; choose approving_instruction, commendation, "
                            "public_praise or typical_speech.").format(kind=kind))
-    unit, files = _checks(s, unit_code, on, text, attachments)
-    with s.write():
-        _insert(s, "bonus", "bonus_add", unit, on, text, person, files, kind=kind)
-    return Changes()
+    return _add(s, "bonus", unit_code, on, text, person, attachments, kind=kind)
 
 
 def add_criticism(s: Session, unit_code: str, on: dt.date, text: str, person: str = "",
                   attachments: Sequence[Path | str] = ()) -> Changes:
     """Record a public criticism (通报批评) of a unit, with evidence files."""
-    unit, files = _checks(s, unit_code, on, text, attachments)
-    with s.write():
-        _insert(s, "criticism", "criticism_add", unit, on, text, person, files)
-    return Changes()
+    return _add(s, "criticism", unit_code, on, text, person, attachments)
 
 
 def add_finding(s: Session, unit_code: str, on: dt.date, text: str, person: str = "",
                 attachments: Sequence[Path | str] = ()) -> Changes:
     """Record an inspection finding against a unit (deducts `monthly.finding`, unweighted, in its month)."""
-    unit, files = _checks(s, unit_code, on, text, attachments)
-    with s.write():
-        _insert(s, "finding", "finding_add", unit, on, text, person, files)
-    return Changes()
+    return _add(s, "finding", unit_code, on, text, person, attachments)
 
 
 def set_panel_score(s: Session, month: str, leader_name: str, unit_code: str, score: float) -> Changes:

@@ -14,55 +14,26 @@ missed. Not a pytest module.
 """
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import os
 import platform
-import statistics
 import sys
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 
+from _common import document_bench_parser, set_today, time_ms, write_results
+
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
-RESULTS = Path(__file__).resolve().parent / "results.md"
 HEADING = "## Monthly bulletin and quarterly result (bulletin_bench.py)"
 EXTRA_UNITS = (("BXZ1", "白鹤镇"), ("BXZ2", "喆堃镇"), ("BXZ3", "柳溪乡"), ("BXZ4", "云台街道"), ("BXZ5", "凤鸣镇"))
 
 
-def timed(fn: Callable[[], object], repeat: int) -> tuple[float, float, float]:
-    """(median, min, first) in ms."""
-    start = time.perf_counter()
-    fn()
-    first = (time.perf_counter() - start) * 1000
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times), min(times), first
-
-
-def write_results(section: str) -> None:
-    """Put `section` in results.md in place of this benchmark's previous one (or at the end)."""
-    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Closeloop benchmarks\n"
-    start = text.find(HEADING)
-    if start >= 0:
-        end = text.find("\n## ", start + len(HEADING))
-        text = text[:start].rstrip("\n") + ("\n\n" + text[end + 1:] if end >= 0 else "")
-    RESULTS.write_text(text.rstrip("\n") + "\n\n" + section, encoding="utf-8")
-
-
 def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(description="Benchmark of the monthly bulletin and quarterly result")
-    parser.add_argument("--repeat", type=int, default=15)
-    parser.add_argument("--today", default="2026-11-27")
-    parser.add_argument("--strict", action="store_true")
-    a = parser.parse_args(argv)
-    today = dt.date.fromisoformat(a.today)
-    os.environ["CLOSELOOP_TODAY"] = today.isoformat()
+    a = document_bench_parser("Benchmark of the monthly bulletin and quarterly result").parse_args(argv)
+    today = set_today(a)
 
     from core.demo import DEMO_PASSWORD, build_demo
     from core.directory import add_unit
@@ -88,7 +59,7 @@ def main(argv: list[str]) -> int:
         rows = []
 
         def measure(name: str, out: Path, fn: Callable[[], object], target: float | None) -> None:
-            median, low, first = timed(fn, a.repeat)
+            median, low, first = time_ms(fn, a.repeat)
             size = out.stat().st_size / 1024
             ok = "info" if target is None else ("ok" if median < target else "MISSED")
             rows.append((name, median, low, first, size, target, ok))
@@ -118,7 +89,7 @@ def main(argv: list[str]) -> int:
         lines.append(f"| {name} | {median:.0f} ms | {low:.0f} ms | {first:.0f} ms | {size:.0f} KB | {tgt} | {ok} |")
     section = "\n".join(lines) + "\n"
     print(section)
-    write_results(section)
+    write_results(HEADING, section)
     missed = any(r[6] == "MISSED" for r in rows)
     return 1 if a.strict and missed else 0
 

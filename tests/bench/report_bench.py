@@ -17,45 +17,19 @@ or 1 with `--strict` when a target is missed. Not a pytest module.
 """
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import os
 import platform
-import statistics
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
+
+from _common import document_bench_parser, set_today, time_ms, write_results
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
-RESULTS = Path(__file__).resolve().parent / "results.md"
 HEADING = "## Printed lists (report_bench.py)"
 LEDGER_ROWS = 2000
-
-
-def timed(fn: Callable[[], object], repeat: int) -> tuple[float, float, float]:
-    """(median, min, first) in ms."""
-    start = time.perf_counter()
-    fn()
-    first = (time.perf_counter() - start) * 1000
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times), min(times), first
-
-
-def write_results(section: str) -> None:
-    """Put `section` in results.md in place of this benchmark's previous one (or at the end)."""
-    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Closeloop benchmarks\n"
-    start = text.find(HEADING)
-    if start >= 0:
-        end = text.find("\n## ", start + len(HEADING))
-        text = text[:start].rstrip("\n") + ("\n\n" + text[end + 1:] if end >= 0 else "")
-    RESULTS.write_text(text.rstrip("\n") + "\n\n" + section, encoding="utf-8")
 
 
 def _ms(x: float) -> str:
@@ -67,14 +41,10 @@ def _kb(path: Path) -> str:
 
 
 def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(description="Benchmarks of the printed lists")
-    parser.add_argument("--repeat", type=int, default=15)
+    parser = document_bench_parser("Benchmarks of the printed lists")
     parser.add_argument("--ledger-repeat", type=int, default=5)
-    parser.add_argument("--today", default="2026-11-27")
-    parser.add_argument("--strict", action="store_true")
     a = parser.parse_args(argv)
-    today = dt.date.fromisoformat(a.today)
-    os.environ["CLOSELOOP_TODAY"] = today.isoformat()
+    today = set_today(a)
 
     from core import ledger
     from core.db.connection import open_database
@@ -119,12 +89,12 @@ def main(argv: list[str]) -> int:
             pages["unit"] = render_unit_list(db, files["unit"], unit, as_of=today)
 
         figures = {
-            "weekly": (f"weekly list, meeting {meeting} ({items} items)", timed(weekly, a.repeat), 500.0),
+            "weekly": (f"weekly list, meeting {meeting} ({items} items)", time_ms(weekly, a.repeat), 500.0),
             "ledger": (f"ledger PDF, first {len(ids):,} of {total:,} assignments (query + rows + PDF)",
-                       timed(ledger_pdf, a.ledger_repeat), 5000.0),
+                       time_ms(ledger_pdf, a.ledger_repeat), 5000.0),
             "plain": (f"bare LongTable of the same {len(ids):,} rows (Helvetica, no wrapping)",
-                      timed(bare, a.ledger_repeat), None),
-            "unit": (f"unit list of {unit}", timed(unit_list, a.repeat), None),
+                      time_ms(bare, a.ledger_repeat), None),
+            "unit": (f"unit list of {unit}", time_ms(unit_list, a.repeat), None),
         }
         used = ", ".join(f"{role} {c.family} ({c.source})" for role, c in font_choices(db).items())
         db.conn.close()
@@ -153,7 +123,7 @@ def main(argv: list[str]) -> int:
             "each row once and cuts the pages itself, one table per page; the bare LongTable leaves the "
             "page breaks to reportlab, which rebuilds the rest of the table at every break.", ""])
         print("\n" + section)
-        write_results(section)
+        write_results(HEADING, section)
     return 1 if a.strict and missed else 0
 
 

@@ -32,9 +32,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from _common import RESULTS, time_ms
+
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
-RESULTS = Path(__file__).resolve().parent / "results.md"
 PASSWORD = "demo"
 
 
@@ -57,15 +58,8 @@ class Figure:
 
 def timed(fn: Callable[[], object], repeat: int, name: str, target: float | None, note: str = "") -> Figure:
     """Run `fn` once (the first, shown apart), then `repeat` times; median and min in ms."""
-    start = time.perf_counter()
-    fn()
-    first = (time.perf_counter() - start) * 1000
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - start) * 1000)
-    return Figure(name, statistics.median(times), min(times), first, target, note=note)
+    median, minimum, first = time_ms(fn, repeat)
+    return Figure(name, median, minimum, first, target, note=note)
 
 
 def run_child(argv: list[str], env: dict[str, str]) -> tuple[float, float, int, bytes]:

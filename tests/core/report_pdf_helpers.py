@@ -12,11 +12,17 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pdfplumber
 import pytest
 from pypdf import PdfReader
+
+if TYPE_CHECKING:
+    from core.office import Session
 
 PASSWORD = "test-pass"
 TODAY = dt.date(2026, 11, 27)
@@ -42,43 +48,58 @@ def long_titles() -> list[str]:
     return titles
 
 
-def build_county(template: Path, path: Path) -> dict[str, int]:
-    """Build the test county at `path` (see the module docstring); returns the meeting ids."""
-    from core.actions import Action, record
-    from core.office import open_session
-    from core.tasks import NewTask
-    from core.weekly import save_weekly
-
-    src, dst = sqlite3.connect(template), sqlite3.connect(path)
+def copy_db(source: Path, target: Path) -> Path:
+    """A consistent copy of the database `source` at `target` (sqlite's backup); returns `target`."""
+    src, dst = sqlite3.connect(source), sqlite3.connect(target)
     src.backup(dst)
     src.close()
     dst.close()
+    return target
+
+
+@contextmanager
+def admin_on_copy(template: Path, path: Path) -> Iterator[Session]:
+    """An admin session on a copy of `template` at `path`, with CLOSELOOP_TODAY = TODAY and English
+    messages while it is open; the WAL is checkpointed into the file and the session closed afterwards."""
+    from core.office import open_session
+
+    copy_db(template, path)
     mp = pytest.MonkeyPatch()
     mp.setenv("CLOSELOOP_TODAY", TODAY.isoformat())
     mp.setenv("CLOSELOOP_LANG", "en")
     try:
         s = open_session(path, "admin", PASSWORD, TODAY)
         try:
-            rows = [NewTask(title=t, category="major" if n % 5 == 0 else "general", assigned_on=LONG_DATE,
-                            lead=LEADS[n % 4], co=(LEADS[(n + 1) % 4],) if n % 3 == 0 else (),
-                            leader="王建国" if n % 2 else None)
-                    for n, t in enumerate(long_titles(), 1)]
-            long_meeting = save_weekly(s, LONG_DATE, "第43次周例会", rows)[0]
-            for n, task_no in enumerate(long_meeting.task_numbers, 1):
-                if n > 12:
-                    ref = f"{task_no}/{LEADS[n % 4]}"
-                    record(s, ref, Action("claim", LONG_DATE))
-                    record(s, ref, Action("report", dt.date(2026, 11, 24), text="已部署推进"))
-            short = [NewTask(title=f"短会事项{n}", category="general", assigned_on=SHORT_DATE, lead="TGZ")
-                     for n in range(1, 4)]
-            short_meeting = save_weekly(s, SHORT_DATE, "第44次周例会", short)[0]
-            for task_no in short_meeting.task_numbers:
-                record(s, f"{task_no}/TGZ", Action("claim", SHORT_DATE))
+            yield s
             s.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         finally:
             s.db.conn.close()
     finally:
         mp.undo()
+
+
+def build_county(template: Path, path: Path) -> dict[str, int]:
+    """Build the test county at `path` (see the module docstring); returns the meeting ids."""
+    from core.actions import Action, record
+    from core.tasks import NewTask
+    from core.weekly import save_weekly
+
+    with admin_on_copy(template, path) as s:
+        rows = [NewTask(title=t, category="major" if n % 5 == 0 else "general", assigned_on=LONG_DATE,
+                        lead=LEADS[n % 4], co=(LEADS[(n + 1) % 4],) if n % 3 == 0 else (),
+                        leader="王建国" if n % 2 else None)
+                for n, t in enumerate(long_titles(), 1)]
+        long_meeting = save_weekly(s, LONG_DATE, "第43次周例会", rows)[0]
+        for n, task_no in enumerate(long_meeting.task_numbers, 1):
+            if n > 12:
+                ref = f"{task_no}/{LEADS[n % 4]}"
+                record(s, ref, Action("claim", LONG_DATE))
+                record(s, ref, Action("report", dt.date(2026, 11, 24), text="已部署推进"))
+        short = [NewTask(title=f"短会事项{n}", category="general", assigned_on=SHORT_DATE, lead="TGZ")
+                 for n in range(1, 4)]
+        short_meeting = save_weekly(s, SHORT_DATE, "第44次周例会", short)[0]
+        for task_no in short_meeting.task_numbers:
+            record(s, f"{task_no}/TGZ", Action("claim", SHORT_DATE))
     return {"long": long_meeting.meeting.id, "short": short_meeting.meeting.id}
 
 

@@ -1,4 +1,5 @@
-"""Shared by test_report_bulletin.py and test_report_quarterly.py: a scored county, PDF reading, golden renders.
+"""Shared by test_report_bulletin.py and test_report_quarterly.py: a scored county, PDF reading, golden renders
+(and by test_scoring_db.py: the §6 March scenario; by the demo-county scoring tests: `demo_session`).
 
 `build_scored_county(template, path)` copies the template hub and adds, through the core:
 - the township ZK 喆堃镇 (rare characters: printed through the fallback font);
@@ -13,84 +14,94 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
-import sqlite3
 import subprocess
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
 
 import pdfplumber
 import pytest
+from report_pdf_helpers import PASSWORD as PASSWORD  # re-exported for the report tests
+from report_pdf_helpers import TODAY as TODAY
+from report_pdf_helpers import admin_on_copy
 from reportlab.lib.units import mm
 
-PASSWORD = "test-pass"
-TODAY = dt.date(2026, 11, 27)
+if TYPE_CHECKING:
+    from core.office import Session
+    from core.tasks import NewTask
+
 D = dt.date
+T = TypeVar("T")
 GOLDEN = Path(__file__).resolve().parent / "golden"
 RULES = "[ranking]\ntownship_rewards = 2\ndepartment_rewards = 1\n"
 
 
-def build_scored_county(template: Path, path: Path) -> None:
+def design_scenario(s: Session, extra: Sequence[NewTask] = ()) -> list[str]:
+    """TGZ in March: 2 lead overdue, 1 lead return, 1 late first report on a co assignment (the §6 check).
+
+    The `extra` tasks are added in the same batch, after the scenario's four; returns their numbers.
+    """
+    from core import actions
+    from core.actions import Action
+    from core.tasks import NewTask, add_tasks
+
+    on = D(2026, 3, 2)
+    numbers, _c = add_tasks(s, [NewTask(f"事项{i}", "general", on, "TGZ", leader="王建国") for i in range(3)]
+                            + [NewTask("协办事项", "general", on, "XYJ", ("TGZ",), leader="王建国"), *extra])
+    t1, t2, t3, t4 = numbers[:4]
+
+    def rec(ref: str, kind: str, day: int, text: str = "") -> None:
+        actions.record(s, ref, Action(kind, D(2026, 3, day), text=text))
+
+    for t in (t1, t2):
+        rec(f"{t}/TGZ", "claim", 2)
+        rec(f"{t}/TGZ", "report", 3, "进展")
+    for kind, day in (("claim", 2), ("report", 3), ("completion", 4), ("return", 5), ("completion", 6),
+                      ("close", 7)):
+        rec(f"{t3}/TGZ", kind, day, "材料")
+    for kind, day in (("claim", 2), ("report", 6), ("completion", 8), ("close", 9)):
+        rec(f"{t4}/TGZ", kind, day, "材料")
+    for kind, day in (("claim", 2), ("completion", 3), ("close", 4)):
+        rec(f"{t4}/XYJ", kind, day, "材料")
+    return numbers[4:]
+
+
+def build_scored_county(template: Path, path: Path) -> Path:
+    """Build the scored county (see the module docstring) at `path`; returns `path`."""
     from core import actions
     from core.actions import Action
     from core.directory import add_unit
-    from core.office import open_session
     from core.rules.ruleset import save_ruleset
     from core.scoring import store
-    from core.tasks import NewTask, add_tasks
+    from core.tasks import NewTask
 
-    src, dst = sqlite3.connect(template), sqlite3.connect(path)
-    src.backup(dst)
-    src.close()
-    dst.close()
-    mp = pytest.MonkeyPatch()
-    mp.setenv("CLOSELOOP_TODAY", TODAY.isoformat())
-    mp.setenv("CLOSELOOP_LANG", "en")
+    with admin_on_copy(template, path) as s:
+        add_unit(s, "ZK", "喆堃镇", "township")
+        with s.write():
+            save_ruleset(s.db, RULES, "admin", s.office.uuid)
+        (t5,) = design_scenario(s, [NewTask("发改事项", "general", D(2026, 3, 2), "FGJ")])
+        actions.record(s, f"{t5}/FGJ", Action("claim", D(2026, 3, 2)))
+        actions.record(s, f"{t5}/FGJ", Action("report", D(2026, 3, 4), text="推进中"))
+        store.add_criticism(s, "ZK", D(2026, 3, 20), "通报批评：进度滞后")
+        store.add_criticism(s, "TGZ", D(2026, 2, 12), "通报批评：台账不全")
+        store.add_criticism(s, "TGZ", D(2026, 2, 13), "通报批评：推进迟缓")
+        store.add_bonus(s, "TGZ", "approving_instruction", D(2026, 1, 20), "县委书记批示肯定")
+        store.add_bonus(s, "TGZ", "approving_instruction", D(2026, 2, 10), "县长批示肯定")
+        store.add_bonus(s, "TGZ", "commendation", D(2026, 3, 28), "全市表彰")
+        store.add_bonus(s, "ZJJ", "commendation", D(2026, 2, 20), "全省表彰")
+    return path
+
+
+def on_db(path: Path, fn: Callable[..., T], *args: object, **kwargs: object) -> T:
+    """`fn(db, *args, **kwargs)` on the database at `path`, opened for it and closed afterwards; returns its result."""
+    from core.db.connection import open_database
+
+    db = open_database(path)
     try:
-        s = open_session(path, "admin", PASSWORD, TODAY)
-        try:
-            add_unit(s, "ZK", "喆堃镇", "township")
-            with s.write():
-                save_ruleset(s.db, RULES, "admin", s.office.uuid)
-            on = D(2026, 3, 2)
-            numbers, _c = add_tasks(s, [NewTask(f"事项{i}", "general", on, "TGZ", leader="王建国") for i in range(3)]
-                                    + [NewTask("协办事项", "general", on, "XYJ", ("TGZ",), leader="王建国"),
-                                       NewTask("发改事项", "general", on, "FGJ")])
-            t1, t2, t3, t4, t5 = numbers
-
-            def rec(ref: str, kind: str, day: int, text: str = "") -> None:
-                actions.record(s, ref, Action(kind, D(2026, 3, day), text=text))
-
-            for t in (t1, t2):
-                rec(f"{t}/TGZ", "claim", 2)
-                rec(f"{t}/TGZ", "report", 3, "进展")
-            for kind, day in (("claim", 2), ("report", 3), ("completion", 4), ("return", 5), ("completion", 6),
-                              ("close", 7)):
-                rec(f"{t3}/TGZ", kind, day, "材料")
-            for kind, day in (("claim", 2), ("report", 6), ("completion", 8), ("close", 9)):
-                rec(f"{t4}/TGZ", kind, day, "材料")
-            for kind, day in (("claim", 2), ("completion", 3), ("close", 4)):
-                rec(f"{t4}/XYJ", kind, day, "材料")
-            rec(f"{t5}/FGJ", "claim", 2)
-            rec(f"{t5}/FGJ", "report", 4, "推进中")
-            store.add_criticism(s, "ZK", D(2026, 3, 20), "通报批评：进度滞后")
-            store.add_criticism(s, "TGZ", D(2026, 2, 12), "通报批评：台账不全")
-            store.add_criticism(s, "TGZ", D(2026, 2, 13), "通报批评：推进迟缓")
-            store.add_bonus(s, "TGZ", "approving_instruction", D(2026, 1, 20), "县委书记批示肯定")
-            store.add_bonus(s, "TGZ", "approving_instruction", D(2026, 2, 10), "县长批示肯定")
-            store.add_bonus(s, "TGZ", "commendation", D(2026, 3, 28), "全市表彰")
-            store.add_bonus(s, "ZJJ", "commendation", D(2026, 2, 20), "全省表彰")
-            s.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        finally:
-            s.db.conn.close()
+        return fn(db, *args, **kwargs)
     finally:
-        mp.undo()
-
-
-def copy_db(source: Path, target: Path) -> Path:
-    src, dst = sqlite3.connect(source), sqlite3.connect(target)
-    src.backup(dst)
-    src.close()
-    dst.close()
-    return target
+        db.conn.close()
 
 
 def one_line(texts: list[str]) -> str:
@@ -127,6 +138,37 @@ def assert_a4_and_margins(pdf: Path) -> None:
             numbers = [c for c in page.chars if c["top"] > 262 * mm + tol]
             assert numbers, "a page number below the block"
         assert abs(min(lefts) - 28 * mm) < tol
+
+
+@contextmanager
+def in_chinese() -> Iterator[None]:
+    """Messages in Chinese inside the block; English (the core tests' language) again afterwards."""
+    from core.i18n import set_language
+
+    set_language("zh_CN")
+    try:
+        yield
+    finally:
+        set_language("en")
+
+
+@contextmanager
+def demo_session(path: Path, seed: int) -> Iterator[Session]:
+    """The demo county (scale 1, `seed`, as of TODAY, built in English) at `path`, with an admin session."""
+    from core.demo import DEMO_PASSWORD, build_demo
+    from core.i18n import set_language
+    from core.office import open_session
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("CLOSELOOP_TODAY", TODAY.isoformat())
+        mp.setenv("CLOSELOOP_LANG", "en")
+        set_language("en")
+        build_demo(path, scale=1, seed=seed, today=TODAY)
+    s = open_session(Path(path), "admin", DEMO_PASSWORD, TODAY)
+    try:
+        yield s
+    finally:
+        s.db.conn.close()
 
 
 def render_pngs(pdf: Path, folder: Path, dpi: int = 30) -> list[Path]:

@@ -9,6 +9,7 @@ import pytest
 from report_pdf_helpers import (
     assert_fonts_embedded,
     assert_no_closing_punctuation_starts_a_line,
+    copy_db,
     page_texts,
     shipped_fonts,  # noqa: F401 (a fixture)
 )
@@ -18,12 +19,12 @@ from score_report_helpers import (
     assert_a4_and_margins,
     build_scored_county,
     compare_golden,
-    copy_db,
+    in_chinese,
+    on_db,
     one_line,
     ranking_rows,
 )
 
-from core.db.connection import open_database
 from core.errors import Refusal, UsageError
 from core.office import open_session
 from core.reports import bulletin_text
@@ -40,21 +41,14 @@ REQUIREMENTS = ("一是压实工作责任，各单位主要负责同志要亲自
 
 @pytest.fixture(scope="module")
 def county(template_hub: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("bulletin") / "hub.db"
-    build_scored_county(template_hub, path)
-    return path
+    return build_scored_county(template_hub, tmp_path_factory.mktemp("bulletin") / "hub.db")
 
 
 @pytest.fixture(scope="module")
 def march_pdf(county: Path, shipped_fonts, tmp_path_factory: pytest.TempPathFactory  # noqa: F811
               ) -> tuple[Path, int]:
     out = tmp_path_factory.mktemp("bulletin-pdf") / "bulletin.pdf"
-    db = open_database(county)
-    try:
-        pages = render_monthly_bulletin(db, out, "2026-03", REQUIREMENTS, as_of=TODAY, fonts=shipped_fonts)
-    finally:
-        db.conn.close()
-    return out, pages
+    return out, on_db(county, render_monthly_bulletin, out, "2026-03", REQUIREMENTS, as_of=TODAY, fonts=shipped_fonts)
 
 
 @pytest.fixture
@@ -64,11 +58,7 @@ def hub(county: Path, tmp_path: Path) -> Path:
 
 def test_every_unit_with_its_score_rank_and_rates_as_in_scoring(county: Path, march_pdf: tuple[Path, int]) -> None:
     out, pages = march_pdf
-    db = open_database(county)
-    try:
-        scores = service.view(db, MARCH, TODAY)
-    finally:
-        db.conn.close()
+    scores = on_db(county, service.view, MARCH, TODAY)
     assert {s.unit: s.score for s in scores} == {"XYJ": 100.0, "ZK": 99.0, "TGZ": 95.75, "ZJJ": 100.0, "FGJ": 99.0}
     rows = ranking_rows(out, 5)
     assert rows == [[str(s.rank), s.name, score_text(s.score), "".join(pct(s.completion_rate).split()),
@@ -79,11 +69,7 @@ def test_every_unit_with_its_score_rank_and_rates_as_in_scoring(county: Path, ma
 
 def test_totals_rates_and_the_target(county: Path, march_pdf: tuple[Path, int]) -> None:
     out, _pages = march_pdf
-    db = open_database(county)
-    try:
-        d = period_data(db, MARCH, TODAY)
-    finally:
-        db.conn.close()
+    d = on_db(county, period_data, MARCH, TODAY)
     assert (d.tasks, d.assignments) == (5, 6)
     t = d.totals
     assert (t.counted, t.closed, t.on_time) == (6, 3, 3)
@@ -167,22 +153,14 @@ def test_a_viewer_cannot_store_requirements(hub: Path) -> None:
 
 @pytest.mark.parametrize("month, error", [("2026-13", UsageError), ("March", UsageError)])
 def test_a_bad_month_makes_no_file(county: Path, tmp_path: Path, month: str, error: type[Exception]) -> None:
-    db = open_database(county)
-    try:
-        with pytest.raises(error, match="YYYY-MM"):
-            render_monthly_bulletin(db, tmp_path / "x.pdf", month)
-    finally:
-        db.conn.close()
+    with pytest.raises(error, match="YYYY-MM"):
+        on_db(county, render_monthly_bulletin, tmp_path / "x.pdf", month)
     assert list(tmp_path.iterdir()) == []
 
 
 def test_a_missing_folder_is_refused(county: Path, tmp_path: Path) -> None:
-    db = open_database(county)
-    try:
-        with pytest.raises(Refusal, match="does not exist"):
-            render_monthly_bulletin(db, tmp_path / "nowhere" / "x.pdf", "2026-03")
-    finally:
-        db.conn.close()
+    with pytest.raises(Refusal, match="does not exist"):
+        on_db(county, render_monthly_bulletin, tmp_path / "nowhere" / "x.pdf", "2026-03")
 
 
 def test_named_units_grow_with_ties_and_never_overlap() -> None:
@@ -231,12 +209,8 @@ def test_office_settings_give_the_agency_line_and_the_document_number(hub: Path,
 
 
 def test_a_month_not_begun_is_refused(county: Path, tmp_path: Path) -> None:
-    db = open_database(county)
-    try:
-        with pytest.raises(Refusal, match="has not begun"):
-            render_monthly_bulletin(db, tmp_path / "x.pdf", "2026-12", as_of=TODAY)
-    finally:
-        db.conn.close()
+    with pytest.raises(Refusal, match="has not begun"):
+        on_db(county, render_monthly_bulletin, tmp_path / "x.pdf", "2026-12", as_of=TODAY)
     assert list(tmp_path.iterdir()) == []
 
 
@@ -264,17 +238,11 @@ def test_axis_starts_a_round_step_below_the_lowest_score() -> None:
 
 def test_in_chinese_the_bulletin_keeps_closing_punctuation_off_line_starts(county: Path, shipped_fonts,  # noqa: F811
                                                                           tmp_path: Path) -> None:
-    from core.i18n import set_language
-
-    set_language("zh_CN")
-    db = open_database(county)
-    try:
-        out = tmp_path / "zh.pdf"
-        long_text = "，".join(["加强统筹调度压实工作责任确保按期办结"] * 8) + "。"
-        render_monthly_bulletin(db, out, "2026-03", long_text + "\n" + REQUIREMENTS, as_of=TODAY, fonts=shipped_fonts)
-    finally:
-        db.conn.close()
-        set_language("en")
+    out = tmp_path / "zh.pdf"
+    long_text = "，".join(["加强统筹调度压实工作责任确保按期办结"] * 8) + "。"
+    with in_chinese():
+        on_db(county, render_monthly_bulletin, out, "2026-03", long_text + "\n" + REQUIREMENTS, as_of=TODAY,
+              fonts=shipped_fonts)
     assert_no_closing_punctuation_starts_a_line(out)
     text = one_line(page_texts(out))
     assert "2026年3月" in text and "2026年11月27日" in text and long_text in text

@@ -8,6 +8,7 @@ import pytest
 from report_pdf_helpers import (
     assert_fonts_embedded,
     assert_no_closing_punctuation_starts_a_line,
+    copy_db,
     page_texts,
     shipped_fonts,  # noqa: F401 (a fixture)
 )
@@ -18,12 +19,12 @@ from score_report_helpers import (
     assert_a4_and_margins,
     build_scored_county,
     compare_golden,
-    copy_db,
+    in_chinese,
+    on_db,
     one_line,
     ranking_rows,
 )
 
-from core.db.connection import open_database
 from core.errors import UsageError
 from core.office import open_session
 from core.reports.quarterly_result import REWARD_MARK, render_quarterly_result
@@ -36,29 +37,18 @@ Q1 = quarter_period("2026-Q1")
 
 @pytest.fixture(scope="module")
 def county(template_hub: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("quarterly") / "hub.db"
-    build_scored_county(template_hub, path)
-    return path
+    return build_scored_county(template_hub, tmp_path_factory.mktemp("quarterly") / "hub.db")
 
 
 @pytest.fixture(scope="module")
 def q1_pdf(county: Path, shipped_fonts, tmp_path_factory: pytest.TempPathFactory  # noqa: F811
            ) -> tuple[Path, int]:
     out = tmp_path_factory.mktemp("quarterly-pdf") / "q1.pdf"
-    db = open_database(county)
-    try:
-        pages = render_quarterly_result(db, out, "2026-Q1", as_of=TODAY, fonts=shipped_fonts)
-    finally:
-        db.conn.close()
-    return out, pages
+    return out, on_db(county, render_quarterly_result, out, "2026-Q1", as_of=TODAY, fonts=shipped_fonts)
 
 
 def test_months_bonus_total_rank_and_reward_as_in_scoring(county: Path, q1_pdf: tuple[Path, int]) -> None:
-    db = open_database(county)
-    try:
-        scores = service.view(db, Q1, TODAY)
-    finally:
-        db.conn.close()
+    scores = on_db(county, service.view, Q1, TODAY)
     tgz = next(s for s in scores if s.unit == "TGZ")
     assert (tgz.months, tgz.bonus, tgz.score) == ([100.0, 98.0, 95.75], 5.0, 298.75)  # 7 bonus points, capped
     rows = ranking_rows(q1_pdf[0], 8)
@@ -109,12 +99,8 @@ def test_published_quarter_prints_its_snapshot(county: Path, shipped_fonts, tmp_
 
 
 def test_a_bad_quarter_makes_no_file(county: Path, tmp_path: Path) -> None:
-    db = open_database(county)
-    try:
-        with pytest.raises(UsageError, match="YYYY-Qn"):
-            render_quarterly_result(db, tmp_path / "x.pdf", "2026-Q5")
-    finally:
-        db.conn.close()
+    with pytest.raises(UsageError, match="YYYY-Qn"):
+        on_db(county, render_quarterly_result, tmp_path / "x.pdf", "2026-Q5")
     assert list(tmp_path.iterdir()) == []
 
 
@@ -142,16 +128,9 @@ def test_a_tie_at_the_reward_line_makes_the_list_longer(county: Path, shipped_fo
 
 def test_in_chinese_no_closing_punctuation_starts_a_line(county: Path, shipped_fonts, tmp_path: Path  # noqa: F811
                                                         ) -> None:
-    from core.i18n import set_language
-
-    set_language("zh_CN")
-    db = open_database(county)
-    try:
-        out = tmp_path / "zh.pdf"
-        render_quarterly_result(db, out, "2026-Q1", as_of=TODAY, fonts=shipped_fonts)
-    finally:
-        db.conn.close()
-        set_language("en")
+    out = tmp_path / "zh.pdf"
+    with in_chinese():
+        on_db(county, render_quarterly_result, out, "2026-Q1", as_of=TODAY, fonts=shipped_fonts)
     assert_no_closing_punctuation_starts_a_line(out)
     assert "2026年第1季度" in one_line(page_texts(out))
     assert [r[1] for r in ranking_rows(out, 8)] == ["新阳街道", "喆堃镇", "太公镇", "县住建局", "县发改局"]

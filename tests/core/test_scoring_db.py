@@ -5,15 +5,13 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from score_report_helpers import design_scenario
 
-from core import actions
-from core.actions import Action
 from core.errors import ClerkError, Refusal
 from core.office import Session, open_session
 from core.scoring import publish as pub
 from core.scoring import service, store
 from core.scoring.periods import parse_period
-from core.tasks import NewTask, add_tasks
 
 D = dt.date
 PASSWORD = "test-pass"
@@ -22,28 +20,6 @@ MARCH = parse_period("2026-03")
 
 def session(path: Path, user: str = "admin") -> Session:
     return open_session(path, user, PASSWORD)
-
-
-def design_scenario(s: Session) -> None:
-    """TGZ in March: 2 lead overdue, 1 lead return, 1 late first report on a co assignment."""
-    on = D(2026, 3, 2)
-    numbers, _c = add_tasks(s, [NewTask(f"事项{i}", "general", on, "TGZ", leader="王建国") for i in range(3)]
-                            + [NewTask("协办事项", "general", on, "XYJ", ("TGZ",), leader="王建国")])
-    t1, t2, t3, t4 = numbers
-
-    def rec(ref: str, kind: str, day: int, text: str = "") -> None:
-        actions.record(s, ref, Action(kind, D(2026, 3, day), text=text))
-
-    for t in (t1, t2):
-        rec(f"{t}/TGZ", "claim", 2)
-        rec(f"{t}/TGZ", "report", 3, "进展")
-    for kind, day in (("claim", 2), ("report", 3), ("completion", 4), ("return", 5), ("completion", 6),
-                      ("close", 7)):
-        rec(f"{t3}/TGZ", kind, day, "材料")
-    for kind, day in (("claim", 2), ("report", 6), ("completion", 8), ("close", 9)):
-        rec(f"{t4}/TGZ", kind, day, "材料")
-    for kind, day in (("claim", 2), ("completion", 3), ("close", 4)):
-        rec(f"{t4}/XYJ", kind, day, "材料")
 
 
 @pytest.fixture

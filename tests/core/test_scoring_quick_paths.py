@@ -6,32 +6,21 @@ import dataclasses
 import datetime as dt
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
+from score_report_helpers import TODAY, demo_session
 
-from core.demo import DEMO_PASSWORD, build_demo
-from core.i18n import set_language
-from core.office import Session, open_session
+from core.office import Session
 from core.scoring import affected_periods, publish, service, store
 from core.scoring.periods import parse_period
 from core.scoring.rules_edit import period_scores
 from core.status import current_rules
 
-TODAY = dt.date(2026, 11, 27)
-
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Session]:
-    path = tmp_path_factory.mktemp("scoring_quick") / "demo.db"
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("CLOSELOOP_TODAY", TODAY.isoformat())
-        mp.setenv("CLOSELOOP_LANG", "en")
-        set_language("en")
-        build_demo(path, scale=1, seed=5, today=TODAY)
-    s = open_session(Path(path), "admin", DEMO_PASSWORD, TODAY)
-    yield s
-    s.db.conn.close()
+    with demo_session(tmp_path_factory.mktemp("scoring_quick") / "demo.db", seed=5) as s:
+        yield s
 
 
 @pytest.mark.parametrize("period", ["2026-02", "2026-09", "2026-11", "2026-Q1", "2026-Q3", "2026-Q4"])

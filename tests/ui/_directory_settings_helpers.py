@@ -1,20 +1,20 @@
-"""Shared by tests/ui/test_directory.py and test_settings.py: a hub with a clerk and a viewer, and contexts.
+"""Shared by tests/ui/test_directory.py and test_settings*.py: a hub with a clerk and a viewer, and contexts.
 
 The database is the shared small hub of tests/ui/conftest.py (units TGZ, XCZ,
 JTJ, each with open assignments; leader 王建国 in charge of TGZ and JTJ; user
-admin) plus the users clerk and viewer, added once per module through the core.
+admin) plus the users clerk and viewer, added once per module through the core;
+`hub_fixtures(name)` makes the template / hub / make_ctx fixtures a test module binds.
 """
 from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from _shared_fixtures import signed_in
 
-from core.auth import sign_in
-from core.db.connection import connect
-from core.office import self_office
 from ui.context import AppContext
 
 PASSWORD = "test-pass"
@@ -48,16 +48,34 @@ def build_template(template_db: tuple[Path, object], folder: Path) -> Path:
     return path
 
 
+def hub_fixtures(name: str, *, office_folder: bool = False) -> tuple[Any, Any, Any]:
+    """The fixtures `template` (module: build_template in a folder named `name`), `hub` (a copy per
+    test, as tmp_path/hub.db or, with `office_folder`, tmp_path/office/hub.db) and `make_ctx`
+    (context_factory on the copy). A test module binds them: `template, hub, make_ctx = hub_fixtures(...)`.
+    """
+    @pytest.fixture(scope="module")
+    def template(template_db: tuple[Path, object], tmp_path_factory: pytest.TempPathFactory) -> Path:
+        return build_template(template_db, tmp_path_factory.mktemp(name))
+
+    @pytest.fixture
+    def hub(template: Path, tmp_path: Path) -> Path:
+        folder = tmp_path / "office" if office_folder else tmp_path
+        folder.mkdir(exist_ok=True)
+        return copy_db(template, folder / "hub.db")
+
+    @pytest.fixture
+    def make_ctx(hub: Path) -> Iterator[Callable[[str], AppContext]]:
+        yield from context_factory(hub)
+
+    return template, hub, make_ctx
+
+
 def context_factory(path: Path) -> Iterator[Callable[[str], AppContext]]:
     """Yields `make(user)` → an AppContext signed in as `user`; closes them all afterwards."""
     made: list[AppContext] = []
 
     def make(user: str) -> AppContext:
-        db = connect(path)
-        try:
-            ctx = AppContext(path, self_office(db), sign_in(db, user, PASSWORD))
-        finally:
-            db.conn.close()
+        ctx = signed_in(path, user, PASSWORD)
         made.append(ctx)
         return ctx
 

@@ -18,10 +18,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from _shared_fixtures import context_for
 
-from core.auth import sign_in
 from core.db.connection import connect
-from core.office import self_office
 from core.scoring.monthly import UnitScore
 from core.scoring.periods import parse_period
 from core.scoring.service import view
@@ -104,13 +103,7 @@ def scores_db(scores_template: Path, tmp_path: Path) -> Path:
 
 @pytest.fixture
 def ctx(scores_db: Path) -> Iterator[AppContext]:
-    db = connect(scores_db)
-    try:
-        context = AppContext(scores_db, self_office(db), sign_in(db, "admin", PASSWORD))
-    finally:
-        db.conn.close()
-    yield context
-    context.close()
+    yield from context_for(scores_db, "admin", PASSWORD)
 
 
 def core_scores(path: Path, period: str) -> list[UnitScore]:

@@ -11,15 +11,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from _shared_fixtures import context_for
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication
 
 from core.actions import Action, record
-from core.auth import sign_in
 from core.db.connection import connect
 from core.ledger import LedgerFilter, Stats, stats
-from core.office import self_office
 from ui.context import AppContext
 from ui.pages.dashboard import DashboardPage
 from ui.pages.dashboard_tiles import number, percent
@@ -29,13 +28,7 @@ T = dt.date(2026, 11, 27)
 
 @pytest.fixture
 def ctx(db_path: Path, scenario) -> Iterator[AppContext]:  # noqa: ANN001
-    db = connect(db_path)
-    try:
-        context = AppContext(db_path, self_office(db), sign_in(db, "admin", scenario.password))
-    finally:
-        db.conn.close()
-    yield context
-    context.close()
+    yield from context_for(db_path, "admin", scenario.password)
 
 
 @pytest.fixture

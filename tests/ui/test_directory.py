@@ -4,11 +4,11 @@ See tests/ui/_directory_settings_helpers.py for the database; each test works on
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from _directory_settings_helpers import PASSWORD, build_template, context_factory, copy_db, read, type_text
+from _directory_settings_helpers import PASSWORD, hub_fixtures, read, type_text
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton, QWidget
 
@@ -20,20 +20,7 @@ from ui.context import AppContext
 from ui.pages.directory import DirectoryPage
 from ui.pages.directory_dialogs import LeaderDialog, PasswordDialog, RoleDialog, UnitDialog, UserDialog
 
-
-@pytest.fixture(scope="module")
-def template(template_db: tuple[Path, object], tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_template(template_db, tmp_path_factory.mktemp("directory"))
-
-
-@pytest.fixture
-def hub(template: Path, tmp_path: Path) -> Path:
-    return copy_db(template, tmp_path / "hub.db")
-
-
-@pytest.fixture
-def make_ctx(hub: Path) -> Iterator[Callable[[str], AppContext]]:
-    yield from context_factory(hub)
+template, hub, make_ctx = hub_fixtures("directory")
 
 
 @pytest.fixture

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from _directory_settings_helpers import build_template, context_factory, copy_db, read
+from _directory_settings_helpers import hub_fixtures, read
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QApplication
 
@@ -27,20 +27,7 @@ from ui.pages.settings import SettingsPage
 NOTICE_2027 = (Path(__file__).resolve().parents[1] / "core" / "fixtures" / "notice_2027_invented.txt").read_text(encoding="utf-8")
 
 
-@pytest.fixture(scope="module")
-def template(template_db: tuple[Path, object], tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_template(template_db, tmp_path_factory.mktemp("settings"))
-
-
-@pytest.fixture
-def hub(template: Path, tmp_path: Path) -> Path:
-    (tmp_path / "office").mkdir()
-    return copy_db(template, tmp_path / "office" / "hub.db")
-
-
-@pytest.fixture
-def make_ctx(hub: Path) -> Iterator[Callable[[str], AppContext]]:
-    yield from context_factory(hub)
+template, hub, make_ctx = hub_fixtures("settings", office_folder=True)
 
 
 @pytest.fixture

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import shutil
 import struct
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from _directory_settings_helpers import build_template, context_factory, copy_db, read, type_text
+from _directory_settings_helpers import hub_fixtures, read, type_text
 from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton
 
 from core.reports import fonts
@@ -31,19 +31,7 @@ def _shipped_fonts_only() -> Iterator[None]:
     fonts.set_search(fonts.FontSearch())
 
 
-@pytest.fixture(scope="module")
-def template(template_db: tuple[Path, object], tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_template(template_db, tmp_path_factory.mktemp("fonts"))
-
-
-@pytest.fixture
-def hub(template: Path, tmp_path: Path) -> Path:
-    return copy_db(template, tmp_path / "hub.db")
-
-
-@pytest.fixture
-def make_ctx(hub: Path) -> Iterator[Callable[[str], AppContext]]:
-    yield from context_factory(hub)
+template, hub, make_ctx = hub_fixtures("fonts")
 
 
 def _open(qtbot, cls, ctx: AppContext):  # noqa: ANN001, ANN202

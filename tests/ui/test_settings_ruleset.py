@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from _directory_settings_helpers import build_template, context_factory, copy_db, read
+from _directory_settings_helpers import hub_fixtures, read
 from PySide6.QtCore import Qt
 
 from core.rules.ruleset import RuleSet, parse_ruleset
@@ -22,21 +22,7 @@ from ui.pages import settings_ruleset
 from ui.pages.settings import SettingsPage
 from ui.pages.settings_ruleset import PERIOD_ROLE, RuleSetSection
 
-
-@pytest.fixture(scope="module")
-def template(template_db: tuple[Path, object], tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_template(template_db, tmp_path_factory.mktemp("ruleset"))
-
-
-@pytest.fixture
-def hub(template: Path, tmp_path: Path) -> Path:
-    (tmp_path / "office").mkdir()
-    return copy_db(template, tmp_path / "office" / "hub.db")
-
-
-@pytest.fixture
-def make_ctx(hub: Path) -> Iterator[Callable[[str], AppContext]]:
-    yield from context_factory(hub)
+template, hub, make_ctx = hub_fixtures("ruleset", office_folder=True)
 
 
 @pytest.fixture

@@ -21,14 +21,12 @@ from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtWidgets import QApplication, QPushButton
 
 from core.actions import EMPTY_TEXT
-from core.auth import list_users
-from core.db.connection import open_database
 from core.evidence import stored_path
 from core.i18n import _
 from core.ledger import ledger_rows
-from core.office import self_office
 from core.permissions import allowed_actions
 from core.task_view import assignment_brief
+from tests.ui._report_helpers import make_ctx
 from ui import action_forms, task_view_timeline
 from ui.context import AppContext
 from ui.ledger_model import STATE_LABELS
@@ -76,16 +74,6 @@ def view_template(template_db: tuple[Path, object], tmp_path_factory: pytest.Tem
 @pytest.fixture
 def hub_path(view_template: Path, tmp_path: Path) -> Path:
     return _copy(view_template, tmp_path / "hub.db")
-
-
-def make_ctx(path: Path, user_name: str = "admin") -> AppContext:
-    db = open_database(path)
-    try:
-        office = self_office(db)
-        user = next(u for u in list_users(db) if u.name == user_name)
-    finally:
-        db.conn.close()
-    return AppContext(path, office, user)
 
 
 @pytest.fixture

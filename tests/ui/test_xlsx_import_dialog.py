@@ -7,11 +7,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from _shared_fixtures import context_for
 from openpyxl import Workbook
 
-from core.auth import sign_in
 from core.db.connection import connect
-from core.office import self_office
 from ui import xlsx_import_dialog
 from ui.context import AppContext
 from ui.xlsx_import_dialog import XlsxImportDialog, open_import_dialog
@@ -21,13 +20,7 @@ HEADERS = ["序号", "事项名称", "具体内容", "类别", "来源", "交办
 
 @pytest.fixture
 def ctx(db_path: Path, scenario) -> Iterator[AppContext]:  # noqa: ANN001
-    db = connect(db_path)
-    try:
-        context = AppContext(db_path, self_office(db), sign_in(db, "admin", scenario.password))
-    finally:
-        db.conn.close()
-    yield context
-    context.close()
+    yield from context_for(db_path, "admin", scenario.password)
 
 
 def sheet(path: Path, rows: list[list[object]]) -> Path:

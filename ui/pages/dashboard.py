@@ -19,18 +19,17 @@ import datetime as dt
 from typing import Any
 
 from babel.dates import format_date, format_skeleton
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from core.dashboard import Dashboard, dashboard
-from core.errors import ClerkError
 from core.i18n import _, ngettext
 from core.ledger import LedgerFilter
-from ui import crash
 from ui.context import AppContext
 from ui.pages.dashboard_charts import TrendChart, UnitChart
 from ui.pages.dashboard_tiles import DueList, LightTile, RateTile, locale, number, overdue_text, soon_text
+from ui.pages.latest_load import LatestLoadMixin, message_label
 
 
 def _section(title: QLabel, body: QWidget, *extra: QWidget) -> QFrame:
@@ -60,7 +59,7 @@ def yellow_caption(warn_days: int) -> str:
     return ngettext("Due within {n} day", "Due within {n} days", warn_days).format(n=number(warn_days))
 
 
-class DashboardPage(QWidget):
+class DashboardPage(LatestLoadMixin, QWidget):
     """The county at a glance (see the module docstring)."""
 
     loaded = Signal(object)        # the Dashboard now shown
@@ -70,12 +69,8 @@ class DashboardPage(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.data: Dashboard | None = None
-        self._generation = 0
-        self._loading = False
-        self._reload_timer = QTimer(self, singleShot=True, interval=0)
-        self._reload_timer.timeout.connect(self.reload)
         self._build()
-        ctx.changed.connect(self._on_changed)
+        self._watch_changes()
         self.reload()
 
     # ----- building ---------------------------------------------------------------------
@@ -89,11 +84,7 @@ class DashboardPage(QWidget):
         self.as_of_label = QLabel()
         self.as_of_label.setObjectName("asOf")
         self.as_of_label.setStyleSheet("color: #5f6b76;")
-        self.message_label = QLabel()
-        self.message_label.setObjectName("message")
-        self.message_label.setStyleSheet("color: #c62828;")
-        self.message_label.setWordWrap(True)
-        self.message_label.hide()
+        self.message_label = message_label()
         head = QHBoxLayout()
         head.addWidget(self.heading)
         head.addSpacing(12)
@@ -170,22 +161,11 @@ class DashboardPage(QWidget):
         self.reload()
 
     def reload(self) -> None:
-        self._loading = True
-        self._generation += 1
-        generation, day = self._generation, self.ctx.today()
-        self.ctx.query(lambda db: dashboard(db, as_of=day),
-                       lambda result: self._loaded(generation, result),
-                       lambda exc: self._failed(generation, exc))
+        day = self.ctx.today()
+        self._load_latest(lambda db: dashboard(db, as_of=day), self._loaded)
 
-    def _on_changed(self, _changes: object) -> None:
-        self._reload_timer.start()
-
-    def _loaded(self, generation: int, data: Dashboard) -> None:
-        if generation != self._generation:
-            return
-        self._loading = False
+    def _loaded(self, data: Dashboard) -> None:
         self.data = data
-        self.message_label.hide()
         self.as_of_label.setText(_("As of {date}").format(date=format_date(data.as_of, "full",
                                                                             locale=locale())))
         for light, tile in self.light_tiles.items():
@@ -211,17 +191,6 @@ class DashboardPage(QWidget):
         self.unit_chart.set_data(data.units, data.target)
         self.trend_chart.set_data(data.trend, data.target)
         self.loaded.emit(data)
-
-    def _failed(self, generation: int, exc: Exception) -> None:
-        if generation != self._generation:
-            return
-        self._loading = False
-        self.load_failed.emit(exc)
-        if isinstance(exc, ClerkError):
-            self.message_label.setText(str(exc))
-            self.message_label.show()
-        else:
-            crash.report(exc)
 
     # ----- clicks -----------------------------------------------------------------------
 

@@ -121,6 +121,39 @@ def pick_units(units: Sequence[UnitRate], group: str) -> list[UnitRate]:
     return rated[:LOWEST_COUNT] if group == "lowest" else rated
 
 
+def horizontal_bars(chart: QChart, label: str, values: Sequence[float], marked: Sequence[bool],
+                    mark_color: str) -> tuple[QHorizontalBarSeries, QBarSet]:
+    """Empty `chart`, then add one series of horizontal bars of `values` (the first drawn at the bottom).
+
+    Bars are BAR_COLOR, the `marked` ones `mark_color` (selected bars); the
+    caller adds the axes (see `attach_axes`) and connects clicks.
+    """
+    chart.removeAllSeries()
+    for axis in chart.axes():
+        chart.removeAxis(axis)
+    bars = QBarSet(label)
+    bars.setColor(QColor(BAR_COLOR))
+    bars.setBorderColor(QColor(BAR_COLOR))
+    bars.setSelectedColor(QColor(mark_color))
+    for i, (value, mark) in enumerate(zip(values, marked, strict=True)):
+        bars.append(value)
+        if mark:
+            bars.selectBar(i)
+    series = QHorizontalBarSeries()
+    series.append(bars)
+    series.setBarWidth(0.7)
+    chart.addSeries(series)
+    return series, bars
+
+
+def attach_axes(chart: QChart, series: QHorizontalBarSeries, names: QBarCategoryAxis, values: QValueAxis) -> None:
+    """The unit names at the left, the values at the top (in sight above a long scrolled list)."""
+    chart.addAxis(names, Qt.AlignmentFlag.AlignLeft)
+    chart.addAxis(values, Qt.AlignmentFlag.AlignTop)
+    series.attachAxis(names)
+    series.attachAxis(values)
+
+
 class UnitChart(QWidget):
     """Completion rate by unit as horizontal bars (see the module docstring)."""
 
@@ -173,32 +206,17 @@ class UnitChart(QWidget):
         self.shown = list(reversed(picked))  # the first category is drawn at the bottom: lowest on top
         self.view.setMinimumHeight(len(self.shown) * BAR_ROW_PX + 50)
         chart = self.chart
-        chart.removeAllSeries()
-        for axis in chart.axes():
-            chart.removeAxis(axis)
-        bars = QBarSet(_("Completion rate"))
-        bars.setColor(QColor(BAR_COLOR))
-        bars.setBorderColor(QColor(BAR_COLOR))
-        bars.setSelectedColor(QColor(BELOW_COLOR))
-        for i, u in enumerate(self.shown):
-            bars.append(round((u.completion_rate or 0.0) * 100, 1))
-            if (u.completion_rate or 0.0) < self.target:
-                bars.selectBar(i)
-        series = QHorizontalBarSeries()
-        series.append(bars)
-        series.setBarWidth(0.7)
+        series, _bars = horizontal_bars(chart, _("Completion rate"),
+                                        [round((u.completion_rate or 0.0) * 100, 1) for u in self.shown],
+                                        [(u.completion_rate or 0.0) < self.target for u in self.shown], BELOW_COLOR)
         series.clicked.connect(self._bar_clicked)
-        chart.addSeries(series)
         self.series = series
         names = QBarCategoryAxis()  # places the bars; its labels are drawn by _place_names (never elided)
         names.append([u.code for u in self.shown] or [""])
         names.setGridLineVisible(False)
         names.setLabelsVisible(False)
         values = rate_axis([(u.completion_rate or 0) * 100 for u in self.shown], self.target)
-        chart.addAxis(names, Qt.AlignmentFlag.AlignLeft)
-        chart.addAxis(values, Qt.AlignmentFlag.AlignTop)  # in sight above a long scrolled list
-        series.attachAxis(names)
-        series.attachAxis(values)
+        attach_axes(chart, series, names, values)
         if self.shown:  # the target as a dashed vertical line, on a hidden axis spanning the bars
             line = QLineSeries()
             line.setName(_("Target {target}").format(target=whole_percent(self.target)))

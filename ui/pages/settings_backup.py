@@ -37,13 +37,11 @@ from PySide6.QtWidgets import (
 )
 
 from core import backup_policy, settings_ops
-from core.errors import ClerkError
 from core.i18n import _, babel_locale
-from ui import crash
 from ui.context import AppContext
-from ui.pages.directory_form import ERROR_COLOR, alive, error_label
+from ui.pages.directory_form import alive, error_label
+from ui.pages.settings_common import say, show_failure
 
-OK_COLOR = "#2e7d32"
 PATH_ROLE = Qt.ItemDataRole.UserRole
 
 
@@ -228,18 +226,10 @@ class BackupSection(QWidget):
         self.ctx.write(job, alive(self, done), alive(self, self._failed))
 
     def _done(self, text: str) -> None:
-        self.message.setStyleSheet(f"color: {OK_COLOR};")
-        self.message.setText(text)
-        self.message.setVisible(True)
+        say(self.message, text)
         self.reload()
 
     def _failed(self, exc: Exception) -> None:
         self.now_button.setEnabled(True)
         self._update_buttons()
-        if not isinstance(exc, ClerkError):
-            crash.report(exc)
-            return
-        self.message.setStyleSheet(f"color: {ERROR_COLOR};")
-        self.message.setText(str(exc))
-        self.message.setVisible(True)
-        self.refused.emit(str(exc))
+        show_failure(self.message, exc, self.refused)

@@ -34,11 +34,10 @@ from core.errors import ClerkError
 from core.i18n import _, babel_locale, ngettext
 from core.office import Changes
 from core.rules.calendar import NoticePreview, parse_notice
-from ui import crash
 from ui.context import AppContext
 from ui.pages.directory_form import ERROR_COLOR, alive, error_label
+from ui.pages.settings_common import say, show_failure
 
-OK_COLOR = "#2e7d32"
 FIRST_YEAR, LAST_YEAR = 2004, 2100
 
 
@@ -228,13 +227,7 @@ class CalendarSection(QWidget):
 
     def _failed(self, exc: Exception) -> None:
         self.save_button.setEnabled(self.preview is not None)
-        if not isinstance(exc, ClerkError):
-            crash.report(exc)
-            return
-        self._say(str(exc), error=True)
-        self.refused.emit(str(exc))
+        show_failure(self.message, exc, self.refused)
 
     def _say(self, text: str, *, error: bool = False) -> None:
-        self.message.setStyleSheet(f"color: {ERROR_COLOR if error else OK_COLOR};")
-        self.message.setText(text)
-        self.message.setVisible(True)
+        say(self.message, text, error=error)

@@ -16,14 +16,11 @@ from typing import Any
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFileDialog, QGridLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from core.errors import ClerkError
 from core.i18n import _
 from core.reports import fonts
-from ui import crash
 from ui.context import AppContext
-from ui.pages.directory_form import ERROR_COLOR, alive, error_label
-
-OK_COLOR = "#2e7d32"
+from ui.pages.directory_form import alive, error_label
+from ui.pages.settings_common import say, show_failure
 
 
 def choose_font_file(parent: QWidget, start: str) -> str | None:
@@ -118,18 +115,10 @@ class FontsSection(QWidget):
 
     def _save(self, role: str, path: str | None) -> None:
         def done(_result: Any) -> None:
-            self.message.setStyleSheet(f"color: {OK_COLOR};")
-            self.message.setText(_("Font saved."))
-            self.message.setVisible(True)
+            say(self.message, _("Font saved."))
             self.saved.emit(role)
             self.reload()
         self.ctx.write(lambda s: fonts.set_font_choice(s, role, path), alive(self, done), alive(self, self._failed))
 
     def _failed(self, exc: Exception) -> None:
-        if not isinstance(exc, ClerkError):
-            crash.report(exc)
-            return
-        self.message.setStyleSheet(f"color: {ERROR_COLOR};")
-        self.message.setText(str(exc))
-        self.message.setVisible(True)
-        self.refused.emit(str(exc))
+        show_failure(self.message, exc, self.refused)

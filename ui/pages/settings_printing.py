@@ -14,15 +14,12 @@ from typing import Any
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
-from core.errors import ClerkError
 from core.i18n import _
 from core.reports.layout import doc_number
 from core.reports.settings import PrintSettings, print_settings, save_print_settings
-from ui import crash
 from ui.context import AppContext
-from ui.pages.directory_form import ERROR_COLOR, alive, error_label
-
-OK_COLOR = "#2e7d32"
+from ui.pages.directory_form import alive, error_label
+from ui.pages.settings_common import say, show_failure
 
 
 class PrintingSection(QWidget):
@@ -101,18 +98,10 @@ class PrintingSection(QWidget):
         ps = self.values()
 
         def done(_result: Any) -> None:
-            self.message.setStyleSheet(f"color: {OK_COLOR};")
-            self.message.setText(_("Saved."))
-            self.message.setVisible(True)
+            say(self.message, _("Saved."))
             self.saved.emit()
             self.reload()
         self.ctx.write(lambda s: save_print_settings(s, ps), alive(self, done), alive(self, self._failed))
 
     def _failed(self, exc: Exception) -> None:
-        if not isinstance(exc, ClerkError):
-            crash.report(exc)
-            return
-        self.message.setStyleSheet(f"color: {ERROR_COLOR};")
-        self.message.setText(str(exc))
-        self.message.setVisible(True)
-        self.refused.emit(str(exc))
+        show_failure(self.message, exc, self.refused)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from babel.dates import format_date, format_datetime
+from babel.dates import format_date
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
@@ -27,21 +27,19 @@ from PySide6.QtWidgets import (
 )
 
 from core import settings_ops, status
-from core.errors import ClerkError
 from core.i18n import N_, _, babel_locale, ngettext
 from core.office import Changes
 from core.rules.calendar import HolidayCalendar
 from core.rules.deadlines import compute_dues
 from core.rules.ruleset import MODES, DeadlineRule, Deadlines
-from ui import crash
 from ui.context import AppContext
-from ui.pages.directory_form import ERROR_COLOR, alive, error_label
+from ui.pages.directory_form import alive, error_label
+from ui.pages.settings_common import say, show_failure, version_text
 
 MODE_LABELS = {"calendar": N_("Calendar days"), "rollover": N_("Calendar days, moved past holidays"),
                "workdays": N_("Working days")}
 STEPS = (("claim", N_("Claim")), ("report", N_("First report")), ("general", N_("Completion of a general task")),
          ("major", N_("Completion of a major task")))
-OK_COLOR = "#2e7d32"
 
 
 def _short(d: dt.date) -> str:
@@ -158,12 +156,7 @@ class DeadlinesSection(QWidget):
         info = self.info
         if info is None:
             return
-        if info.saved_at is None:
-            self.version_label.setText(_("The built-in rules are in force (no version saved yet)."))
-        else:
-            self.version_label.setText(_("<b>Rule set version {version}</b>, saved by {author} on {when}.").format(
-                version=info.version, author=info.author,
-                when=format_datetime(info.saved_at.astimezone(), "medium", locale=babel_locale())))
+        self.version_label.setText(version_text(info))
         self.set_form(info.deadlines)
 
     def set_form(self, d: Deadlines) -> None:
@@ -210,18 +203,10 @@ class DeadlinesSection(QWidget):
 
     def _saved(self, result: tuple[int, Changes]) -> None:
         version, changes = result
-        self.message.setStyleSheet(f"color: {OK_COLOR};")
-        self.message.setText(_("Saved as rule set version {version}; it applies to tasks assigned from now on.")
-                             .format(version=version) if changes.rules else _("Nothing changed."))
-        self.message.setVisible(True)
+        say(self.message, _("Saved as rule set version {version}; it applies to tasks assigned from now on.")
+            .format(version=version) if changes.rules else _("Nothing changed."))
         self.saved.emit(version)
 
     def _failed(self, exc: Exception) -> None:
         self._form_changed()
-        if not isinstance(exc, ClerkError):
-            crash.report(exc)
-            return
-        self.message.setStyleSheet(f"color: {ERROR_COLOR};")
-        self.message.setText(str(exc))
-        self.message.setVisible(True)
-        self.refused.emit(str(exc))
+        show_failure(self.message, exc, self.refused)

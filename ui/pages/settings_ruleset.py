@@ -23,7 +23,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from babel.dates import format_datetime
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -40,18 +39,17 @@ from PySide6.QtWidgets import (
 
 from core import settings_ops
 from core.errors import ClerkError
-from core.i18n import _, babel_locale, ngettext
+from core.i18n import _, ngettext
 from core.office import Changes
 from core.reports.output import atomic_output
 from core.rules.ruleset import RuleSet, current_ruleset, parse_ruleset, ruleset_to_toml
 from core.scoring import rules_edit
 from core.scoring.rules_edit import AffectedPeriod
-from ui import crash
 from ui.context import AppContext
-from ui.pages.directory_form import ERROR_COLOR, alive, error_label
+from ui.pages.directory_form import alive, error_label
+from ui.pages.settings_common import say, show_failure, version_text
 from ui.pages.settings_ruleset_fields import RuleFields
 
-OK_COLOR = "#2e7d32"
 PERIOD_ROLE = int(Qt.ItemDataRole.UserRole)
 
 
@@ -169,12 +167,7 @@ class RuleSetSection(QWidget):
         info = self.info
         if info is None:
             return
-        if info.saved_at is None:
-            self.version_label.setText(_("The built-in rules are in force (no version saved yet)."))
-        else:
-            self.version_label.setText(_("<b>Rule set version {version}</b>, saved by {author} on {when}.").format(
-                version=info.version, author=info.author,
-                when=format_datetime(info.saved_at.astimezone(), "medium", locale=babel_locale())))
+        self.version_label.setText(version_text(info))
 
     def _fill(self, rules: RuleSet) -> None:
         self.base = rules
@@ -206,18 +199,13 @@ class RuleSetSection(QWidget):
             self._hide_results()
 
     def _say(self, text: str, *, error: bool = False) -> None:
-        self.message.setStyleSheet(f"color: {ERROR_COLOR if error else OK_COLOR};")
-        self.message.setText(text)
-        self.message.setVisible(True)
+        say(self.message, text, error=error)
         if error:
             self.refused.emit(text)
 
     def _failed(self, exc: Exception) -> None:
         self._form_changed()
-        if not isinstance(exc, ClerkError):
-            crash.report(exc)
-            return
-        self._say(str(exc), error=True)
+        show_failure(self.message, exc, self.refused)
 
     # ----- checking ---------------------------------------------------------------------
 

@@ -22,7 +22,7 @@ from collections.abc import Callable
 from typing import Any
 
 from babel.dates import format_date, format_skeleton
-from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelectionModel, Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -38,13 +38,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.errors import ClerkError
 from core.i18n import _
 from core.scoring.monthly import UnitScore
 from core.scoring.service import Publication
-from ui import crash
 from ui.context import AppContext
 from ui.pages.dashboard_tiles import locale
+from ui.pages.latest_load import LatestLoadMixin, message_label
 from ui.pages.scores.data import ScoresData, default_period, load, period_choices
 from ui.pages.scores.explanation import ExplanationPanel
 from ui.pages.scores.publish_dialogs import PublishDialog, ReopenDialog
@@ -134,7 +133,7 @@ class KindSection(QSplitter):
                 QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
 
 
-class ScoresPage(QWidget):
+class ScoresPage(LatestLoadMixin, QWidget):
     """A period's scores, ranks, explanation and publication (see the module contract)."""
 
     loaded = Signal(object)        # the ScoresData now shown
@@ -147,12 +146,8 @@ class ScoresPage(QWidget):
         self.ctx = ctx
         self.data: ScoresData | None = None
         self.dialog: Any = None
-        self._generation = 0
-        self._loading = False
-        self._reload_timer = QTimer(self, singleShot=True, interval=0)
-        self._reload_timer.timeout.connect(self.reload)
         self._build()
-        ctx.changed.connect(lambda _changes: self._reload_timer.start())
+        self._watch_changes()
         self.reload()
 
     @property
@@ -203,11 +198,7 @@ class ScoresPage(QWidget):
         self.history_label.setObjectName("history")
         self.history_label.setStyleSheet("color: #5f6b76;")
         self.history_label.setWordWrap(True)
-        self.message_label = QLabel()
-        self.message_label.setObjectName("message")
-        self.message_label.setStyleSheet("color: #c62828;")
-        self.message_label.setWordWrap(True)
-        self.message_label.hide()
+        self.message_label = message_label()
 
         self.sections = {"township": KindSection(self.quarterly, _("Townships")),
                          "department": KindSection(self.quarterly, _("Departments"))}
@@ -263,18 +254,11 @@ class ScoresPage(QWidget):
         self.reload()
 
     def reload(self) -> None:
-        self._loading = True
-        self._generation += 1
-        generation, key, day = self._generation, self.period, self.ctx.today()
-        self.ctx.query(lambda db: load(db, key, day), lambda result: self._loaded(generation, result),
-                       lambda exc: self._failed(generation, exc))
+        key, day = self.period, self.ctx.today()
+        self._load_latest(lambda db: load(db, key, day), self._loaded)
 
-    def _loaded(self, generation: int, data: ScoresData) -> None:
-        if generation != self._generation:
-            return
-        self._loading = False
+    def _loaded(self, data: ScoresData) -> None:
         self.data = data
-        self.message_label.hide()
         status, history = status_lines(data)
         self.status_label.setText(status)
         self.history_label.setText(history)
@@ -292,20 +276,6 @@ class ScoresPage(QWidget):
         self.show_extra(data)
         self._update_buttons()
         self.loaded.emit(data)
-
-    def _failed(self, generation: int, exc: Exception) -> None:
-        if generation != self._generation:
-            return
-        self._loading = False
-        self.load_failed.emit(exc)
-        if isinstance(exc, ClerkError):
-            self.show_message(str(exc))
-        else:
-            crash.report(exc)
-
-    def show_message(self, sentence: str) -> None:
-        self.message_label.setText(sentence)
-        self.message_label.setVisible(bool(sentence))
 
     def _update_buttons(self) -> None:
         published = self.data is not None and self.data.current is not None

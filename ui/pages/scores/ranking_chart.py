@@ -20,7 +20,14 @@ from PySide6.QtWidgets import QFrame, QScrollArea, QVBoxLayout, QWidget
 
 from core.i18n import _
 from core.scoring.monthly import UnitScore
-from ui.pages.dashboard_charts import BAR_COLOR, BAR_ROW_PX, _new_chart, _view, use_app_font
+from ui.pages.dashboard_charts import (
+    BAR_ROW_PX,
+    _new_chart,
+    _view,
+    attach_axes,
+    horizontal_bars,
+    use_app_font,
+)
 
 REWARD_COLOR = "#2e7d32"
 
@@ -71,26 +78,13 @@ class ScoreChart(QWidget):
         self.shown = list(reversed(scores))  # the first category is drawn at the bottom: rank 1 on top
         self.view.setMinimumHeight(len(self.shown) * BAR_ROW_PX + 60)
         chart = self.chart
-        chart.removeAllSeries()
-        for axis in chart.axes():
-            chart.removeAxis(axis)
-        bars = QBarSet(_("Score"))
-        bars.setColor(QColor(BAR_COLOR))
-        bars.setBorderColor(QColor(BAR_COLOR))
-        bars.setSelectedColor(QColor(REWARD_COLOR))
-        for i, s in enumerate(self.shown):
-            bars.append(round(s.score, 2))
-            if s.reward:
-                bars.selectBar(i)
-        series = QHorizontalBarSeries()
-        series.append(bars)
-        series.setBarWidth(0.7)
+        series, bars = horizontal_bars(chart, _("Score"), [round(s.score, 2) for s in self.shown],
+                                       [bool(s.reward) for s in self.shown], REWARD_COLOR)
         series.setLabelsVisible(True)
         series.setLabelsPosition(QHorizontalBarSeries.LabelsPosition.LabelsOutsideEnd)
         series.setLabelsFormat("@value")
         bars.setLabelColor(QColor("#1f2a36"))
         series.clicked.connect(self._bar_clicked)
-        chart.addSeries(series)
         self.series = series
         names = QBarCategoryAxis()
         names.append([s.name for s in self.shown] or [""])
@@ -102,10 +96,7 @@ class ScoreChart(QWidget):
         values.setTickType(QValueAxis.TickType.TicksDynamic)
         values.setTickAnchor(low)
         values.setTickInterval(tick_interval(high - low))
-        chart.addAxis(names, Qt.AlignmentFlag.AlignLeft)
-        chart.addAxis(values, Qt.AlignmentFlag.AlignTop)
-        series.attachAxis(names)
-        series.attachAxis(values)
+        attach_axes(chart, series, names, values)
         chart.legend().setVisible(False)
         use_app_font(chart)
 
