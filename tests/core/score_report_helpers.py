@@ -181,7 +181,8 @@ def render_pngs(pdf: Path, folder: Path, dpi: int = 30) -> list[Path]:
 def compare_golden(pdf: Path, name: str, tmp: Path, update: bool = False) -> None:
     """Each page rendered at 30 dpi matches tests/core/golden/<name>-<n>.png: same size, mean grey
     difference under 2% and under 5% of pixels differing by more than a third of the range.
-    With CLOSELOOP_UPDATE_GOLDEN=1 (or no golden yet) the renders become the goldens."""
+    With CLOSELOOP_UPDATE_GOLDEN=1 the renders become the goldens; with no golden yet they are
+    written and the test fails, so a new golden is looked at before it is committed."""
     if not shutil.which("pdftoppm"):
         pytest.skip("pdftoppm (poppler-utils) is not installed")
     from PIL import Image, ImageChops
@@ -194,6 +195,8 @@ def compare_golden(pdf: Path, name: str, tmp: Path, update: bool = False) -> Non
             g.unlink()
         for i, p in enumerate(pages, 1):
             shutil.copy(p, GOLDEN / f"{name}-{i}.png")
+        if not update:
+            pytest.fail(f"no golden render {name}-*.png: written now; look at it and commit it")
         return
     assert len(pages) == len(goldens), f"{len(pages)} pages rendered, {len(goldens)} golden"
     for page, golden in zip(pages, goldens, strict=True):
