@@ -134,6 +134,7 @@ department_rewards = 5
 _SECTIONS: dict[str, type] = {"deadlines": Deadlines, "monthly": MonthlyRules,
                               "quarterly": QuarterlyRules, "ranking": RankingRules}
 _DAY_RULES = ("claim", "report", "general")
+SECTIONS = _SECTIONS  # the rule set's sections, in document order (public: the form and rules_edit use it)
 
 
 # ---------------------------------------------------------------- parsing
@@ -388,3 +389,41 @@ def save_ruleset(db: sqlite_utils.Database, text: str, author: str, owner_uuid: 
         db["ruleset"].insert({"uuid": uuid.uuid4().hex, "owner": owner_uuid, "rev": 1, "version": version,
                               "body": text, "author": author, "created_at": clock.now_utc()})
     return version
+
+
+def normalized_ruleset(rules: RuleSet) -> RuleSet:
+    """Whole numbers where the rule set counts (rewards, days), floats where it weighs."""
+    sections: dict[str, Any] = {}
+    for name in _SECTIONS:
+        section = getattr(rules, name)
+        values = {}
+        for f in dataclasses.fields(section):
+            value = getattr(section, f.name)
+            kind = f.type if isinstance(f.type, str) else f.type.__name__
+            if kind == "int" and isinstance(value, float) and value.is_integer():
+                value = int(value)
+            elif kind == "float" and isinstance(value, int) and not isinstance(value, bool):
+                value = float(value)
+            values[f.name] = value
+        sections[name] = dataclasses.replace(section, **values)
+    return RuleSet(**sections)
+
+
+def check_ruleset(rules: RuleSet) -> None:
+    """Raise UsageError naming the key (no line: there is no text) of the first value out of range,
+    by the same checks as `parse_ruleset` (for a rule set edited in a form)."""
+    rules = normalized_ruleset(rules)
+    for name in _SECTIONS:
+        section = getattr(rules, name)
+        for f in dataclasses.fields(section):
+            value = getattr(section, f.name)
+            if name == "deadlines" and f.name != "warn_days":
+                rule = value
+                uses = "days" if f.name in ("claim", "report", "general") else "months"
+                written: dict[str, Any] = {uses: getattr(rule, uses), "mode": rule.mode}
+                other = "months" if uses == "days" else "days"
+                if getattr(rule, other):
+                    written[other] = getattr(rule, other)
+                _parse_rule("", f.name, written)
+            else:
+                _check_value("", [name, f.name], f, value)

@@ -31,15 +31,15 @@ from core.errors import UsageError
 from core.i18n import _
 from core.office import Changes, Session
 from core.rules.ruleset import (
-    _SECTIONS,
+    SECTIONS,
     RuleSet,
-    _check_value,
-    _parse_rule,
     current_ruleset,
     parse_ruleset,
     ruleset_to_toml,
     save_ruleset,
 )
+from core.rules.ruleset import check_ruleset as check_rules
+from core.rules.ruleset import normalized_ruleset as _normalized
 from core.scoring.events import ScoreEvent, UnitEntry, lifecycle_events, unit_events, weight
 from core.scoring.monthly import UnitScore, month_scores
 from core.scoring.periods import Period, month_period, quarter_period
@@ -54,43 +54,6 @@ from core.scoring.service import (
 from core.status import current_rules, load_events, start_statuses
 
 # ---------------------------------------------------------------- checking and saving
-
-
-def _normalized(rules: RuleSet) -> RuleSet:
-    """Whole numbers where the rule set counts (rewards, days), floats where it weighs."""
-    sections: dict[str, Any] = {}
-    for name in _SECTIONS:
-        section = getattr(rules, name)
-        values = {}
-        for f in dataclasses.fields(section):
-            value = getattr(section, f.name)
-            kind = f.type if isinstance(f.type, str) else f.type.__name__
-            if kind == "int" and isinstance(value, float) and value.is_integer():
-                value = int(value)
-            elif kind == "float" and isinstance(value, int) and not isinstance(value, bool):
-                value = float(value)
-            values[f.name] = value
-        sections[name] = dataclasses.replace(section, **values)
-    return RuleSet(**sections)
-
-
-def check_rules(rules: RuleSet) -> None:
-    """Raise UsageError naming the key of the first value out of range (see the module contract)."""
-    rules = _normalized(rules)
-    for name in _SECTIONS:
-        section = getattr(rules, name)
-        for f in dataclasses.fields(section):
-            value = getattr(section, f.name)
-            if name == "deadlines" and f.name != "warn_days":
-                rule = value
-                uses = "days" if f.name in ("claim", "report", "general") else "months"
-                written: dict[str, Any] = {uses: getattr(rule, uses), "mode": rule.mode}
-                other = "months" if uses == "days" else "days"
-                if getattr(rule, other):
-                    written[other] = getattr(rule, other)
-                _parse_rule("", f.name, written)
-            else:
-                _check_value("", [name, f.name], f, value)
 
 
 def save_rules(s: Session, rules: RuleSet) -> tuple[int, Changes]:
@@ -112,7 +75,7 @@ def save_rules(s: Session, rules: RuleSet) -> tuple[int, Changes]:
 
 def _differences(old: RuleSet, new: RuleSet) -> dict[str, list[object]]:
     out: dict[str, list[object]] = {}
-    for name in _SECTIONS:
+    for name in SECTIONS:
         a, b = getattr(old, name), getattr(new, name)
         for f in dataclasses.fields(a):
             x, y = getattr(a, f.name), getattr(b, f.name)
