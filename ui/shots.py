@@ -8,8 +8,10 @@ the demo's first township as its own office, since a unit database comes from
 an enrollment bundle), the ledger filtered to open items sorted by light
 (`ledger-open.png`) and to red items of one township (`ledger-red.png`), the
 sign-in dialog (`sign-in.png`, and `sign-in-wrong.png` after a wrong password),
-the first-run dialog (`first-run.png`, `first-run-demo.png`) and the About box
-(`about.png`). A page counts as drawn when the database worker has no job left
+the first-run dialog (`first-run.png`, `first-run-demo.png`), the About box
+(`about.png`), each settings section (`settings-<section>.png`), the explanation
+of a score (`monthly-explained.png`, `quarterly-explained.png`), the bonus dialog
+(`entry-bonus.png`) and the preview of a weekly list (`preview.png`). A page counts as drawn when the database worker has no job left
 and the event queue is empty (every page loads through the worker). By default
 the shipped font is used so shots look the same on every machine
 (--system-font to use the system's). The offscreen platform is the default here
@@ -113,6 +115,7 @@ def shoot_window(ctx: AppContext, font: Any, out: Path, skip: set[str], *, about
                 continue
             ok = grab(window, out / f"{key}.png") and ok
             done.add(key)
+            ok = _extra_shots(ctx, window, key, page, out) and ok
             if key == "ledger":
                 for name, flt, sort in (("ledger-open", LedgerFilter(state="open"), ("light", False)),
                                         ("ledger-red", LedgerFilter(kind="township", light="red"), ("due", False))):
@@ -128,6 +131,62 @@ def shoot_window(ctx: AppContext, font: Any, out: Path, skip: set[str], *, about
     finally:
         window.close()
     return done, ok
+
+
+def _extra_shots(ctx: AppContext, window: Any, key: str, page: Any, out: Path) -> bool:
+    """The parts of a page a plain shot does not show: each settings section, the explanation
+    of the lowest township's score, the bonus dialog, and the preview of a weekly list."""
+    ok = True
+    if key == "settings":
+        from ui.pages.settings import SECTIONS
+
+        for name, _title in SECTIONS[1:]:
+            window.show_page("settings", {"section": name})
+            ok = settle(ctx) and grab(window, out / f"settings-{name}.png") and ok
+        window.show_page("settings", {"section": SECTIONS[0][0]})
+    elif key in ("monthly", "quarterly"):
+        scores = [s for s in (page.score_of(code) for code in _township_codes(ctx)) if s is not None]
+        if scores:
+            page.show_unit(min(scores, key=lambda s: s.score).unit)
+            ok = settle(ctx) and grab(window, out / f"{key}-explained.png") and ok
+        if key == "quarterly":
+            from ui.score_entries import open_entry_dialog
+
+            dialog = open_entry_dialog(ctx, window, "bonus")
+            settle(None)
+            ok = grab(dialog, out / "entry-bonus.png") and ok
+            dialog.reject()
+    elif key == "weekly":
+        ok = _shoot_preview(ctx, window, out) and ok
+    return ok
+
+
+def _township_codes(ctx: AppContext) -> list[str]:
+    from core.directory import list_units
+
+    return [u.code for u in list_units(ctx.reader) if u.kind == "township" and u.active]
+
+
+def _shoot_preview(ctx: AppContext, window: Any, out: Path) -> bool:
+    """The preview window on the weekly list of the demo's latest meeting."""
+    from core.reports.weekly_list import render_weekly_list
+    from ui.report_preview import PreviewWindow
+
+    row = ctx.reader.execute("SELECT MAX(id) FROM meeting").fetchone()
+    if not row or row[0] is None:
+        return True
+    folder = Path(tempfile.mkdtemp(prefix="closeloop-shot-"))
+    pdf = folder / "weekly.pdf"
+    render_weekly_list(ctx.reader, pdf, int(row[0]))
+    preview = PreviewWindow(pdf, folder, "weekly", window)
+    preview.resize(*SHOT_SIZE)
+    preview.show()
+    from PySide6.QtTest import QTest
+
+    QTest.qWait(1500)  # QPdfView renders its pages on threads of its own
+    ok = grab(preview, out / "preview.png")
+    preview.close()
+    return ok
 
 
 def shoot_dialogs(ctx: AppContext, out: Path, folder: Path) -> bool:
