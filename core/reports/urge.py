@@ -4,8 +4,8 @@ Contract: `render_urge(db, out, ref, *, as_of=None) -> int` prints, for the
 assignment `ref` (TASKNO/UNITCODE), the notice addressed to its unit: each step
 that is overdue as of `as_of` (default today) — claim, first report, completion —
 with its due and the day it has been late since, the follow-up date when the
-latest urge recorded up to `as_of` set one, the issuing office and the date; below a
-cut line, the counterfoil (存根) the office keeps, with the same facts. Returns the
+latest urge recorded up to `as_of` set one and it has not passed, the issuing office and
+the date; below a cut line, the counterfoil (存根) the office keeps, with the same facts. Returns the
 page count. An unknown REF, and an assignment with nothing overdue (closed,
 cancelled, or all dues still ahead), are refused with a sentence and no file is
 written. Reads only; any thread that owns `db`.
@@ -88,6 +88,8 @@ def render_urge(db: sqlite_utils.Database, out: Path | str, ref: str, *, as_of: 
         raise Refusal(_("Nothing of {ref} is overdue on {date}; an urge notice is printed only for an overdue step.")
                       .format(ref=a_ref.ref, date=as_of.isoformat()))
     follow_up = latest_follow_up(db, a_ref.id, as_of)
+    if follow_up is not None and follow_up < as_of:
+        follow_up = None  # a follow-up date that has passed is no deadline to print: record a new urge
     ps = print_settings(db)
     fonts = register_fonts(db)
     st = layout.styles(fonts)

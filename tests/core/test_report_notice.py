@@ -135,6 +135,16 @@ def test_urge_says_what_is_late_since_when_and_the_follow_up(db, tmp_path: Path)
                                                               ("completion", D(2026, 11, 18), 10)]
 
 
+def test_a_follow_up_date_that_has_passed_is_not_printed_as_a_deadline(db, tmp_path: Path) -> None:  # noqa: ANN001
+    from core.reports.urge import render_urge
+
+    out = tmp_path / "late.pdf"
+    assert render_urge(db, out, "2026-1/TGZ", as_of=D(2026, 12, 2)) == 1
+    flat = text_of(out).replace("\n", " ")
+    assert _ld(D(2026, 11, 30)) not in flat
+    assert "without delay" in flat
+
+
 def test_urge_refusals_write_nothing(db, tmp_path: Path) -> None:  # noqa: ANN001
     from core.errors import ClerkError, Refusal
     from core.reports.urge import render_urge
