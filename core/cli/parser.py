@@ -193,34 +193,21 @@ def _scoring(cmds: argparse._SubParsersAction) -> None:
     c.add_argument("period", metavar="YYYY-MM|YYYY-Qn")
     c.add_argument("--reason", required=True)
 
-    bonus = _sub(cmds, "bonus", _("bonus events (quarterly assessment)")).add_subparsers(
-        dest="action", metavar="ACTION", parser_class=CliParser, required=True)
-    c = _sub(bonus, "add", _("record a bonus event for a unit"))
-    c.add_argument("--unit", required=True)
-    c.add_argument("--kind", required=True,
-                   choices=["approving_instruction", "commendation", "public_praise", "typical_speech"])
-    c.add_argument("--on", required=True)
-    c.add_argument("--text", required=True)
-    c.add_argument("--person", default="")
-    c.add_argument("--attach", nargs="+", default=[], metavar="FILE")
-
-    crit = _sub(cmds, "criticism", _("public criticism of units")).add_subparsers(
-        dest="action", metavar="ACTION", parser_class=CliParser, required=True)
-    c = _sub(crit, "add", _("record a public criticism of a unit"))
-    c.add_argument("--unit", required=True)
-    c.add_argument("--on", required=True)
-    c.add_argument("--text", required=True)
-    c.add_argument("--person", default="")
-    c.add_argument("--attach", nargs="+", default=[], metavar="FILE")
-
-    finding = _sub(cmds, "finding", _("inspection findings against units")).add_subparsers(
-        dest="action", metavar="ACTION", parser_class=CliParser, required=True)
-    c = _sub(finding, "add", _("record an inspection finding against a unit"))
-    c.add_argument("--unit", required=True)
-    c.add_argument("--on", required=True)
-    c.add_argument("--text", required=True)
-    c.add_argument("--person", default="")
-    c.add_argument("--attach", nargs="+", default=[], metavar="FILE")
+    for command, help_, add_help in (
+            ("bonus", _("bonus events (quarterly assessment)"), _("record a bonus event for a unit")),
+            ("criticism", _("public criticism of units"), _("record a public criticism of a unit")),
+            ("finding", _("inspection findings against units"), _("record an inspection finding against a unit"))):
+        entries = _sub(cmds, command, help_).add_subparsers(
+            dest="action", metavar="ACTION", parser_class=CliParser, required=True)
+        c = _sub(entries, "add", add_help)
+        c.add_argument("--unit", required=True)
+        if command == "bonus":
+            c.add_argument("--kind", required=True,
+                           choices=["approving_instruction", "commendation", "public_praise", "typical_speech"])
+        c.add_argument("--on", required=True)
+        c.add_argument("--text", required=True)
+        c.add_argument("--person", default="")
+        c.add_argument("--attach", nargs="+", default=[], metavar="FILE")
 
     panel = _sub(cmds, "panel", _("panel scores for the monthly review")).add_subparsers(
         dest="action", metavar="ACTION", parser_class=CliParser, required=True)

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 import sqlite_utils
+from _directory_settings_helpers import copy_db
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtWidgets import QApplication, QPushButton
@@ -36,16 +37,6 @@ T = dt.date(2026, 11, 27)
 PASSWORD = "test-pass"
 
 
-def _copy(source: Path, target: Path) -> Path:
-    src, dst = sqlite3.connect(source), sqlite3.connect(target)
-    try:
-        src.backup(dst)
-    finally:
-        src.close()
-        dst.close()
-    return target
-
-
 @pytest.fixture(scope="module")
 def view_template(template_db: tuple[Path, object], tmp_path_factory: pytest.TempPathFactory) -> Path:
     from core.actions import Action, record
@@ -53,7 +44,7 @@ def view_template(template_db: tuple[Path, object], tmp_path_factory: pytest.Tem
     from core.office import open_session
     from core.tasks import NewTask, add_tasks
 
-    path = _copy(template_db[0], tmp_path_factory.mktemp("task_view") / "hub.db")
+    path = copy_db(template_db[0], tmp_path_factory.mktemp("task_view") / "hub.db")
     mp = pytest.MonkeyPatch()
     mp.setenv("CLOSELOOP_TODAY", T.isoformat())
     s = open_session(path, "admin", PASSWORD, today=T)
@@ -73,7 +64,7 @@ def view_template(template_db: tuple[Path, object], tmp_path_factory: pytest.Tem
 
 @pytest.fixture
 def hub_path(view_template: Path, tmp_path: Path) -> Path:
-    return _copy(view_template, tmp_path / "hub.db")
+    return copy_db(view_template, tmp_path / "hub.db")
 
 
 @pytest.fixture
