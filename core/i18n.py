@@ -1,14 +1,19 @@
 """gettext for the core and the CLI (the GUI installs the same catalog).
 
 Strings are written in English in the code and translated through the catalog in
-i18n/<lang>/LC_MESSAGES/messages.mo (compiled from the .po by `dev.py`). The
+i18n/<lang>/LC_MESSAGES/: the compiled messages.mo when it is at least as new as
+messages.po, else the .po itself, compiled in memory with babel — so a fresh
+checkout (where `dev.py` has not compiled anything yet) speaks Chinese, and an
+office document never goes out in English because a build step was skipped. The
 language is `CLOSELOOP_LANG` if set, else Chinese (zh_CN), the language of the
-offices this app serves. Use `_()` for strings built at run time, `N_()` to mark
+offices this app serves. argparse's own messages go through the same catalog. Use `_()` for strings built at run time, `N_()` to mark
 strings defined at import time and translate them with `_()` where shown.
 """
 from __future__ import annotations
 
+import argparse
 import gettext
+import io
 import os
 from pathlib import Path
 
@@ -36,9 +41,40 @@ def set_language(lang: str | None = None) -> str:
     if lang.startswith("en"):
         _translations, _language = gettext.NullTranslations(), "en"
         return _language
-    _translations = gettext.translation(DOMAIN, LOCALE_DIR, languages=[lang], fallback=True)
+    _translations = load_catalog(lang)
     _language = lang if isinstance(_translations, gettext.GNUTranslations) else "en"
     return _language
+
+
+def catalog_files(lang: str) -> tuple[Path, Path] | None:
+    """The (.po, .mo) paths of `lang` or of its base language (zh_CN.UTF-8 → zh_CN → zh); None if neither."""
+    base = lang.split(".")[0]
+    for code in dict.fromkeys([base, base.split("_")[0]]):
+        folder = LOCALE_DIR / code / "LC_MESSAGES"
+        po, mo = folder / f"{DOMAIN}.po", folder / f"{DOMAIN}.mo"
+        if po.exists() or mo.exists():
+            return po, mo
+    return None
+
+
+def load_catalog(lang: str) -> gettext.NullTranslations:
+    """The catalog of `lang`: the .mo when it is not older than the .po, else the .po compiled in memory."""
+    files = catalog_files(lang)
+    if files is None:
+        return gettext.NullTranslations()
+    po, mo = files
+    if mo.exists() and (not po.exists() or mo.stat().st_mtime >= po.stat().st_mtime):
+        with mo.open("rb") as f:
+            return gettext.GNUTranslations(f)
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    with po.open("rb") as f:
+        catalog = read_po(f, locale=po.parent.parent.name)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog, use_fuzzy=True)
+    buffer.seek(0)
+    return gettext.GNUTranslations(buffer)
 
 
 def _(message: str) -> str:
@@ -54,6 +90,19 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 def N_(message: str) -> str:
     """Mark `message` for extraction without translating it now."""
     return message
+
+
+def _argparse_gettext(message: str) -> str:
+    return _translations.gettext(message)
+
+
+def _argparse_ngettext(singular: str, plural: str, n: int) -> str:
+    return _translations.ngettext(singular, plural, n)
+
+
+# argparse looks its `_` and `ngettext` up in its module at each call: route them through our catalog
+argparse._ = _argparse_gettext  # type: ignore[attr-defined]
+argparse.ngettext = _argparse_ngettext  # type: ignore[attr-defined]
 
 
 def babel_locale() -> str:
