@@ -17,11 +17,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from core import clock, status, workflow
+from core.dates import check_date_window
 from core.errors import Refusal, UsageError
 from core.evidence import check_files, store_file
 from core.i18n import N_, _
 from core.office import Changes, Session, attachment_cap_bytes
 from core.tasks import AssignmentRef, find_assignment
+from core.text_checks import check_text
 from core.workflow import Event
 
 ACTION_NAMES = {
@@ -90,6 +92,12 @@ def _reason_sentence(reason: str, a: AssignmentRef, st: workflow.Status, action:
 def _check_input(s: Session, a: AssignmentRef, action: Action) -> None:
     if action.kind not in workflow.ACTIONS:
         raise UsageError(_("'{kind}' is not an action.").format(kind=action.kind))
+    for d in (action.on, action.value, *(when for when, _what in action.milestones)):
+        if d is not None:
+            check_date_window(d, today=s.today)
+    check_text(action.text, _("The text"))
+    for _when, what in action.milestones:
+        check_text(what, _("The milestone"))
     if action.on < a.assigned_on:
         raise Refusal(_("The date {date} is before the task was assigned ({assigned}); check the date.")
                       .format(date=action.on.isoformat(), assigned=a.assigned_on.isoformat()))

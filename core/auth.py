@@ -15,6 +15,7 @@ import sqlite_utils
 from core.clock import now_utc
 from core.errors import Refusal, UsageError
 from core.i18n import _
+from core.text_checks import check_line
 
 ROLES = ("admin", "clerk", "viewer")
 _N, _R, _P = 2**14, 8, 1
@@ -50,6 +51,7 @@ class User:
 
 
 def validate_new_user(name: str, role: str, password: str) -> None:
+    check_line(name, _("The user name"))
     if not name.strip():
         raise UsageError(_("The user name is empty; give the user a name."))
     if role not in ROLES:

@@ -24,6 +24,7 @@ from core.auth import MIN_PASSWORD, ROLES, User, hash_password, insert_user, lis
 from core.errors import Refusal, UsageError
 from core.i18n import _, ngettext
 from core.office import Changes, Session
+from core.text_checks import check_code, check_line, visible
 
 KINDS = ("township", "department")
 
@@ -59,14 +60,16 @@ def unit_by_code(db: sqlite_utils.Database, code: str) -> Unit:
     row = db.execute("SELECT id, code, name, kind, active FROM unit WHERE code = ? COLLATE NOCASE",
                      [code.strip()]).fetchone()
     if row is None:
-        raise Refusal(_("There is no unit with the code {code}; 'unit list' shows the codes.").format(code=code))
+        raise Refusal(_("There is no unit with the code {code}; 'unit list' shows the codes.").format(
+            code=visible(code)))
     return Unit(row[0], row[1], row[2], row[3], bool(row[4]))
 
 
 def leader_by_name(db: sqlite_utils.Database, name: str) -> Leader:
     row = db.execute("SELECT id, name, title, active FROM leader WHERE name = ?", [name.strip()]).fetchone()
     if row is None:
-        raise Refusal(_("There is no leader named {name}; 'leader list' shows the names.").format(name=name))
+        raise Refusal(_("There is no leader named {name}; 'leader list' shows the names.").format(
+            name=visible(name)))
     return Leader(row[0], row[1], row[2], bool(row[3]), _leader_units(db, row[0]))
 
 
@@ -82,9 +85,10 @@ def list_leaders(db: sqlite_utils.Database) -> list[Leader]:
 
 
 def add_unit(s: Session, code: str, name: str, kind: str) -> Unit:
-    code, name = code.strip(), name.strip()
+    code, name = code.strip(), check_line(name, _("The unit name"))
     if not code or not name:
         raise UsageError(_("A unit needs a code and a name, e.g. --code TGZ --name 太公镇."))
+    code = check_code(code, _("The unit code"))
     if kind not in KINDS:
         raise UsageError(_("'{kind}' is not a unit kind; choose township or department.").format(kind=kind))
     s.require_hub()
@@ -100,7 +104,8 @@ def add_unit(s: Session, code: str, name: str, kind: str) -> Unit:
 
 
 def add_leader(s: Session, name: str, title: str = "", unit_codes: list[str] | None = None) -> Leader:
-    name = name.strip()
+    name = check_line(name, _("The leader's name"))
+    title = check_line(title, _("The job title"))
     if not name:
         raise UsageError(_("The leader's name is empty; give a name, e.g. --name 王建国."))
     s.require_hub()
@@ -140,7 +145,7 @@ def _uuid(s: Session, table: str, row_id: int) -> str:
 
 def edit_unit(s: Session, code: str, name: str, kind: str) -> Changes:
     """Rename a unit or change its kind; its code stays."""
-    name = name.strip()
+    name = check_line(name, _("The unit name"))
     if not name:
         raise UsageError(_("The unit's name is empty; give the unit a name."))
     if kind not in KINDS:
@@ -187,7 +192,7 @@ def set_unit_active(s: Session, code: str, active: bool) -> Changes:
 
 def edit_leader(s: Session, name: str, title: str, unit_codes: list[str]) -> Changes:
     """Set a leader's job title and the units in their charge (links are deactivated, never deleted)."""
-    title = title.strip()
+    title = check_line(title, _("The job title"))
     s.require_hub()
     with s.write():
         leader = leader_by_name(s.db, name)
@@ -231,7 +236,8 @@ def set_leader_active(s: Session, name: str, active: bool) -> Changes:
 def _user(db: sqlite_utils.Database, name: str) -> User:
     row = db.execute("SELECT id, name, role, active FROM user WHERE name = ?", [name.strip()]).fetchone()
     if row is None:
-        raise Refusal(_("There is no user named {name}; 'user list' shows the names.").format(name=name))
+        raise Refusal(_("There is no user named {name}; 'user list' shows the names.").format(
+            name=visible(name)))
     return User(row[0], row[1], row[2], bool(row[3]))
 
 

@@ -12,11 +12,13 @@ from dataclasses import dataclass
 import sqlite_utils
 
 from core import clock, status
+from core.dates import check_date_window
 from core.directory import Unit, leader_by_name, unit_by_code
 from core.errors import ClerkError, Refusal, UsageError
 from core.i18n import _
 from core.office import Changes, Session
 from core.rules.calendar import HolidayCalendar
+from core.text_checks import check_line, check_text
 
 MEETING_KINDS = ("weekly", "review", "assessment")
 CATEGORIES = ("general", "major")
@@ -46,8 +48,12 @@ class AssignmentRef:
 PLAN_AHEAD_DAYS = 7  # a task may be entered up to the coming week's meeting
 
 
-def _date_problem(d: dt.date, today: dt.date) -> Refusal | None:
-    """A task's assignment date may be today, earlier, or up to a week ahead (the coming meeting)."""
+def _date_problem(d: dt.date, today: dt.date) -> ClerkError | None:
+    """A task's assignment date may be today, earlier (from 2000 on), or up to a week ahead (the coming meeting)."""
+    try:
+        check_date_window(d, today=today)
+    except UsageError as err:
+        return err
     if d > today + dt.timedelta(days=PLAN_AHEAD_DAYS):
         return Refusal(_("The assignment date {date} is more than {n} days ahead; enter tasks for the coming "
                          "week's meeting at the most.").format(date=d.isoformat(), n=PLAN_AHEAD_DAYS))
@@ -57,10 +63,11 @@ def _date_problem(d: dt.date, today: dt.date) -> Refusal | None:
 def add_meeting(s: Session, kind: str, date: dt.date, title: str = "") -> Meeting:
     if kind not in MEETING_KINDS:
         raise UsageError(_("'{kind}' is not a meeting kind; choose weekly, review or assessment.").format(kind=kind))
+    check_date_window(date, today=s.today)
     s.require_hub()
     default_titles = {"weekly": _("Weekly meeting of {date}"), "review": _("Monthly review meeting of {date}"),
                       "assessment": _("Quarterly assessment meeting of {date}")}
-    title = title.strip() or default_titles[kind].format(date=date.isoformat())
+    title = check_line(title, _("The meeting title")) or default_titles[kind].format(date=date.isoformat())
     with s.write():
         row = s.synced_row(kind=kind, date=date.isoformat(), title=title, created_at=clock.now_utc())
         mid = int(s.db["meeting"].insert(row).last_pk)
@@ -133,7 +140,8 @@ def add_tasks(s: Session, items: list[NewTask], calendar: HolidayCalendar | None
 class TaskProblem:
     """One reason `add_tasks` would refuse an item.
 
-    `kind`: empty_title | bad_category | bad_source | future_date | unknown_unit |
+    `kind`: empty_title | bad_text | bad_category | bad_source | future_date | bad_date (outside
+    core.dates' window) | unknown_unit |
     lead_also_co | co_twice | inactive_unit | unknown_leader | unknown_meeting;
     `field`: the NewTask field concerned (title, category, source, assigned_on,
     lead, co, leader, meeting_id); `subject`: the code or name concerned;
@@ -162,6 +170,11 @@ def task_problems(db: sqlite_utils.Database, item: NewTask, today: dt.date) -> l
 
     if not item.title.strip():
         add("empty_title", "title", "", UsageError(_("The task title is empty; give each task a title.")))
+    for fld, check, what in (("title", check_line, _("The task title")), ("content", check_text, _("The task content"))):
+        try:
+            check(getattr(item, fld), what)
+        except UsageError as err:
+            add("bad_text", fld, "", err)
     if item.category not in CATEGORIES:
         add("bad_category", "category", item.category,
             UsageError(_("'{category}' is not a category; choose general or major.").format(category=item.category)))
@@ -171,7 +184,8 @@ def task_problems(db: sqlite_utils.Database, item: NewTask, today: dt.date) -> l
                        .format(source=item.source)))
     date_problem = _date_problem(item.assigned_on, today)
     if date_problem is not None:
-        add("future_date", "assigned_on", item.assigned_on.isoformat(), date_problem)
+        add("future_date" if isinstance(date_problem, Refusal) else "bad_date", "assigned_on",
+            item.assigned_on.isoformat(), date_problem)
     units: list[tuple[str, Unit]] = []
     for fld, code in [("lead", item.lead), *[("co", c) for c in item.co if c.strip()]]:
         try:

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.actions import EMPTY_TEXT, Action, record
+from core.dates import EARLIEST, latest_date
 from core.i18n import N_, _
 from core.task_view import AssignmentBrief
 from core.workflow import UNIT_ACTIONS
@@ -79,15 +80,13 @@ def pydate(q: QDate) -> dt.date:
 
 def date_edit(value: dt.date, accessible: str, *, minimum: dt.date | None = None,
               maximum: dt.date | None = None) -> QDateEdit:
-    """A date field with a calendar pop-up, bounded as given."""
+    """A date field with a calendar pop-up, bounded as given, and never outside core.dates' window."""
     edit = QDateEdit()
     edit.setCalendarPopup(True)
     edit.setDisplayFormat("yyyy-MM-dd")
     edit.setAccessibleName(accessible)
-    if minimum is not None:
-        edit.setMinimumDate(qdate(minimum))
-    if maximum is not None:
-        edit.setMaximumDate(qdate(maximum))
+    edit.setMinimumDate(qdate(max(minimum or EARLIEST, EARLIEST)))
+    edit.setMaximumDate(qdate(min(maximum or latest_date(), latest_date())))
     edit.setDate(qdate(value))
     return edit
 

@@ -86,7 +86,9 @@ def run(args: argparse.Namespace) -> int:
         return office_commands.cmd_init(db_path, args)
     if args.command == "demo":
         return office_commands.cmd_demo(db_path, args)
-    user = args.user or os.environ.get("CLOSELOOP_USER") or "admin"
+    user = args.user if args.user is not None else os.environ.get("CLOSELOOP_USER") or "admin"
+    if not user.strip():  # an empty --user never falls back to admin
+        raise UsageError(_("--user is empty; give the name of the user who acts, e.g. --user clerk."))
     if args.command == "restore":  # also when the database is missing: the backup brings it back
         return office_commands.cmd_restore(db_path, user, args)
     if not db_path.exists():

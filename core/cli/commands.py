@@ -22,6 +22,18 @@ def _date(value: str | None, option: str) -> dt.date | None:
     return parse_date(value, what=option) if value else None
 
 
+MAX_LIMIT = 1_000_000  # far more rows than a county's ledger holds, and within SQLite's integers
+
+
+def check_limit(limit: int | None) -> None:
+    """Refuse a --limit below zero or beyond MAX_LIMIT (UsageError)."""
+    if limit is not None and limit < 0:
+        raise UsageError(_("--limit must be zero or more."))
+    if limit is not None and limit > MAX_LIMIT:
+        raise UsageError(_("--limit must be at most {most}; leave it out to list every row.").format(
+            most=MAX_LIMIT))
+
+
 def cmd_unit(s: Session, a: argparse.Namespace) -> int:
     if a.action == "add":
         u = directory.add_unit(s, a.code, a.name, a.kind)
@@ -118,8 +130,7 @@ def _task_list(s: Session, a: argparse.Namespace) -> int:
     if a.leader:
         directory.leader_by_name(s.db, a.leader)
     flt = ledger.LedgerFilter(unit=a.unit, leader=a.leader, state=a.state, light=a.light, search=a.search)
-    if a.limit is not None and a.limit < 0:
-        raise UsageError(_("--limit must be zero or more."))
+    check_limit(a.limit)
     ids = ledger.ledger_ids(s.db, flt, as_of=as_of, sort=a.sort, limit=a.limit)
     rows = ledger.ledger_rows(s.db, ids, as_of=as_of)
     if a.json:

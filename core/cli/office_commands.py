@@ -10,6 +10,7 @@ from pathlib import Path
 from core import clock
 from core.cli import output as out
 from core.cli.auth import acting_password
+from core.dates import check_year
 from core.db.backup import backup_to, check_backup_file, restore_from
 from core.db.connection import connect
 from core.errors import Refusal, UsageError
@@ -59,6 +60,7 @@ def cmd_calendar(s: Session, a: argparse.Namespace) -> int:
     from core.rules import calendar
 
     if a.action == "show":
+        check_year(a.year, what="calendar show")
         rows = s.db.execute("SELECT date, kind, name, source FROM holiday WHERE date LIKE ? ORDER BY date",
                             [f"{a.year:04d}-%"]).fetchall()
         imported = s.db.execute("SELECT 1 FROM holiday_year WHERE year = ?", [a.year]).fetchone() is not None

@@ -27,7 +27,7 @@ from typing import Any
 from core import ledger
 from core.cli import output as out
 from core.dates import parse_date
-from core.errors import Refusal, UsageError
+from core.errors import Refusal
 from core.i18n import _, ngettext
 from core.office import Session
 from core.reports.output import check_out
@@ -140,10 +140,10 @@ def cmd_report(s: Session, a: argparse.Namespace) -> int:
 
         return _done(target, render_weekly_list(s.db, target, a.meeting))
     if a.what == "ledger":
+        from core.cli.commands import check_limit
         from core.reports.ledger_pdf import render_ledger
 
-        if a.limit is not None and a.limit < 0:
-            raise UsageError(_("--limit must be zero or more."))
+        check_limit(a.limit)
         flt = ledger.LedgerFilter(unit=a.unit, leader=a.leader, state=a.state, light=a.light, search=a.search)
         return _done(target, render_ledger(s.db, target, flt, sort=a.sort, as_of=as_of, limit=a.limit))
     if a.what == "unit":

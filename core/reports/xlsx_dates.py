@@ -10,12 +10,15 @@ Idempotent, thread-safe enough (a dict update of constants).
 `cell_date(value)` turns one cell value into a date or None (empty), or raises
 ValueError when the value is not a date: datetime/date values, Excel serial
 numbers (1900 system), 8-digit 20260308, and the text forms 2026年3月8日,
-2026.3.8, 2026/3/8, 2026-03-08 (with or without a time after it).
+2026.3.8, 2026/3/8, 2026-03-08 (with or without a time after it), in ASCII or
+full-width digits (other scripts' digits are not dates). The window of dates a
+clerk may enter (core.dates) is checked by the import, as for any other task.
 """
 from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 
 # ECMA-376 Part 1, 18.8.30: the formats implied by these ids in the zh-CN locale.
 ZH_CN_BUILTIN_FORMATS: dict[int, str] = {
@@ -28,8 +31,9 @@ ZH_CN_BUILTIN_FORMATS: dict[int, str] = {
 
 _EXCEL_EPOCH = dt.date(1899, 12, 30)  # serial 1 = 1900-01-01 (Excel's 1900 leap-year bug included)
 _SERIAL_MIN, _SERIAL_MAX = 1, 2958465  # 1900-01-01 .. 9999-12-31
-_TEXT = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[\sT]+\d{1,2}:\d{2}(?::\d{2})?)?\s*$")
-_COMPACT = re.compile(r"^\s*(\d{4})(\d{2})(\d{2})\s*$")
+_TEXT = re.compile(r"^\s*([0-9]{4})\s*[-/.年]\s*([0-9]{1,2})\s*[-/.月]\s*([0-9]{1,2})\s*日?"
+                   r"(?:[\sT]+[0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?)?\s*$")
+_COMPACT = re.compile(r"^\s*([0-9]{4})([0-9]{2})([0-9]{2})\s*$")
 
 
 def register_zh_formats() -> None:
@@ -63,7 +67,7 @@ def cell_date(value: object) -> dt.date | None:
             if m:
                 return dt.date(int(m[1]), int(m[2]), int(m[3]))
         return from_serial(float(value))
-    text = str(value).strip()
+    text = unicodedata.normalize("NFKC", str(value)).strip()  # full-width digits from Chinese input methods
     if not text:
         return None
     m = _TEXT.match(text) or _COMPACT.match(text)

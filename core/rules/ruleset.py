@@ -2,7 +2,10 @@
 
 Contract: `parse_ruleset(text)` either returns a complete `RuleSet` (missing keys
 take their defaults, so `parse_ruleset("")` is the defaults) or raises `UsageError`
-naming the line and the key path (`monthly.co_weight`) of the first problem.
+naming the line and the key path (`monthly.co_weight`) of the first problem:
+an unknown key, a value of the wrong type, a number outside its range in
+`core.rules.limits.LIMITS` (the refusal names both bounds), or brackets nested too
+deeply to read. `save_ruleset` (an import or a form) also refuses an empty document.
 `ruleset_to_toml(rs)` writes the layout and comments of `DEFAULT_TOML` and
 round-trips through `parse_ruleset`. The table `ruleset` holds every saved version
 (1, 2, …); version 0 means the built-in defaults. Pure functions except the three
@@ -24,6 +27,7 @@ import sqlite_utils
 from core import clock
 from core.errors import UsageError
 from core.i18n import _
+from core.rules.limits import LIMITS
 
 MODES = ("calendar", "rollover", "workdays")
 COMBINES = ("sum", "mean")
@@ -139,10 +143,16 @@ SECTIONS = _SECTIONS  # the rule set's sections, in document order (public: the 
 
 # ---------------------------------------------------------------- parsing
 
-def parse_ruleset(text: str) -> RuleSet:
-    """Validate the whole TOML `text` and return its rule set, or raise `UsageError`."""
+def parse_ruleset(text: str, *, empty_ok: bool = True) -> RuleSet:
+    """Validate the whole TOML `text` and return its rule set, or raise `UsageError`.
+
+    `empty_ok=False` (an import) refuses a document without a single rule (empty or only comments).
+    """
     try:
         doc = tomllib.loads(text)
+    except RecursionError as err:  # tomllib recurses into nested brackets and tables
+        raise UsageError(_("The rule set nests brackets or tables too deeply to be read; a rule set holds "
+                           "only sections of single values, e.g. [deadlines] with warn_days = 2.")) from err
     except tomllib.TOMLDecodeError as err:
         detail = str(err)
         m = re.search(r"\(at line (\d+), column \d+\)", detail)
@@ -151,6 +161,9 @@ def parse_ruleset(text: str) -> RuleSet:
         problem = _("The rule set is not valid TOML ({detail}); check the quotes, brackets "
                     "and '=' signs.").format(detail=detail)
         raise _error(problem, line) from err
+    if not doc and not empty_ok:
+        raise UsageError(_("The rule set file is empty; write the sections to change, e.g. [deadlines] with "
+                           "warn_days = 2, or start from the output of 'rules show'."))
     sections: dict[str, Any] = {}
     for name, value in doc.items():
         if name not in _SECTIONS:
@@ -202,12 +215,7 @@ def _parse_rule(text: str, name: str, value: Any) -> DeadlineRule:
                        else _("{key}: the major rule counts calendar months; write months = N, not days."))
                 raise _error(msg.format(key=".".join(sub), rule=name), where)
             number = _whole(sub, item, where)
-            if number < 0:
-                raise _error(_("{key} must not be negative; found {found}.").format(
-                    key=".".join(sub), found=_show(item)), where)
-            if key == "months" and number < 1:
-                raise _error(_("{key} must be at least {least}; found {found}.").format(
-                    key=".".join(sub), least=1, found=_show(item)), where)
+            _check_range(sub, number, item, where)
             days, months = (number, 0) if key == "days" else (0, number)
         else:
             raise _error(_("{key} is not a setting of a deadline; use {unit} and mode.").format(
@@ -236,16 +244,23 @@ def _check_value(text: str, path: list[str], f: dataclasses.Field[Any], value: A
             raise _error(_("{key} must be a number, e.g. {example}; found {found}.").format(
                 key=key, example=f.default, found=_show(value)), where)
         number = float(value)
-    if number < 0:
-        raise _error(_("{key} must not be negative; found {found}.").format(key=key, found=_show(value)),
-                     where)
-    if f.metadata.get("weight") and number > 1:
+    if f.metadata.get("weight") and not 0 <= number <= 1:
         raise _error(_("{key} is a weight and must be between 0 and 1; found {found}.").format(
             key=key, found=_show(value)), where)
-    if path == ["deadlines", "warn_days"] and number < 1:
-        raise _error(_("{key} must be at least {least}; found {found}.").format(
-            key=key, least=1, found=_show(value)), where)
+    _check_range(path, number, value, where)
     return number
+
+
+def _check_range(path: list[str], number: float, value: Any, where: int | None) -> None:
+    """Refuse `number` outside LIMITS of the key `path` (core.rules.limits), naming both bounds."""
+    least, most = LIMITS[".".join(path)]
+    if not least <= number <= most:
+        raise _error(_("{key} must be from {least} to {most}; found {found}.").format(
+            key=".".join(path), least=_plain_number(least), most=_plain_number(most), found=_show(value)), where)
+
+
+def _plain_number(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else str(x)
 
 
 def _whole(path: list[str], value: Any, where: int | None) -> int:
@@ -382,7 +397,7 @@ def save_ruleset(db: sqlite_utils.Database, text: str, author: str, owner_uuid: 
 
     Returns the new version number. Raises `UsageError` (nothing written) if invalid.
     """
-    parse_ruleset(text)
+    parse_ruleset(text, empty_ok=False)
     with db.atomic():
         latest = db.execute("SELECT COALESCE(MAX(version), 0) FROM ruleset").fetchone()[0]
         version = int(latest) + 1

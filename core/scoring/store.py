@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from core import clock
+from core.dates import check_date_window
 from core.directory import Unit, leader_by_name, unit_by_code
 from core.errors import Refusal, UsageError
 from core.evidence import check_files, store_file
@@ -24,6 +25,7 @@ from core.i18n import _
 from core.office import Changes, Session, attachment_cap_bytes
 from core.scoring.events import BONUS_KINDS
 from core.scoring.periods import month_period
+from core.text_checks import check_line, check_text
 
 
 def _checks(s: Session, unit_code: str, on: dt.date, text: str,
@@ -31,6 +33,8 @@ def _checks(s: Session, unit_code: str, on: dt.date, text: str,
     """Every check of an entry, before anything is written: the unit, the date, the text, the files."""
     s.require_write()
     s.require_hub()
+    check_date_window(on, today=s.today)
+    check_text(text, _("The text"))
     if on > s.today:
         raise Refusal(_("The date {date} is in the future; enter what has happened, on or before {today}.")
                       .format(date=on.isoformat(), today=s.today.isoformat()))
@@ -68,6 +72,7 @@ def _add(s: Session, table: str, unit_code: str, on: dt.date, text: str, person:
          attachments: Sequence[Path | str], **extra: str) -> Changes:
     """Check everything, then insert one entry into `table` in one transaction, audited as `<table>_add`."""
     unit, files = _checks(s, unit_code, on, text, attachments)
+    check_line(person, _("The person's name"))
     with s.write():
         _insert(s, table, f"{table}_add", unit, on, text, person, files, **extra)
     return Changes()

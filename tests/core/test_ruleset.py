@@ -129,14 +129,15 @@ def test_syntax_errors_name_the_line(text, line):
 rules = st.builds(
     DeadlineRule, days=st.integers(0, 60), months=st.just(0), mode=st.sampled_from(["calendar", "rollover", "workdays"]))
 major_rules = st.builds(
-    DeadlineRule, days=st.just(0), months=st.integers(1, 24), mode=st.sampled_from(["calendar", "rollover", "workdays"]))
-amounts = st.floats(0, 1000, allow_nan=False, allow_infinity=False)
+    DeadlineRule, days=st.just(0), months=st.integers(1, 12), mode=st.sampled_from(["calendar", "rollover", "workdays"]))
+amounts = st.floats(0, 100, allow_nan=False, allow_infinity=False)  # core.rules.limits: points 0..100
+bases = st.floats(0, 1000, allow_nan=False, allow_infinity=False)
 weights = st.floats(0, 1, allow_nan=False)
 rulesets = st.builds(
     RuleSet,
     deadlines=st.builds(Deadlines, claim=rules, report=rules, general=rules, major=major_rules,
                         warn_days=st.integers(1, 30)),
-    monthly=st.builds(MonthlyRules, base=amounts, lead_weight=weights, co_weight=weights, late_claim=amounts,
+    monthly=st.builds(MonthlyRules, base=bases, lead_weight=weights, co_weight=weights, late_claim=amounts,
                       late_report=amounts, overdue=amounts, returned=amounts, public_criticism=amounts,
                       finding=amounts, panel_weight=weights, panel_drop_extremes=st.booleans()),
     quarterly=st.builds(QuarterlyRules, combine=st.sampled_from(["sum", "mean"]), approving_instruction=amounts,

@@ -56,13 +56,13 @@ def test_check_rules_names_the_key() -> None:
     check_rules(replace(RuleSet(), "ranking", township_rewards=4.0))  # a whole number typed as 4.0
     for rules, words in [
         (replace(RuleSet(), "monthly", co_weight=1.5), "monthly.co_weight is a weight and must be between 0 and 1"),
-        (replace(RuleSet(), "monthly", overdue=-1.0), "monthly.overdue must not be negative"),
+        (replace(RuleSet(), "monthly", overdue=-1.0), "monthly.overdue must be from 0 to 100"),
         (replace(RuleSet(), "monthly", finding=float("nan")), "monthly.finding must be a number"),
         (replace(RuleSet(), "quarterly", combine="max"), "quarterly.combine must be one of sum, mean"),
         (replace(RuleSet(), "ranking", ties="random"), "ranking.ties must be one of shared, break"),
         (replace(RuleSet(), "ranking", township_rewards=2.5), "ranking.township_rewards must be a whole number"),
-        (replace(RuleSet(), "deadlines", report=DeadlineRule(days=-1)), "deadlines.report.days must not be negative"),
-        (replace(RuleSet(), "deadlines", major=DeadlineRule(months=0)), "deadlines.major.months must be at least 1"),
+        (replace(RuleSet(), "deadlines", report=DeadlineRule(days=-1)), "deadlines.report.days must be from 0 to 365"),
+        (replace(RuleSet(), "deadlines", major=DeadlineRule(months=0)), "deadlines.major.months must be from 1 to 12"),
         (replace(RuleSet(), "deadlines", claim=DeadlineRule(days=0, mode="lunar")), "deadlines.claim.mode"),
     ]:
         with pytest.raises(UsageError) as err:

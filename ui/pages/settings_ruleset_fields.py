@@ -4,7 +4,8 @@ Contract: `RuleFields(may_write)` is a widget with three groups (monthly review,
 quarterly assessment, ranking) and one control per rule of DESIGN.md §6, in
 `controls[(section, key)]`, each bounded so a value out of range cannot be
 entered: points and the base ≥ 0, weights 0–1, reward counts whole numbers ≥ 0,
-`combine` sum|mean and `ties` shared|break from a combo. `set_rules(rs)` fills
+`combine` sum|mean and `ties` shared|break from a combo; every spin box takes its
+range from core.rules.limits.LIMITS, the same bounds the core checks. `set_rules(rs)` fills
 them; `rules(base)` returns `base` with the three sections replaced by the form's
 values (its deadlines untouched). `edited` is emitted on every change.
 Accessible names are "<group>: <rule>" (translated). Threading: GUI thread only.
@@ -29,11 +30,8 @@ from PySide6.QtWidgets import (
 )
 
 from core.i18n import N_, _
+from core.rules.limits import LIMITS
 from core.rules.ruleset import COMBINES, TIES, RuleSet
-
-MAX_BASE = 1000.0
-MAX_POINTS = 100.0
-MAX_REWARDS = 999
 
 # (section, key, label, kind): kind is points | weight | base | count | bool | choice
 FIELDS: tuple[tuple[str, str, str, str], ...] = (
@@ -73,22 +71,17 @@ CHOICES: dict[str, tuple[tuple[str, str], ...]] = {
 }
 
 
-def _spin(kind: str) -> QDoubleSpinBox | QSpinBox:
+def _spin(kind: str, key: str) -> QDoubleSpinBox | QSpinBox:
+    """A spin box for the rule `key` (section.rule), bounded by the core's LIMITS."""
+    least, most = LIMITS[key]
     if kind == "count":
         spin = QSpinBox()
-        spin.setRange(0, MAX_REWARDS)
+        spin.setRange(int(least), int(most))
         return spin
     double = QDoubleSpinBox()
     double.setDecimals(2)
-    if kind == "weight":
-        double.setRange(0.0, 1.0)
-        double.setSingleStep(0.05)
-    elif kind == "base":
-        double.setRange(0.0, MAX_BASE)
-        double.setSingleStep(1.0)
-    else:
-        double.setRange(0.0, MAX_POINTS)
-        double.setSingleStep(0.25)
+    double.setRange(float(least), float(most))
+    double.setSingleStep({"weight": 0.05, "base": 1.0}.get(kind, 0.25))
     return double
 
 
@@ -133,7 +126,7 @@ class RuleFields(QWidget):
                 control = combo
                 forms[section].addRow(_("{label}:").format(label=_(label)), combo)
             else:
-                spin = _spin(kind)
+                spin = _spin(kind, f"{section}.{key}")
                 spin.setMinimumWidth(90)
                 spin.valueChanged.connect(self.edited)
                 control = spin

@@ -44,6 +44,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.dates import EARLIEST, latest_date
 from core.directory import list_leaders, list_units
 from core.errors import ClerkError
 from core.i18n import _, babel_locale, ngettext
@@ -119,6 +120,7 @@ class WeeklyPage(QWidget):
         self.date_edit = QDateEdit(_qdate(self.model.date))
         self.date_edit.setCalendarPopup(True)
         self.date_edit.setDisplayFormat("yyyy-MM-dd")
+        self.date_edit.setDateRange(_qdate(EARLIEST), _qdate(latest_date()))  # core.dates' window
         self.date_edit.setAccessibleName(_("Meeting date"))
         self.date_edit.dateChanged.connect(self._on_date_changed)
         self.title_edit = QLineEdit()
