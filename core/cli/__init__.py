@@ -112,7 +112,9 @@ def _main(argv: list[str], saved_before: int) -> int | None:
     except Exception as err:  # the last net: one sentence here, the details in the log
         from core.db.errors import refusal_for
 
-        refusal = refusal_for(err, db_path)  # a full disk, a read-only file or folder, another writer
+        # a full disk, a read-only file or folder, another writer; its sentence says that nothing was
+        # saved, so it is used only when nothing was (a write transaction maps its own failure itself)
+        refusal = refusal_for(err, db_path) if _commits() == saved_before else None
         if refusal is not None:
             output.tell(_("Error: {message}").format(message=refusal.message))
             return refusal.exit_code

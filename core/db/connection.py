@@ -34,14 +34,18 @@ BUSY_TIMEOUT_MS = 5000
 _commits = 0  # write transactions committed by this process (any connection)
 
 
-def commits() -> int:
-    """How many write transactions (or autocommitted write statements) this process has committed."""
-    return _commits
+def commits(db: sqlite_utils.Database | None = None) -> int:
+    """How many write transactions (or autocommitted write statements) were committed.
+
+    By this process, or with `db` by that database object only (the GUI worker's jobs).
+    """
+    return _commits if db is None else int(getattr(db, "commit_count", 0))
 
 
-def _committed() -> None:
+def _committed(db: sqlite_utils.Database) -> None:
     global _commits
     _commits += 1
+    db.commit_count = commits(db) + 1  # type: ignore[attr-defined]
 
 
 @contextmanager
@@ -76,7 +80,7 @@ def write_transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Databa
         if refusal is None:
             raise
         raise refusal from err
-    _committed()
+    _committed(db)
 
 
 class OfficeDatabase(sqlite_utils.Database):
@@ -94,7 +98,7 @@ class OfficeDatabase(sqlite_utils.Database):
         before = self.conn.total_changes
         cursor = super().execute(sql, parameters)
         if self.conn.total_changes != before:
-            _committed()
+            _committed(self)
         return cursor
 
 
