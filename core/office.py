@@ -19,7 +19,7 @@ import sqlite_utils
 
 from core import clock
 from core.auth import User, insert_user, sign_in, validate_new_user
-from core.db.connection import open_database
+from core.db.connection import open_database, write_transaction
 from core.errors import Refusal, UsageError
 from core.i18n import _
 
@@ -106,9 +106,14 @@ class Session:
 
     @contextmanager
     def write(self, *, admin: bool = False) -> Iterator[sqlite_utils.Database]:
-        """One transaction for a group of writes; a refusal inside rolls it all back."""
+        """One transaction for a group of writes; a refusal inside rolls it all back.
+
+        The outermost one starts with BEGIN IMMEDIATE (core.db.connection.write_transaction):
+        another process writing meanwhile makes it wait, up to the busy timeout, then
+        refuse with "another window is writing"; nested ones are savepoints.
+        """
         self.require_write(admin=admin)
-        with self.db.atomic():
+        with write_transaction(self.db):
             yield self.db
 
     def audit(self, action: str, *, ref: str = "", row_uuid: str | None = None,

@@ -10,7 +10,9 @@ Contract (GUI thread only):
   on success it emits `changed(Changes)` (returned by `fn`, or the `changes`
   argument), so every
   page can decide whether to redraw (STYLE.md habit 1). A `ClerkError` reaches
-  `on_error` as the sentence to show; nothing was written.
+  `on_error` as the sentence to show; nothing was written. So do a full disk, a
+  read-only database or folder and another process holding the write lock past
+  the busy timeout (core/db/errors.py words them, as in the CLI).
 - `navigate(key, options)` asks the main window to show a page (e.g. the ledger
   filtered to red items); `open_task(task_no)` asks for the task view.
 - `today()` is the effective "today" (core.clock: CLOSELOOP_TODAY in tests).
@@ -27,6 +29,8 @@ from PySide6.QtCore import QObject, Signal
 
 from core import clock
 from core.auth import User
+from core.db.connection import commits
+from core.db.errors import refusal_for
 from core.office import Changes, Office, Session
 from ui.worker import DbWorker
 
@@ -82,7 +86,16 @@ class AppContext(QObject):
             row = db.execute("SELECT role, active FROM user WHERE id = ?", [user.id]).fetchone()
             current = User(user.id, user.name, row[0], bool(row[1])) if row else User(user.id, user.name,
                                                                                           "viewer", False)
-            return fn(Session(db, path, office, current, clock.today()))
+            saved_before = commits(db)
+            try:
+                return fn(Session(db, path, office, current, clock.today()))
+            except (sqlite3.Error, OSError) as err:
+                # a full disk, a read-only file, another writer: a sentence, unless the job had already
+                # committed a change (then "nothing was saved" would be false: the crash report says more)
+                refusal = refusal_for(err, path) if commits(db) == saved_before else None
+                if refusal is None:
+                    raise
+                raise refusal from err
 
         def done(result: Any) -> None:
             found = result if isinstance(result, Changes) else next(

@@ -1,9 +1,18 @@
 """The headless CLI: `python3 main.py [--db PATH] [--user NAME] COMMAND`.
 
 Contract: `main(argv)` returns the exit code — 0 done, 1 refused (a rule said
-no; nothing changed), 2 usage error — or None when no command was given (the
-caller opens the desktop app). Every failure prints one line in the user's
-language on stderr, never a traceback; unexpected errors are logged to a file.
+no; nothing changed), 2 usage error, 3 done and saved but the output could not
+be written — or None when no command was given (the caller opens the desktop
+app). Every failure prints one line in the user's language on stderr, never a
+traceback; unexpected errors are logged to a file.
+
+Output comes after the change is committed and never interrupts it: stdout is a
+`StdoutGuard` while the command runs. A reader that goes away (`| head`) ends the
+command quietly with its own exit code; stdout that cannot be written (a full
+disk, a closed stdout) gives exit code 3 and a line saying the change was saved,
+or 1 and "nothing was changed" when the command saved nothing. Whether anything
+was saved is counted by core.db.connection.commits(), so "nothing was changed"
+is said only when it is true.
 """
 from __future__ import annotations
 
@@ -13,8 +22,11 @@ import sys
 import traceback
 from pathlib import Path
 
+from core.cli import output
 from core.errors import ClerkError, UsageError
 from core.i18n import _
+
+OUTPUT_LOST = 3
 
 
 def default_db_path() -> Path:
@@ -39,22 +51,80 @@ def parse(argv: list[str]) -> argparse.Namespace:
     return build_parser().parse_args(argv)
 
 
+def check_arguments(argv: list[str]) -> None:
+    """UsageError naming the first argument that is not UTF-8 text (bytes Python kept as surrogates)."""
+    for arg in argv:
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError:
+            try:
+                shown = arg.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+            except UnicodeEncodeError:
+                shown = arg.encode("utf-8", "backslashreplace").decode("utf-8")
+            raise UsageError(_("The argument '{arg}' holds bytes that are not UTF-8 text; type it again, or "
+                               "rename the file so that its name is UTF-8.").format(arg=shown)) from None
+
+
+def _commits() -> int:
+    """Write transactions this process committed so far (0 before the database code was loaded)."""
+    connection = sys.modules.get("core.db.connection")
+    return connection.commits() if connection is not None else 0  # type: ignore[attr-defined]
+
+
 def main(argv: list[str]) -> int | None:
+    saved_before = _commits()
+    stdout_was_closed = sys.stdout is None
+    output.fill_standard_descriptors()
+    guard = output.StdoutGuard(sys.stdout)
+    sys.stdout = guard  # type: ignore[assignment]
     try:
+        code = _main(argv, saved_before)
+        guard.flush()
+    finally:
+        sys.stdout = None if stdout_was_closed else guard.stream
+    if code is None or guard.error is None or guard.broken_pipe or code != 0:
+        return code
+    detail = guard.error.strerror or str(guard.error)
+    if _commits() > saved_before:
+        output.tell(_("Warning: the change was saved, but its output could not be written ({detail}).")
+                    .format(detail=detail))
+        return OUTPUT_LOST
+    output.tell(_("Error: {message}").format(
+        message=_("The output could not be written ({detail}); nothing was changed.").format(detail=detail)))
+    return 1
+
+
+def _main(argv: list[str], saved_before: int) -> int | None:
+    db_path: Path | None = None
+    try:
+        check_arguments(argv)
         args = parse(argv)
         if not args.command:
             return None
+        db_path = Path(args.db) if args.db else default_db_path()
         return run(args)
     except ClerkError as err:
-        sys.stderr.write(_("Error: {message}").format(message=err.message) + "\n")
+        output.tell(_("Error: {message}").format(message=err.message))
         return err.exit_code
     except KeyboardInterrupt:
-        sys.stderr.write(_("Interrupted; nothing more was changed.") + "\n")
+        output.tell(_("Interrupted; nothing more was changed."))
         return 130
-    except Exception:  # the last net: one sentence here, the details in the log
+    except Exception as err:  # the last net: one sentence here, the details in the log
+        from core.db.errors import refusal_for
+
+        # a full disk, a read-only file or folder, another writer; its sentence says that nothing was
+        # saved, so it is used only when nothing was (a write transaction maps its own failure itself)
+        refusal = refusal_for(err, db_path) if _commits() == saved_before else None
+        if refusal is not None:
+            output.tell(_("Error: {message}").format(message=refusal.message))
+            return refusal.exit_code
         where = _log_crash()
-        sys.stderr.write(_("Error: something went wrong inside Closeloop; nothing was changed. "
-                           "Details are in {log}.").format(log=where) + "\n")
+        if _commits() > saved_before:
+            output.tell(_("Error: something went wrong inside Closeloop after the change was saved (the change "
+                          "is kept). Details are in {log}.").format(log=where))
+        else:
+            output.tell(_("Error: something went wrong inside Closeloop; nothing was changed. "
+                          "Details are in {log}.").format(log=where))
         return 1
 
 
