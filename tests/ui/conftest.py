@@ -13,6 +13,7 @@ os.environ["QT_QPA_PLATFORM"] = "offscreen"
 
 import datetime as dt  # noqa: E402
 import sqlite3  # noqa: E402
+import tempfile  # noqa: E402
 from collections.abc import Iterator  # noqa: E402
 from dataclasses import dataclass  # noqa: E402
 from pathlib import Path  # noqa: E402
@@ -21,6 +22,11 @@ import pytest  # noqa: E402
 from PySide6.QtCore import QSettings, QStandardPaths  # noqa: E402
 
 QStandardPaths.setTestModeEnabled(True)
+# QSettings of this test process in a folder of its own: two suites running at once on one
+# machine (two checkouts, CI beside a developer) would otherwise share ~/.config and flake
+_SETTINGS_DIR = tempfile.mkdtemp(prefix="closeloop-qsettings-")
+for _format in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
+    QSettings.setPath(_format, QSettings.Scope.UserScope, _SETTINGS_DIR)
 
 T = dt.date(2026, 11, 27)  # the day the tests look at (a Friday)
 PASSWORD = "test-pass"
