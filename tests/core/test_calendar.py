@@ -14,7 +14,6 @@ from core.rules.calendar import (
     SHIPPED_CSV,
     HolidayCalendar,
     HolidayRow,
-    NoticePreview,
     install_shipped,
     parse_notice,
     save_notice,
