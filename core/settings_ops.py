@@ -12,9 +12,13 @@ GUI calls them through `ctx.query` / `ctx.write` on the worker):
   Returns (version in force, Changes); values equal to the current ones save
   nothing and return an empty `Changes()`.
 - `holiday_year(db, year)` → what the calendar holds for a year.
-- `import_notice(s, preview, source)` saves a parsed State Council notice and
-  recomputes the dues of the assignments it moves, in one transaction, audited
-  as `calendar_import` (the CLI and the settings page both call it).
+- `preview_notice(db, preview)` → the `NoticePlan`: each day the notice would
+  change against what is stored, and the days kept from amendments in force.
+- `import_notice(s, preview, source, expected)` saves a parsed State Council
+  notice (or amendment) and recomputes the dues of the assignments it moves, in
+  one transaction, audited as `calendar_import` with the changed days; with
+  `expected` (the diff shown) it refuses if the calendar moved since (the CLI and
+  the settings page both call it).
 - `back_up_now(s)` and `restore_backup(s, source)`: a backup into the policy's
   folder (audited), and a restore after a safety backup (administrator only),
   returning what changed: everything.
@@ -33,7 +37,7 @@ from core.db.backup import backup_to, check_backup_file, restore_from
 from core.errors import Refusal, UsageError
 from core.i18n import _
 from core.office import Changes, Session, self_office
-from core.rules.calendar import NoticePreview, save_notice
+from core.rules.calendar import DayChange, NoticePlan, NoticePreview, plan_notice, save_notice
 from core.rules.ruleset import (
     MODES,
     DeadlineRule,
@@ -160,24 +164,38 @@ def holiday_year(db: sqlite_utils.Database, year: int) -> HolidayYear:
     return HolidayYear(year, known is not None, known[0] if known else "", known[1] if known else "", days)
 
 
+def preview_notice(db: sqlite_utils.Database, preview: NoticePreview) -> NoticePlan:
+    """The days importing `preview` would change, against what is stored (reads only)."""
+    return plan_notice(db, preview)
+
+
 @dataclass(frozen=True)
 class NoticeImport:
     year: int
-    written: int       # holiday rows written
+    written: int       # holiday rows written (the days that changed)
     recomputed: int    # assignments whose dues were recomputed
     changes: Changes
+    plan: NoticePlan | None = None
 
 
-def import_notice(s: Session, preview: NoticePreview, source: str) -> NoticeImport:
-    """Save a parsed notice and recompute the dues it moves, in one transaction (hub; audited)."""
+def import_notice(s: Session, preview: NoticePreview, source: str,
+                  expected: tuple[DayChange, ...] | None = None) -> NoticeImport:
+    """Save a parsed notice and recompute the dues it moves, in one transaction (hub; audited).
+
+    `expected`: the day changes shown to the clerk; when the calendar no longer
+    gives exactly these, the import is refused and nothing is written. The audit
+    entry lists every changed day (date, from, to) and the days kept from amendments.
+    """
     from core.status import refresh_years
 
     s.require_hub()
     with s.write():
-        written = save_notice(s.db, preview, source)
+        plan = save_notice(s.db, preview, source, expected)
         recomputed = refresh_years(s.db, {preview.year})
-        s.audit("calendar_import", ref=str(preview.year), rows=written, recomputed=recomputed, source=source)
-    return NoticeImport(preview.year, written, recomputed, Changes(calendar=True))
+        s.audit("calendar_import", ref=str(preview.year), rows=len(plan.changes), recomputed=recomputed,
+                source=source, kind=preview.kind, title=preview.title,
+                days=[c.as_json() for c in plan.changes], kept=[c.as_json() for c in plan.kept])
+    return NoticeImport(preview.year, len(plan.changes), recomputed, Changes(calendar=True), plan)
 
 
 # ---------------------------------------------------------------- backups

@@ -80,7 +80,10 @@ def cmd_calendar(s: Session, a: argparse.Namespace) -> int:
     except (OSError, UnicodeDecodeError) as err:
         raise UsageError(_("Cannot read {path}: {detail}.").format(path=path, detail=err)) from err
     preview = calendar.parse_notice(text)
-    for line in preview.describe():
+    from core.settings_ops import import_notice, preview_notice
+
+    plan = preview_notice(s.db, preview)
+    for line in preview.describe() + plan.describe():
         out.say(line)
     if not a.yes:
         if not (sys.stdin and sys.stdin.isatty()):
@@ -89,10 +92,7 @@ def cmd_calendar(s: Session, a: argparse.Namespace) -> int:
         if input(_("Save this arrangement? [y/N] ")).strip().lower() not in ("y", "yes", "是"):
             out.say(_("Nothing saved."))
             return 0
-    from core.settings_ops import import_notice
-
-    saved = import_notice(s, preview, _("State Council notice {year} ({file})").format(
-        year=preview.year, file=path.name))
+    saved = import_notice(s, preview, f"{preview.title}（{path.name}）", expected=plan.changes)
     written, recomputed = saved.written, saved.recomputed
     out.say(ngettext("{year}: {n} days saved.", "{year}: {n} days saved.", written).format(
         year=preview.year, n=out.number(written)))

@@ -14,7 +14,6 @@ from core.rules.calendar import (
     SHIPPED_CSV,
     HolidayCalendar,
     HolidayRow,
-    NoticePreview,
     install_shipped,
     parse_notice,
     save_notice,
@@ -44,6 +43,18 @@ def shipped_rows() -> list[dict[str, str]]:
 
 def calendar_of(rows) -> HolidayCalendar:
     return HolidayCalendar({r.date: r.kind for r in rows})
+
+
+FILLER = {"元旦": "元旦：1月1日放假。", "春节": "春节：2月1日至7日放假。", "清明节": "清明节：4月5日放假。",
+          "劳动节": "劳动节：5月1日放假。", "端午节": "端午节：6月1日放假。", "中秋节": "中秋节：9月1日放假。",
+          "国庆节": "国庆节：10月1日至7日放假。"}
+
+
+def complete(year: int, items: str) -> str:
+    """A notice of `year` with the given item lines, the other standard items filled with plain days."""
+    lines = [f"国务院办公厅关于{year}年部分节假日安排的通知", items]
+    lines += [f"八、{text}" for name, text in FILLER.items() if f"{name}：" not in items]
+    return "\n".join(lines) + "\n"
 
 
 def days_of(year: int):
@@ -128,11 +139,12 @@ def test_install_shipped_is_idempotent(db):
 
 
 def test_install_shipped_skips_years_already_imported(db):
-    save_notice(db, NoticePreview(2026, [HolidayRow(D(2026, 1, 1), "rest", "元旦")]), "clerk paste")
+    save_notice(db, parse_notice(notice(2026)), "clerk paste")
     installed = install_shipped(db)
     assert 2026 not in installed and 2025 in installed
-    assert db["holiday"].get("2026-01-01")["source"] == "clerk paste"
-    assert db.execute("SELECT COUNT(*) FROM holiday WHERE date LIKE '2026-10-%'").fetchone()[0] == 0
+    assert db["holiday"].get("2026-01-01")["source"] == "国务院办公厅关于2026年部分节假日安排的通知（clerk paste）"
+    assert db.execute("SELECT COUNT(*) FROM holiday WHERE date LIKE '2026-%' AND source NOT LIKE '%clerk paste%'"
+                      ).fetchone()[0] == 0
 
 
 # ---------------------------------------------------------------- the notice
@@ -171,42 +183,40 @@ def test_ranges_cross_months_and_years():
     assert rows[D(2023, 1, 2)].kind == "rest"
     assert [d for d, r in rows.items() if r.name == "中秋节、国庆节" and r.kind == "rest"] == [
         D(2023, 9, 29) + dt.timedelta(days=k) for k in range(8)]
-    feb = parse_notice("关于2025年部分节假日安排的通知\n二、春节：1月28日（农历除夕、周二）至2月4日放假调休。")
-    assert [r.date for r in feb.rows] == [D(2025, 1, 28) + dt.timedelta(days=k) for k in range(8)]
+    feb = parse_notice(notice(2025))
+    assert [r.date for r in feb.rows if r.name == "春节" and r.kind == "rest"] == [
+        D(2025, 1, 28) + dt.timedelta(days=k) for k in range(8)]
 
 
 @pytest.mark.parametrize("makeup", ["2011年12月31日（星期六）上班。", "12月31日（星期六）上班。"])
 def test_new_years_make_up_day_in_the_previous_year(makeup):
-    preview = parse_notice("国务院办公厅关于2012年部分节假日安排的通知\n"
-                           f"一、元旦：2012年1月1日至3日放假调休，共3天。{makeup}\n")
-    assert [(r.date, r.kind) for r in preview.rows] == [
+    preview = parse_notice(complete(2012, f"一、元旦：2012年1月1日至3日放假调休，共3天。{makeup}"))
+    assert [(r.date, r.kind) for r in preview.rows if r.name == "元旦"] == [
         (D(2011, 12, 31), "work"), (D(2012, 1, 1), "rest"), (D(2012, 1, 2), "rest"), (D(2012, 1, 3), "rest")]
-    assert {r.name for r in preview.rows} == {"元旦"}
+    assert {r.name for r in preview.rows if r.date.month in (1, 12)} == {"元旦"}
 
 
 def test_new_years_range_from_december_without_years():
-    preview = parse_notice("国务院办公厅关于2019年部分节假日安排的通知\n"
-                           "一、元旦：12月30日至1月1日放假调休，共3天。12月29日（星期六）上班。\n")
-    assert [(r.date, r.kind) for r in preview.rows] == [
+    preview = parse_notice(complete(2019, "一、元旦：12月30日至1月1日放假调休，共3天。12月29日（星期六）上班。"))
+    assert [(r.date, r.kind) for r in preview.rows if r.name == "元旦"] == [
         (D(2018, 12, 29), "work"), (D(2018, 12, 30), "rest"), (D(2018, 12, 31), "rest"), (D(2019, 1, 1), "rest")]
 
 
 def test_single_days_several_make_up_days_and_items_on_one_line():
-    preview = parse_notice("现将2024年元旦、春节放假安排通知如下。\n"
-                           "一、元旦：1月1日放假，与周末连休。二、春节：2月10日至17日放假调休，共8天。"
-                           "2月4日（星期日）、18日（星期日）上班。\n")
+    preview = parse_notice(complete(2024, "现将2024年元旦、春节放假安排通知如下。\n"
+                                    "一、元旦：1月1日放假，与周末连休。二、春节：2月10日至17日放假调休，共8天。"
+                                    "2月4日（星期日）、18日（星期日）上班。"))
     work = [r.date for r in preview.rows if r.kind == "work"]
     assert work == [D(2024, 2, 4), D(2024, 2, 18)]
     assert HolidayRow(D(2024, 1, 1), "rest", "元旦") in preview.rows
-    assert {r.name for r in preview.rows} == {"元旦", "春节"}
+    assert preview.items[:2] == ("元旦", "春节")
 
 
 def test_an_item_cut_across_lines_continues():
-    preview = parse_notice("国务院办公厅关于2026年部分节假日安排的通知\n"
-                           "七、国庆节：10月1日（周四）至7日（周三）放假调休，共7天。9月20日（周日）、\n"
-                           "10月10日（周六）上班。\n国务院办公厅\n2025年11月4日\n")
+    preview = parse_notice(complete(2026, "七、国庆节：10月1日（周四）至7日（周三）放假调休，共7天。9月20日（周日）、\n"
+                                          "10月10日（周六）上班。") + "国务院办公厅\n2025年11月4日\n")
     assert [r.date for r in preview.rows if r.kind == "work"] == [D(2026, 9, 20), D(2026, 10, 10)]
-    assert len(preview.rows) == 9
+    assert len([r for r in preview.rows if r.name == "国庆节"]) == 9
 
 
 def test_describe_gives_a_line_per_kind_of_each_item():
@@ -220,7 +230,7 @@ def test_describe_gives_a_line_per_kind_of_each_item():
 
 
 DAMAGED = [
-    ("一、元旦：1月1日放假。\n", None, "no year"),
+    ("一、元旦：1月1日放假。\n", None, "no notice title"),
     ("国务院办公厅关于2027年部分节假日安排的通知\n经国务院批准，现将安排通知如下。\n", None, "no items"),
     ("国务院办公厅关于2027年部分节假日安排的通知\n一、元旦：1月1日放假。\n二、春节：2月30日至3月2日放假。\n", 3,
      "not a date"),
@@ -253,13 +263,13 @@ def test_damaged_notices_say_what_is_wrong(text, line, what):
 
 def test_save_notice_writes_rows_and_the_year(db):
     preview = parse_notice(notice(2026))
-    assert save_notice(db, preview, "国务院办公厅通知 2026（粘贴）") == len(preview.rows) == 39
+    assert len(save_notice(db, preview, "粘贴").changes) == len(preview.rows) == 39
     assert db["holiday"].get("2026-10-10") == {"date": "2026-10-10", "kind": "work", "name": "国庆节",
-                                               "source": "国务院办公厅通知 2026（粘贴）"}
-    assert db["holiday_year"].get(2026)["source"] == "国务院办公厅通知 2026（粘贴）"
+                                               "source": "国务院办公厅关于2026年部分节假日安排的通知（粘贴）"}
+    assert db["holiday_year"].get(2026)["source"] == "粘贴"
     cal = HolidayCalendar.from_db(db)
     assert cal.has_year(2026) and not cal.has_year(2025)
-    assert save_notice(db, preview, "again") == 39  # re-import overwrites in place
+    assert save_notice(db, preview, "again").changes == ()  # the same days again: nothing changes
     assert db["holiday"].count == 39 and db["holiday_year"].get(2026)["source"] == "again"
 
 
@@ -272,20 +282,21 @@ def test_reimport_over_shipped_data_keeps_the_adjacent_years_rows(db):
     # 2023-12-30/31 came from 2024's notice ("与周末连休"); importing 2023 or 2024 leaves them alone
     assert db["holiday"].get("2023-12-30") == {"date": "2023-12-30", "kind": "rest", "name": "元旦",
                                                "source": "国务院办公厅通知 2024"}
-    assert db["holiday"].get("2022-12-31")["source"] == "paste 2023"
+    assert db["holiday"].get("2022-12-31")["source"] == "国务院办公厅通知 2023"  # the same day: not rewritten
 
 
 def test_a_corrected_notice_neutralises_days_it_no_longer_names(db):
     install_shipped(db)
     before = db["holiday"].count
-    written = save_notice(db, parse_notice("国务院办公厅关于2018年部分节假日安排的通知\n"
-                                           "一、元旦：1月1日放假，与周末连休。\n"), "corrected")
+    text = notice(2018).replace("2月15日至21日放假调休，共7天。2月11日（星期日）、2月24日（星期六）上班。",
+                                "2月15日至20日放假调休，共6天。2月24日（星期六）上班。")
+    plan = save_notice(db, parse_notice(text), "corrected")
     cal = HolidayCalendar.from_db(db)
     assert db["holiday"].count == before  # nothing is ever deleted
-    assert cal.is_workday(D(2018, 2, 16))  # a Friday of 2018's 春节, no longer a day off
+    assert cal.is_workday(D(2018, 2, 21))  # a Wednesday of 2018's 春节, no longer a day off
     assert not cal.is_workday(D(2018, 2, 11))  # a Sunday make-up day of 2018's 春节, now a rest day again
-    assert db["holiday"].get("2018-02-16")["name"] == ""
-    assert written == 1 + sum(1 for r in db["holiday"].rows_where("source = 'corrected' AND name = ''"))
+    assert db["holiday"].get("2018-02-21")["name"] == ""
+    assert [c.date for c in plan.changes] == [D(2018, 2, 11), D(2018, 2, 21)]
     # 2018-12-29 was set by 2019's notice (元旦 2019 make-up day): still a working Saturday
     assert cal.is_workday(D(2018, 12, 29))
     assert db["holiday"].get("2018-12-29")["source"] == "国务院办公厅通知 2019"

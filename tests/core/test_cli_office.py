@@ -168,7 +168,7 @@ def test_calendar_import_of_a_damaged_notice_is_refused(cli, hub_db, tmp_path, s
     assert state(hub_db) == before
     notice.write_text("各省、自治区、直辖市人民政府：\n一、元旦：1月1日放假，共1天。\n", encoding="utf-8")
     r = cli("calendar", "import-notice", str(notice), "--yes")
-    assert r.code == 2 and "The notice has no year" in r.err
+    assert r.code == 2 and "The text has no notice title" in r.err
     assert state(hub_db) == before
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -78,8 +79,8 @@ def test_init_in_a_process_then_refused_twice(subproc, tmp_path):
 
 def test_notice_preview_without_a_terminal_saves_nothing(subproc, hub_db, tmp_path, state):
     notice = tmp_path / "notice.txt"
-    notice.write_text("国务院办公厅关于2027年部分节假日安排的通知\n"
-                      "一、元旦：1月1日（周五）至3日（周日）放假，共3天。\n", encoding="utf-8")
+    notice.write_text((Path(__file__).parent / "fixtures" / "notice_2027_invented.txt").read_text(encoding="utf-8"),
+                      encoding="utf-8")
     before = state(hub_db)
     p = subproc("calendar", "import-notice", str(notice), db=hub_db)
     assert (p.returncode, p.stderr) == (0, "")

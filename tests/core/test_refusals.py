@@ -265,7 +265,7 @@ def test_viewer_may_not_import_rules_or_a_calendar(cli, db, state, tmp_path):
     before = state(db)
     assert "may only read" in cli("rules", "import", str(rules), user="viewer").err
     notice = tmp_path / "n.txt"
-    notice.write_text("国务院办公厅关于2027年部分节假日安排的通知\n一、元旦：1月1日（周五）至3日（周日）放假，共3天。\n",
+    notice.write_text((Path(__file__).parent / "fixtures" / "notice_2027_invented.txt").read_text(encoding="utf-8"),
                       encoding="utf-8")
     r = cli("calendar", "import-notice", str(notice), "--yes", user="viewer")
     assert r.code == 1 and "may only read" in r.err

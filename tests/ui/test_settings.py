@@ -19,9 +19,9 @@ from core.i18n import _
 from core.office import Changes
 from core.rules.calendar import parse_notice
 from core.rules.ruleset import DeadlineRule, Deadlines
-from core.settings_ops import current_deadlines, holiday_year
+from core.settings_ops import current_deadlines, holiday_year, preview_notice
 from ui.context import AppContext
-from ui.pages import settings_backup
+from ui.pages import settings_backup, settings_calendar
 from ui.pages.settings import SettingsPage
 
 NOTICE_2027 = (Path(__file__).resolve().parents[1] / "core" / "fixtures" / "notice_2027_invented.txt").read_text(encoding="utf-8")
@@ -41,6 +41,15 @@ def open_page(qtbot, make_ctx: Callable[[str], AppContext]) -> Callable[[str], S
         page.show()
         return page
     return open_as
+
+
+def _plan(hub: Path, text: str):  # noqa: ANN202
+    """What the core says the notice would change in the database at `hub`."""
+    db = connect(hub)
+    try:
+        return preview_notice(db, parse_notice(text))
+    finally:
+        db.conn.close()
 
 
 def _paste(widget, text: str) -> None:  # noqa: ANN001
@@ -126,15 +135,21 @@ def test_a_damaged_notice_shows_the_parsers_sentence_and_saves_nothing(qtbot, op
     assert read(hub, "SELECT COUNT(*) FROM holiday_year WHERE year = 2027") == [(0,)]
 
 
-def test_a_clerk_imports_a_2027_notice_through_the_preview(qtbot, open_page, hub: Path) -> None:  # noqa: ANN001
+def test_a_clerk_imports_a_2027_notice_through_the_preview(qtbot, open_page, hub: Path,  # noqa: ANN001
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     page = open_page("clerk")
     cal = page.calendar
     changes: list[Changes] = []
+    asked: list[str] = []
+    monkeypatch.setattr(settings_calendar, "confirm_import", lambda parent, text: asked.append(text) or True)
     page.ctx.changed.connect(changes.append)
     _paste(cal.notice, NOTICE_2027)
     assert not cal.save_button.isEnabled()
-    qtbot.mouseClick(cal.preview_button, Qt.MouseButton.LeftButton)
-    assert cal.preview_view.toPlainText() == "\n".join(parse_notice(NOTICE_2027).describe())
+    with qtbot.waitSignal(cal.previewed, timeout=10_000):
+        qtbot.mouseClick(cal.preview_button, Qt.MouseButton.LeftButton)
+    plan = _plan(hub, NOTICE_2027)
+    assert len(plan.changes) == 34
+    assert cal.preview_view.toPlainText() == "\n".join(parse_notice(NOTICE_2027).describe() + [""] + plan.describe())
     assert cal.save_button.isEnabled()
     with qtbot.waitSignal(cal.imported, timeout=10_000), qtbot.waitSignal(cal.loaded, timeout=10_000):
         qtbot.mouseClick(cal.save_button, Qt.MouseButton.LeftButton)
@@ -150,8 +165,41 @@ def test_a_clerk_imports_a_2027_notice_through_the_preview(qtbot, open_page, hub
     assert y.imported and len(y.rest_days) == 29
     audit = read(hub, "SELECT action, ref, details FROM audit ORDER BY id DESC LIMIT 1")[0]
     assert audit[:2] == ("calendar_import", "2027") and json.loads(audit[2])["rows"] == 34
+    assert {"date": "2027-02-20", "from": "rest", "to": "work 春节"} in json.loads(audit[2])["days"]
+    assert len(asked) == 1 and asked[0].endswith("\n".join(plan.describe()))
     # a text changed after the preview must be previewed again before it can be saved
     _paste(cal.notice, NOTICE_2027 + "\n")
+    assert not cal.save_button.isEnabled()
+
+
+def test_the_preview_shows_the_days_a_notice_changes_and_cancel_saves_nothing(qtbot, open_page, hub: Path,  # noqa: ANN001
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    page = open_page("clerk")
+    cal = page.calendar
+    monkeypatch.setattr(settings_calendar, "confirm_import", lambda parent, text: False)
+    notice_2026 = (Path(__file__).resolve().parents[1] / "core" / "fixtures" / "notice_2026.txt").read_text(
+        encoding="utf-8")
+    corrected = notice_2026.replace("9月20日（周日）、10月10日（周六）上班。", "9月20日（周日）上班。")
+    _paste(cal.notice, corrected)
+    with qtbot.waitSignal(cal.previewed, timeout=10_000):
+        qtbot.mouseClick(cal.preview_button, Qt.MouseButton.LeftButton)
+    plan = _plan(hub, corrected)
+    assert [(c.date.isoformat(), c.old_kind, c.new_kind) for c in plan.changes] == [("2026-10-10", "work", "rest")]
+    assert cal.preview_view.toPlainText().endswith("\n".join(plan.describe()))
+    assert "2026年10月10日" in plan.changes[0].describe()
+    before = read(hub, "SELECT * FROM holiday WHERE date LIKE '2026-%' ORDER BY date")
+    qtbot.mouseClick(cal.save_button, Qt.MouseButton.LeftButton)
+    assert read(hub, "SELECT * FROM holiday WHERE date LIKE '2026-%' ORDER BY date") == before
+    assert cal.save_button.isEnabled()
+
+
+def test_a_partial_notice_is_refused_in_the_preview(qtbot, open_page) -> None:  # noqa: ANN001
+    page = open_page("clerk")
+    cal = page.calendar
+    _paste(cal.notice, "\n".join(NOTICE_2027.splitlines()[:7]))
+    with qtbot.waitSignal(cal.refused, timeout=1_000) as refused:
+        qtbot.mouseClick(cal.preview_button, Qt.MouseButton.LeftButton)
+    assert "清明节、劳动节、端午节、中秋节、国庆节" in refused.args[0] and cal.message.text() == refused.args[0]
     assert not cal.save_button.isEnabled()
 
 

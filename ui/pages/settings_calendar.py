@@ -3,11 +3,15 @@
 Contract: `CalendarSection(ctx, parent)` shows the year chosen in `year` (today's
 year at first) through `ctx.query` (`core.settings_ops.holiday_year`), emitting
 `loaded` each time. The clerk pastes the State Council notice into `notice`;
-"Preview" parses it on the GUI thread (`parse_notice`, pure and fast) and shows
-`describe()`'s lines, or the parser's sentence in red. "Save" — enabled only for
-the previewed text, for a clerk or administrator of the hub — runs
-`core.settings_ops.import_notice` on the worker (save + recompute, one
-transaction, audited), then shows that year; `imported(year)` is emitted, or
+"Preview" parses it on the GUI thread (`parse_notice`, pure and fast), then asks
+the worker for the days it would change (`settings_ops.preview_notice`) and
+shows `describe()`'s lines followed by that diff (stored → new, and the days kept
+from amendments), emitting `previewed`; or the sentence of the refusal in red.
+"Save" — enabled only for the previewed text, for a clerk or administrator of
+the hub — asks for confirmation (`confirm_import`, replaced in tests), then runs
+`core.settings_ops.import_notice` on the worker with the diff that was shown
+(save + recompute, one transaction, audited with the changed days; refused if
+the calendar moved since), then shows that year; `imported(year)` is emitted, or
 `refused(sentence)`. Threading: GUI thread only.
 """
 from __future__ import annotations
@@ -22,6 +26,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QListWidget,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
@@ -33,7 +38,7 @@ from core import settings_ops
 from core.errors import ClerkError
 from core.i18n import _, babel_locale, ngettext
 from core.office import Changes
-from core.rules.calendar import NoticePreview, parse_notice
+from core.rules.calendar import NoticePlan, NoticePreview, parse_notice
 from ui.context import AppContext
 from ui.pages.directory_form import ERROR_COLOR, alive, error_label
 from ui.pages.settings_common import say, show_failure
@@ -43,6 +48,14 @@ FIRST_YEAR, LAST_YEAR = 2004, 2100
 
 def day_text(d: dt.date) -> str:
     return format_skeleton("MMMEd", d, locale=babel_locale())
+
+
+def confirm_import(parent: QWidget, text: str) -> bool:
+    """Ask before saving a notice's days (replaced in tests)."""
+    answer = QMessageBox.question(parent, _("Import the holiday notice"), text,
+                                  QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Cancel,
+                                  QMessageBox.StandardButton.Cancel)
+    return answer == QMessageBox.StandardButton.Save
 
 
 def years_text(years: list[int]) -> str:
@@ -61,6 +74,7 @@ class CalendarSection(QWidget):
 
     loaded = Signal()
     imported = Signal(int)
+    previewed = Signal()
     refused = Signal(str)
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
@@ -70,6 +84,7 @@ class CalendarSection(QWidget):
         self.known_years: list[int] = []
         self.shown: settings_ops.HolidayYear | None = None
         self.preview: NoticePreview | None = None
+        self.plan: NoticePlan | None = None
         self._previewed_text = ""
 
         self.year = QSpinBox()
@@ -184,35 +199,51 @@ class CalendarSection(QWidget):
 
     def show_preview(self) -> None:
         text = self.notice.toPlainText()
-        self.preview = None
+        self.preview = self.plan = None
         self._previewed_text = text
         self.save_button.setEnabled(False)
         try:
             preview = parse_notice(text)
         except ClerkError as err:
-            self.preview_view.setPlainText("")
-            self._say(str(err), error=True)
-            self.refused.emit(str(err))
+            self._refuse(err)
             return
-        lines = preview.describe()
-        if preview.year in self.known_years:
-            lines.append("")
-            lines.append(_("The arrangement for {year} is already in the calendar; saving replaces it.")
-                         .format(year=preview.year))
-        self.preview_view.setPlainText("\n".join(lines))
-        self.preview = preview
+        self.preview_view.setPlainText("\n".join(preview.describe()))
         self.message.setVisible(False)
-        self.save_button.setEnabled(True)
+        self.ctx.query(lambda db: settings_ops.preview_notice(db, preview),
+                       alive(self, lambda plan: self._planned(text, plan)), alive(self, self._plan_failed))
+
+    def _planned(self, text: str, plan: NoticePlan) -> None:
+        if text != self._previewed_text:
+            return  # a later preview is on its way
+        lines = plan.preview.describe() + [""] + plan.describe()
+        self.preview_view.setPlainText("\n".join(lines))
+        self.preview, self.plan = plan.preview, plan
+        self.save_button.setEnabled(self.notice.toPlainText() == text)
+        self.previewed.emit()
+
+    def _plan_failed(self, exc: Exception) -> None:
+        if isinstance(exc, ClerkError):
+            self._refuse(exc)
+        else:
+            show_failure(self.message, exc, self.refused)
+
+    def _refuse(self, err: ClerkError) -> None:
+        self.preview_view.setPlainText("")
+        self._say(str(err), error=True)
+        self.refused.emit(str(err))
 
     def save(self) -> None:
-        preview = self.preview
-        if preview is None or self.notice.toPlainText() != self._previewed_text:
+        preview, plan = self.preview, self.plan
+        if preview is None or plan is None or self.notice.toPlainText() != self._previewed_text:
             return
-        source = _("State Council notice {year} (pasted)").format(year=preview.year)
+        question = "\n".join([_("Save these days into the calendar?"), ""] + plan.describe())
+        if not confirm_import(self, question):
+            return
+        source = _("{title} (pasted)").format(title=preview.title)
+        expected = plan.changes
         self.save_button.setEnabled(False)
-        self.ctx.write(lambda s: settings_ops.import_notice(s, preview, source), alive(self, self._saved),
-                       alive(self, self._failed),
-                       changes=Changes(calendar=True))
+        self.ctx.write(lambda s: settings_ops.import_notice(s, preview, source, expected),
+                       alive(self, self._saved), alive(self, self._failed), changes=Changes(calendar=True))
 
     def _saved(self, result: settings_ops.NoticeImport) -> None:
         saved = ngettext("{year}: {n} days saved.", "{year}: {n} days saved.", result.written).format(
@@ -221,7 +252,7 @@ class CalendarSection(QWidget):
                          "The deadlines of {m} assignments were recomputed.", result.recomputed).format(
             m=format_decimal(result.recomputed, locale=babel_locale()))
         self._say(f"{saved} {moved}")
-        self.preview = None
+        self.preview = self.plan = None
         self.year.setValue(result.year)  # reloads (once more if ctx.changed already asked)
         self.imported.emit(result.year)
 
