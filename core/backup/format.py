@@ -8,7 +8,8 @@ Layout of `<name>.clbak`:
   ISO), `database` (`sha256`, `size`) and `evidence` (a list of `sha256`, `size`).
 
 Files being written are named `<target>.<pid>.part` (and `.partdb` for the snapshot);
-a restore prepares `<db name>.<pid>.restoring` beside the database. `clean_leftovers`
+a restore prepares `<db name>.<pid>.restoring` beside the database, the demo
+is built in `<db name>.<pid>.building`. `clean_leftovers`
 removes those a killed process left (its pid no longer runs), with their journals.
 Pure helpers, any thread.
 """
@@ -28,7 +29,7 @@ DB_MEMBER = "closeloop.db"
 EVIDENCE_PREFIX = "evidence/"
 SQLITE_HEADER = b"SQLite format 3\x00"
 
-_LEFTOVER = re.compile(r"^.+\.(\d+)\.(part|partdb|restoring|incoming)(-journal|-wal|-shm)?$")
+_LEFTOVER = re.compile(r"^.+\.(\d+)\.(part|partdb|restoring|incoming|building)(\.creating)?(-journal|-wal|-shm)?$")
 
 
 @dataclass(frozen=True)

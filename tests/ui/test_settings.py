@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from _directory_settings_helpers import hub_fixtures, read
+from _directory_settings_helpers import PASSWORD, hub_fixtures, read
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QApplication
 
@@ -202,11 +202,11 @@ def test_an_administrator_restores_a_backup_and_every_page_is_told(qtbot, open_p
         ctx.write(lambda s: add_unit(s, "HXZ", "红星镇", "township"), lambda _r: None, pytest.fail)
     assert read(hub, "SELECT COUNT(*) FROM unit WHERE code = 'HXZ'") == [(1,)]
     asked: list[str] = []
-    monkeypatch.setattr(settings_backup, "confirm_restore", lambda parent, text: asked.append(text) or False)
+    monkeypatch.setattr(settings_backup, "confirm_restore", lambda parent, text: asked.append(text) or None)
     backups.files.setCurrentRow(0)
     backups.restore_button.click()
     assert asked and read(hub, "SELECT COUNT(*) FROM unit WHERE code = 'HXZ'") == [(1,)]  # answered no
-    monkeypatch.setattr(settings_backup, "confirm_restore", lambda parent, text: True)
+    monkeypatch.setattr(settings_backup, "confirm_restore", lambda parent, text: PASSWORD)
     backups.files.setCurrentRow(0)
     with qtbot.waitSignal(ctx.changed, timeout=10_000) as changed, \
             qtbot.waitSignal(backups.restored, timeout=10_000) as restored:
