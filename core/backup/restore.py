@@ -135,6 +135,14 @@ def _sign_in_backup(db: sqlite_utils.Database, source: Path, user_name: str, pas
     return user
 
 
+def _check_credentials(tmp: Path, source: Path, user_name: str, password: str) -> None:
+    db = sqlite_utils.Database(sqlite3.connect(f"file:{tmp}?mode=ro", uri=True), execute_plugins=False)
+    try:
+        _sign_in_backup(db, source, user_name, password)
+    finally:
+        db.conn.close()
+
+
 def _missing_names(db: sqlite_utils.Database, shas: list[str]) -> list[str]:
     names: list[str] = []
     tables = set(db.table_names())
@@ -258,12 +266,14 @@ def restore(db_path: str | Path, source: str | Path, user_name: str, password: s
         tmp = partial_name(db_path, "restoring")
         try:
             try:
+                db_path.parent.mkdir(parents=True, exist_ok=True)
                 checked = check_backup(source, tmp)
             except OSError as err:
                 raise _cannot_write(db_path.parent, err) from err
             if live is not None and checked.office.uuid != office.uuid:
                 raise Refusal(_("The backup {path} belongs to another office ({office}); choose a backup of this "
                                 "office.").format(path=source.name, office=checked.office.name))
+            _check_credentials(tmp, checked.source, user_name, password)
             stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
             previous = Path(f"{db_path}.damaged-{stamp}") if damaged else None
             if live is not None:

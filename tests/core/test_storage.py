@@ -4,10 +4,10 @@ from __future__ import annotations
 import datetime as dt
 import signal
 import sqlite3
-import zipfile
 import subprocess
 import sys
 import textwrap
+import zipfile
 from pathlib import Path
 
 import pytest
