@@ -3,8 +3,12 @@
 Settings (table `setting`): `backup_folder` (default: `backups/` beside the
 database), `backup_every_hours` (default 24; 0 turns the periodic backup off),
 `last_backup_at` (UTC ISO time of the last backup taken through this module).
-`take_backup()` uses SQLite's backup API (never a file copy) and names files
-`<db name>-YYYYmmdd-HHMMSS.db`, never overwriting one.
+`take_backup()` writes a backup file (core.backup.write: the database by SQLite's
+backup API, never a file copy, with its evidence files) named
+`<db name>-YYYYmmdd-HHMMSS.clbak`, never overwriting one. `list_backups()` lists
+the finished backups of this database in the folder (`.clbak`, and the plain
+`.db` backups of earlier versions), after removing the partial files killed
+backups and restores left there; a partial file is never listed.
 """
 from __future__ import annotations
 
@@ -14,7 +18,8 @@ from pathlib import Path
 
 import sqlite_utils
 
-from core.db.backup import backup_to
+from core.backup.format import EXTENSION, clean_leftovers
+from core.backup.write import write_backup
 from core.errors import UsageError
 from core.i18n import _
 from core.office import Session, get_setting, set_setting
@@ -60,19 +65,28 @@ def take_backup(db: sqlite_utils.Database, db_path: Path, now: dt.datetime | Non
     now = now or dt.datetime.now(dt.UTC)
     p = policy(db, db_path)
     stamp = now.astimezone().strftime("%Y%m%d-%H%M%S")
-    target = p.folder / f"{Path(db_path).stem}-{stamp}.db"
-    n = 2
-    while target.exists():
-        target = p.folder / f"{Path(db_path).stem}-{stamp}-{n}.db"
-        n += 1
-    backup_to(db, target)
+    target = write_backup(db, db_path, unique_name(p.folder, f"{Path(db_path).stem}-{stamp}"))
     set_setting(db, "last_backup_at", now.isoformat())
     return target
 
 
+def unique_name(folder: Path, base: str) -> Path:
+    """`folder/base.clbak`, or `base-2.clbak`, `base-3.clbak`… when taken."""
+    target = Path(folder) / f"{base}{EXTENSION}"
+    n = 2
+    while target.exists():
+        target = Path(folder) / f"{base}-{n}{EXTENSION}"
+        n += 1
+    return target
+
+
 def list_backups(db: sqlite_utils.Database, db_path: Path) -> list[Path]:
-    """Backup files in the policy's folder, newest first."""
+    """Finished backup files of this database in the policy's folder, newest first (partial ones removed)."""
     folder = policy(db, db_path).folder
     if not folder.is_dir():
         return []
-    return sorted(folder.glob(f"{Path(db_path).stem}-*.db"), key=lambda f: f.stat().st_mtime, reverse=True)
+    clean_leftovers(folder)
+    stem = Path(db_path).stem
+    files = [f for pattern in (f"{stem}-*{EXTENSION}", f"{stem}-*.db") for f in folder.glob(pattern)
+             if f.is_file()]
+    return sorted(files, key=lambda f: f.stat().st_mtime, reverse=True)

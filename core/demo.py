@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import random
 import shutil
 import sqlite3
@@ -34,6 +35,7 @@ from core import demo_names as names
 from core import directory, status
 from core.demo_events import DemoEvent, Plan, check_applies, simulate
 from core.demo_tasks import County, DemoMeeting, DemoTask, plan_meetings, plan_tasks
+from core.errors import Refusal
 from core.evidence import evidence_dir
 from core.i18n import _, babel_locale
 from core.office import Session, init_office, set_setting
@@ -71,13 +73,21 @@ def remove_database(path: Path) -> None:
 def build_demo(path: str | Path, *, scale: int = 1, seed: int = 1, today: dt.date, replace: bool = False) -> str:
     """Build the demo county at `path` (see the module contract); returns a one-line summary.
 
-    With `replace`, the file at `path` (a demo, as the caller has checked) and its
-    side files are removed first; otherwise an existing database is refused.
+    The county is built in `<path>.<pid>.building` and put in place at the end in
+    one step, so a process killed at any moment leaves the previous database (or
+    none) or the finished demo. With `replace`, the file at `path` (a demo, as the
+    caller has checked) is replaced by SQLite's backup API; otherwise an existing
+    database is refused.
     """
+    from core.backup.format import clean_leftovers, fsync_path, partial_name
+
     started = time.perf_counter()
     path = Path(path)
-    if replace:
-        remove_database(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    clean_leftovers(path.parent)
+    if not replace and path.exists() and path.stat().st_size > 0:
+        raise Refusal(_("A database already exists at {path}; choose another --db.").format(path=path))
+    final, path = path, partial_name(path, "building")
     s = init_office(path, name=names.OFFICE_NAME, code=names.OFFICE_CODE, admin=DEMO_USERS[0][0],
                     password=DEMO_PASSWORD, today=today)
     db = s.db
@@ -99,8 +109,15 @@ def build_demo(path: str | Path, *, scale: int = 1, seed: int = 1, today: dt.dat
         db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         counts = {t: db.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]
                   for t in ("unit", "leader", "meeting", "task", "assignment")}
+        db.execute("PRAGMA journal_mode = DELETE")
     finally:
         db.conn.close()
+    fsync_path(path)
+    try:
+        _swap_in(path, final, replace)
+    finally:
+        remove_database(path)
+    path = final
     locale = babel_locale()
 
     def number(n: int) -> str:
@@ -114,6 +131,27 @@ def build_demo(path: str | Path, *, scale: int = 1, seed: int = 1, today: dt.dat
         assignments=number(counts["assignment"]), events=number(n_events),
         today=format_date(today, format="medium", locale=locale),
         seconds=format_decimal(round(time.perf_counter() - started, 1), format="#,##0.0", locale=locale))
+
+
+def _swap_in(built: Path, path: Path, replace: bool) -> None:
+    """Put the finished demo at `path` in one step: SQLite's backup API over a demo, else a rename."""
+    from core.db.connection import connect
+
+    if replace and path.exists():
+        src = sqlite3.connect(str(built))
+        try:
+            dst = connect(path)
+            try:
+                src.backup(dst.conn, pages=-1)  # one transaction: the old demo or the new one, never half
+            finally:
+                dst.conn.close()
+        finally:
+            src.close()
+        shutil.rmtree(evidence_dir(path), ignore_errors=True)
+        return
+    for side in (Path(f"{path}-wal"), Path(f"{path}-shm")):
+        side.unlink(missing_ok=True)
+    os.replace(built, path)
 
 
 def _add_directory(s: Session) -> County:

@@ -19,9 +19,10 @@ GUI calls them through `ctx.query` / `ctx.write` on the worker):
   one transaction, audited as `calendar_import` with the changed days; with
   `expected` (the diff shown) it refuses if the calendar moved since (the CLI and
   the settings page both call it).
-- `back_up_now(s)` and `restore_backup(s, source)`: a backup into the policy's
-  folder (audited), and a restore after a safety backup (administrator only),
-  returning what changed: everything.
+- `back_up_now(s)` and `restore_backup(s, source, password)`: a backup into the
+  policy's folder (audited), and a restore after a safety backup (administrator
+  only, confirming with their password), both through core.backup, returning
+  what changed: everything.
 """
 from __future__ import annotations
 
@@ -32,11 +33,9 @@ from pathlib import Path
 
 import sqlite_utils
 
-from core import backup_policy
-from core.db.backup import backup_to, check_backup_file, restore_from
-from core.errors import Refusal, UsageError
+from core.errors import UsageError
 from core.i18n import _
-from core.office import Changes, Session, self_office
+from core.office import Changes, Session
 from core.rules.calendar import DayChange, NoticePlan, NoticePreview, plan_notice, save_notice
 from core.rules.ruleset import (
     MODES,
@@ -201,12 +200,10 @@ def import_notice(s: Session, preview: NoticePreview, source: str,
 # ---------------------------------------------------------------- backups
 
 def back_up_now(s: Session) -> Path:
-    """A backup into the policy's folder now (clerk or admin); audited; returns the file."""
-    s.require_write()
-    target = backup_policy.take_backup(s.db, s.path)
-    with s.write():
-        s.audit("backup", ref=str(target))
-    return target
+    """A backup into the policy's folder now (clerk or admin; core.backup.back_up); audited; returns the file."""
+    from core.backup import back_up
+
+    return back_up(s)
 
 
 def everything_changed(db: sqlite_utils.Database) -> Changes:
@@ -219,42 +216,19 @@ def everything_changed(db: sqlite_utils.Database) -> Changes:
 @dataclass(frozen=True)
 class Restored:
     source: Path
-    safety: Path       # the backup of the content before the restore
+    safety: Path | None    # the backup of the content before the restore
     changes: Changes
+    sentences: list[str]   # what the restore did (core.backup.RestoreResult.sentences)
 
 
-def restore_backup(s: Session, source: str | Path) -> Restored:
-    """Replace the database's content with the backup `source` (administrator).
+def restore_backup(s: Session, source: str | Path, password: str) -> Restored:
+    """Replace the database's content with the backup `source` (an administrator, confirming with `password`).
 
-    Refuses a file that is not an intact Closeloop backup or that belongs to
-    another office. The current content is first backed up into the policy's
-    folder as `<name>-before-restore-<time>.db`; the restored content is migrated
-    to the current schema and the restore is audited in it.
+    The checks, the safety backup, the reserved task numbers and the audit entry
+    are core.backup.restore's, the same as the CLI's; the restored content replaces
+    the live one on this session's connection in one step.
     """
-    from core.db.connection import connect
-    from core.db.migrations import migrate_database
+    from core.backup import restore
 
-    source = Path(source)
-    s.require_write(admin=True)
-    check_backup_file(source)
-    probe = connect(source)
-    try:
-        theirs = self_office(probe)
-    finally:
-        probe.conn.close()
-    if theirs.uuid != s.office.uuid:
-        raise Refusal(_("The backup {path} belongs to another office ({office}); choose a backup of this "
-                        "office.").format(path=source.name, office=theirs.name))
-    folder = backup_policy.policy(s.db, s.path).folder
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    safety = folder / f"{Path(s.path).stem}-before-restore-{stamp}.db"
-    n = 2
-    while safety.exists():
-        safety = folder / f"{Path(s.path).stem}-before-restore-{stamp}-{n}.db"
-        n += 1
-    backup_to(s.db, safety)
-    restore_from(s.db, source)
-    migrate_database(s.db, Path(s.path))
-    with s.db.atomic():
-        s.audit("restore", ref=str(source), previous=str(safety))
-    return Restored(source, safety, everything_changed(s.db))
+    result = restore(s.path, source, s.user.name, password, live=s.db, today=s.today)
+    return Restored(result.source, result.previous, everything_changed(s.db), result.sentences())

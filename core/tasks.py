@@ -91,7 +91,10 @@ class NewTask:
 
 
 def _next_seq(db: sqlite_utils.Database, year: int) -> int:
-    return int(db.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM task WHERE year = ?", [year]).fetchone()[0])
+    """After every task of `year` and the numbers a restore reserved (core.backup.numbers)."""
+    from core.backup.numbers import next_seq
+
+    return next_seq(db, year)
 
 
 def add_tasks(s: Session, items: list[NewTask], calendar: HolidayCalendar | None = None) -> tuple[list[str], Changes]:

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import sys
 from pathlib import Path
 
@@ -11,11 +10,9 @@ from core import clock
 from core.cli import output as out
 from core.cli.auth import acting_password
 from core.dates import check_year
-from core.db.backup import backup_to, check_backup_file, restore_from
-from core.db.connection import connect
 from core.errors import Refusal, UsageError
 from core.i18n import _, ngettext
-from core.office import Session, init_office, open_session
+from core.office import Session, init_office
 
 
 def cmd_init(path: Path, a: argparse.Namespace) -> int:
@@ -102,93 +99,31 @@ def cmd_calendar(s: Session, a: argparse.Namespace) -> int:
 
 
 def default_backup_path(db_path: Path) -> Path:
-    """backups/<name>-YYYYmmdd-HHMMSS.db beside the database, with -2, -3… if taken."""
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    target = db_path.parent / "backups" / f"{db_path.stem}-{stamp}.db"
-    n = 2
-    while target.exists():
-        target = target.with_name(f"{db_path.stem}-{stamp}-{n}.db")
-        n += 1
-    return target
+    """backups/<name>-YYYYmmdd-HHMMSS.clbak beside the database, with -2, -3… if taken."""
+    from core.backup_policy import unique_name
+
+    return unique_name(db_path.parent / "backups", f"{db_path.stem}-{dt.datetime.now():%Y%m%d-%H%M%S}")
 
 
 def cmd_backup(s: Session, a: argparse.Namespace) -> int:
-    target = Path(a.out) if a.out else default_backup_path(s.path)
-    if target.exists():
-        raise Refusal(_("{path} already exists; choose another --out.").format(path=target))
-    backup_to(s.db, target)
-    s.audit("backup", ref=str(target))
+    """A backup by a clerk or administrator (core.backup.back_up: the app's rule and file)."""
+    from core.backup import back_up
+
+    target = back_up(s, Path(a.out) if a.out else default_backup_path(s.path))
     out.say(_("Backed up to {path}.").format(path=target))
     return 0
 
 
-def _opens(path: Path) -> bool:
-    """Whether the database at `path` opens and passes SQLite's quick check (never creates it)."""
-    if not path.is_file():
-        return False
-    try:
-        db = connect(path)
-        try:
-            return db.execute("PRAGMA quick_check").fetchone()[0] == "ok" and "office" in db.table_names()
-        finally:
-            db.conn.close()
-    except Exception:
-        return False
-
-
 def cmd_restore(db_path: Path, user: str, a: argparse.Namespace) -> int:
-    """Restore: an administrator of the current database (or, if it cannot open, of the backup)."""
+    """Restore through core.backup.restore: the same checks, credentials and one-step swap as the app."""
+    from core.backup import restore
+
     source = Path(a.file)
-    check_backup_file(source)
     if db_path.is_dir():
         raise Refusal(_("{path} is a folder, not a Closeloop database; give the database file.").format(path=db_path))
-    password = acting_password(user)
-    session: Session | None = None
-    safety: Path | None
-    if _opens(db_path):
-        session = open_session(db_path, user, password)
-    else:  # the current file is damaged or missing: an administrator of the backup may restore it
-        probe = connect(source)
-        try:
-            from core.auth import sign_in
-
-            if sign_in(probe, user, password).role != "admin":
-                raise Refusal(_("Only an administrator may restore a backup."))
-        finally:
-            probe.conn.close()
-    if session is not None:
-        try:
-            session.require_write(admin=True)
-            safety = backup_to(session.db, default_backup_path(db_path).with_name(
-                f"{db_path.stem}-before-restore-{dt.datetime.now():%Y%m%d-%H%M%S}.db"))
-            restore_from(session.db, source)
-        finally:
-            session.db.conn.close()
-    else:
-        stamp = f"{dt.datetime.now():%Y%m%d-%H%M%S}"
-        safety = db_path.with_name(db_path.name + f".damaged-{stamp}") if db_path.exists() else None
-        if safety is not None:
-            os.replace(db_path, safety)
-        db_path.parent.mkdir(parents=True, exist_ok=True)
-        for suffix in ("-wal", "-shm"):  # never let an old journal replay into the restored file
-            side = Path(str(db_path) + suffix)
-            if side.exists():
-                os.replace(side, Path(f"{db_path}.damaged-{stamp}{suffix}"))
-        db = connect(db_path)
-        try:
-            restore_from(db, source)
-        finally:
-            db.conn.close()
-    session = open_session(db_path, user, password)
-    try:
-        with session.db.atomic():
-            session.audit("restore", ref=str(source), previous=str(safety) if safety else None)
-    finally:
-        session.db.conn.close()
-    if safety is None:
-        out.say(_("Restored from {source}; there was no database at {path} before.").format(
-            source=source, path=db_path))
-    else:
-        out.say(_("Restored from {source}; the previous content was kept in {safety}.").format(
-            source=source, safety=safety))
+    if not source.is_file():
+        raise Refusal(_("The backup file {path} does not exist.").format(path=source))
+    result = restore(db_path, source, user, acting_password(user))
+    for line in result.sentences():
+        out.say(line)
     return 0

@@ -15,8 +15,6 @@ from pathlib import Path
 import sqlite_utils
 from sqlite_utils import Migrations
 
-from core.db.backup import backup_to
-
 migrations = Migrations("closeloop")
 
 SYNCED = "uuid TEXT NOT NULL UNIQUE, owner TEXT NOT NULL, rev INTEGER NOT NULL DEFAULT 1"
@@ -231,7 +229,10 @@ def migrate_database(db: sqlite_utils.Database, path: Path) -> list[str]:
         return []
     has_data = "_sqlite_migrations" in db.table_names()
     if has_data and str(path) != ":memory:":
+        from core.backup.write import write_backup
+        from core.backup_policy import unique_name
+
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-        backup_to(db, path.parent / "backups" / f"{path.stem}-before-{pending[0]}-{stamp}.db")
+        write_backup(db, path, unique_name(path.parent / "backups", f"{path.stem}-before-{pending[0]}-{stamp}"))
     migrations.apply(db)
     return pending

@@ -173,6 +173,16 @@ def test_calendar_import_of_a_damaged_notice_is_refused(cli, hub_db, tmp_path, s
 
 
 def _tasks_in(path: Path) -> list[str]:
+    """The task titles in a database or in a backup file's database."""
+    import zipfile
+
+    if zipfile.is_zipfile(path):
+        inner = path.with_name(path.name + ".inner.db")
+        inner.write_bytes(zipfile.ZipFile(path).read("closeloop.db"))
+        try:
+            return _tasks_in(inner)
+        finally:
+            inner.unlink()
     conn = sqlite3.connect(path)
     try:
         return [r[0] for r in conn.execute("SELECT title FROM task ORDER BY id")]
@@ -182,7 +192,7 @@ def _tasks_in(path: Path) -> list[str]:
 
 def test_backup_then_restore_brings_the_old_content_back(cli, hub_db, tmp_path):
     cli.ok("task", "add", "--title", "备份前事项", "--category", "general", "--date", "2026-11-20", "--lead", "TGZ")
-    saved = tmp_path / "saved" / "hub-saved.db"
+    saved = tmp_path / "saved" / "hub-saved.clbak"
     assert f"Backed up to {saved}." in cli.ok("backup", "--out", str(saved)).out
     assert _tasks_in(saved) == ["备份前事项"]
     assert cli("backup", "--out", str(saved)).code == 1  # never overwrites a backup
@@ -193,17 +203,19 @@ def test_backup_then_restore_brings_the_old_content_back(cli, hub_db, tmp_path):
     assert f"Restored from {saved}" in r.out
     rows = cli.json("task", "list")
     assert [(x["ref"], x["state"]) for x in rows] == [("2026-1/TGZ", "assigned")]
-    safety = list((hub_db.parent / "backups").glob("hub-before-restore-*.db"))
+    safety = list((hub_db.parent / "backups").glob("hub-before-restore-*.clbak"))
     assert len(safety) == 1 and str(safety[0]) in r.out
     assert _tasks_in(safety[0]) == ["备份前事项", "备份后事项"]
     assert cli.json("audit")[-1]["action"] == "restore"
     # the restored database works on
     cli.ok("task", "add", "--title", "恢复后事项", "--category", "general", "--date", "2026-11-22", "--lead", "ZJJ")
-    assert [x["task_no"] for x in cli.json("task", "list")] == ["2026-1", "2026-2"]
+    # 2026-2 was issued after the backup: it is on lists already sent, and never handed out again
+    assert "Task number 2026-2 was issued after this backup and will not be used again." in r.out
+    assert [x["task_no"] for x in cli.json("task", "list")] == ["2026-1", "2026-3"]
 
 
 def test_restore_over_a_damaged_database(cli, hub_db, tmp_path):
-    saved = tmp_path / "saved.db"
+    saved = tmp_path / "saved.clbak"
     cli.ok("backup", "--out", str(saved))
     hub_db.write_bytes(b"\x00garbage" * 1000)
     for side in ("-wal", "-shm"):
@@ -227,10 +239,10 @@ def test_restore_refuses_what_is_not_a_closeloop_backup(cli, hub_db, tmp_path, s
     conn.execute("CREATE TABLE x (a)")
     conn.close()
     r = cli("restore", str(other))
-    assert r.code == 1 and f"The file {other} is not a Closeloop backup." in r.err
+    assert r.code == 1 and f"The file {other} is not a backup Closeloop can restore: It has no record" in r.err
     r = cli("restore", str(tmp_path / "missing.db"))
     assert r.code == 1 and "does not exist" in r.err
-    saved = tmp_path / "saved.db"
+    saved = tmp_path / "saved.clbak"
     cli.ok("backup", "--out", str(saved))
     before = state(hub_db)
     r = cli("restore", str(saved), user="clerk")
@@ -240,22 +252,22 @@ def test_restore_refuses_what_is_not_a_closeloop_backup(cli, hub_db, tmp_path, s
 
 
 def test_restore_when_the_database_is_missing(cli, hub_db, tmp_path):
-    saved = tmp_path / "saved.db"
+    saved = tmp_path / "saved.clbak"
     cli.ok("task", "add", "--title", "备份前事项", "--category", "general", "--date", "2026-11-20", "--lead", "TGZ")
     cli.ok("backup", "--out", str(saved))
     hub_db.unlink()
     assert cli("task", "list").code == 1
     r = cli("restore", str(saved), user="viewer")
-    assert r.code == 1 and "Only an administrator may restore a backup." in r.err
+    assert r.code == 1 and "Only an administrator may restore a backup; in the backup saved.clbak, viewer" in r.err
     assert not hub_db.exists()
     r = cli.ok("restore", str(saved))
     assert f"Restored from {saved}; there was no database at {hub_db} before." in r.out
     assert [x["title"] for x in cli.json("task", "list")] == ["备份前事项"]
-    assert cli.json("audit")[-1]["details"] == {"previous": None}
+    assert cli.json("audit")[-1]["details"] == {"previous": None, "reserved": [], "missing_evidence": 0}
 
 
 def test_restore_refuses_a_folder_as_the_database(cli, tmp_path):
-    saved = tmp_path / "saved.db"
+    saved = tmp_path / "saved.clbak"
     cli.ok("backup", "--out", str(saved))
     folder = tmp_path / "folder"
     folder.mkdir()

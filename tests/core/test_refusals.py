@@ -185,7 +185,7 @@ CASES = [
     ("unreadable rules file", ["rules", "import", "{tmp}/none.toml"], 2, "Cannot read {tmp}/none.toml"),
     ("unreadable notice", ["calendar", "import-notice", "{tmp}/none.txt", "--yes"], 2, "Cannot read {tmp}/none.txt"),
     ("backup over a file", ["backup", "--out", "{tmp}/office/hub.db"], 1,
-     "{tmp}/office/hub.db already exists; choose another --out."),
+     "{tmp}/office/hub.db already exists; a backup never replaces a file"),
     # the command line itself
     ("unknown command", ["frobnicate"], 2, "argument COMMAND: invalid choice: 'frobnicate'"),
     ("missing --on", ["claim", "2026-1/TGZ"], 2, "the following arguments are required: --on"),

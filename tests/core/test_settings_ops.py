@@ -181,20 +181,20 @@ def test_back_up_now_writes_a_file_in_the_policy_folder(clerk: Session, hub_db: 
 def test_restore_brings_the_backup_back_after_a_safety_backup(admin: Session, hub_db: Path) -> None:
     backup = back_up_now(admin)
     add_tasks(admin, [NewTask("备份后事项", "general", dt.date(2026, 11, 20), "TGZ")])
-    result = restore_backup(admin, backup)
+    result = restore_backup(admin, backup, PASSWORD)
     assert admin.db.execute("SELECT COUNT(*) FROM task").fetchone()[0] == 0
     assert result.safety.is_file() and "before-restore" in result.safety.name
     assert result.changes.directory and result.changes.calendar and result.changes.rules
     assert _last_audit(admin)[:2] == ("restore", str(backup))
     # the safety backup still holds the task
-    restore_backup(admin, result.safety)
+    restore_backup(admin, result.safety, PASSWORD)
     assert admin.db.execute("SELECT title FROM task").fetchall() == [("备份后事项",)]
 
 
 def test_restore_refusals(clerk: Session, hub_db: Path, tmp_path: Path) -> None:
     backup = back_up_now(clerk)
-    with pytest.raises(Refusal, match="Only an administrator may do this"):
-        restore_backup(clerk, backup)
+    with pytest.raises(Refusal, match="Only an administrator may restore a backup"):
+        restore_backup(clerk, backup, PASSWORD)
     admin = open_session(hub_db, "admin", PASSWORD)
     try:
         other = init_office(tmp_path / "other.db", name="另一个督查室", code="HUB2", admin="admin",
@@ -202,11 +202,11 @@ def test_restore_refusals(clerk: Session, hub_db: Path, tmp_path: Path) -> None:
         other.db.conn.close()
         before = _dump(admin)
         with pytest.raises(Refusal, match="belongs to another office \\(另一个督查室\\)"):
-            restore_backup(admin, tmp_path / "other.db")
+            restore_backup(admin, tmp_path / "other.db", PASSWORD)
         not_db = tmp_path / "notes.db"
         not_db.write_text("not a database", encoding="utf-8")
         with pytest.raises(Refusal):
-            restore_backup(admin, not_db)
+            restore_backup(admin, not_db, PASSWORD)
         assert _dump(admin) == before
     finally:
         admin.db.conn.close()

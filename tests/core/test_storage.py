@@ -7,6 +7,7 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -82,8 +83,10 @@ def test_a_first_migration_database_is_migrated_without_losing_a_row(tmp_path):
     finally:
         migrated.conn.close()
 
-    (backup,) = (path.parent / "backups").glob("office-before-m002_task_search-*.db")
-    old = sqlite3.connect(backup)
+    (backup,) = (path.parent / "backups").glob("office-before-m002_task_search-*.clbak")
+    inner = tmp_path / "inner.db"
+    inner.write_bytes(zipfile.ZipFile(backup).read("closeloop.db"))
+    old = sqlite3.connect(inner)
     try:  # taken before the migration: the m001 schema with every row
         assert [r[0] for r in old.execute("SELECT name FROM _sqlite_migrations")] == ["m001_core"]
         assert old.execute("SELECT name FROM sqlite_master WHERE name = 'task_fts'").fetchone() is None

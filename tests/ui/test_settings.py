@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from _directory_settings_helpers import hub_fixtures, read
+from _directory_settings_helpers import PASSWORD, hub_fixtures, read
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QApplication
 
@@ -250,11 +250,11 @@ def test_an_administrator_restores_a_backup_and_every_page_is_told(qtbot, open_p
         ctx.write(lambda s: add_unit(s, "HXZ", "红星镇", "township"), lambda _r: None, pytest.fail)
     assert read(hub, "SELECT COUNT(*) FROM unit WHERE code = 'HXZ'") == [(1,)]
     asked: list[str] = []
-    monkeypatch.setattr(settings_backup, "confirm_restore", lambda parent, text: asked.append(text) or False)
+    monkeypatch.setattr(settings_backup, "confirm_restore", lambda parent, text: asked.append(text) or None)
     backups.files.setCurrentRow(0)
     backups.restore_button.click()
     assert asked and read(hub, "SELECT COUNT(*) FROM unit WHERE code = 'HXZ'") == [(1,)]  # answered no
-    monkeypatch.setattr(settings_backup, "confirm_restore", lambda parent, text: True)
+    monkeypatch.setattr(settings_backup, "confirm_restore", lambda parent, text: PASSWORD)
     backups.files.setCurrentRow(0)
     with qtbot.waitSignal(ctx.changed, timeout=10_000) as changed, \
             qtbot.waitSignal(backups.restored, timeout=10_000) as restored:
@@ -265,6 +265,53 @@ def test_an_administrator_restores_a_backup_and_every_page_is_told(qtbot, open_p
     assert restored.args[0].safety.is_file()
     assert not backups.message.isHidden() and restored.args[0].safety.name in backups.message.text()
     assert read(hub, "SELECT action FROM audit ORDER BY id DESC LIMIT 1") == [("restore",)]
+
+
+def test_the_app_refuses_a_wrong_password_or_a_half_backup_and_lists_no_half_file(  # noqa: ANN001
+        qtbot, open_page, hub: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    page = open_page("admin")
+    backups = page.backups
+    with qtbot.waitSignal(backups.loaded, timeout=10_000):
+        backups.now_button.click()
+    (good,) = [Path(backups.files.item(i).data(settings_backup.PATH_ROLE)) for i in range(backups.files.count())]
+    # a killed backup's partial file (of a process that no longer runs) is removed and never listed
+    part = good.with_name(f"{good.name}.{2**22 + 7}.part")
+    part.write_bytes(good.read_bytes()[:500])
+    with qtbot.waitSignal(backups.loaded, timeout=10_000):
+        backups.reload()
+    assert backups.files.count() == 1 and not part.exists()
+    before = read(hub, "SELECT COUNT(*), MAX(id) FROM audit")
+    monkeypatch.setattr(settings_backup, "confirm_restore", lambda parent, text: "not-the-password")
+    backups.files.setCurrentRow(0)
+    with qtbot.waitSignal(backups.refused, timeout=10_000) as refused:
+        backups.restore_button.click()
+    assert "用户名或密码错误" in refused.args[0]
+    assert read(hub, "SELECT COUNT(*), MAX(id) FROM audit") == before
+    assert not list((hub.parent / "backups").glob("*before-restore*"))
+
+
+def test_the_app_says_which_task_numbers_a_restore_reserves(qtbot, open_page, hub: Path,  # noqa: ANN001
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    import datetime as dt
+
+    from core.tasks import NewTask, add_tasks
+
+    page = open_page("admin")
+    backups, ctx = page.backups, page.ctx
+    with qtbot.waitSignal(backups.loaded, timeout=10_000):
+        backups.now_button.click()
+    with qtbot.waitSignal(ctx.worker.idle, timeout=10_000):
+        ctx.write(lambda s: add_tasks(s, [NewTask("备份后事项", "general", dt.date(2026, 11, 20), "TGZ"),
+                                          NewTask("又一项", "general", dt.date(2026, 11, 20), "TGZ")]),
+                  lambda _r: None, pytest.fail)
+    monkeypatch.setattr(settings_backup, "confirm_restore", lambda parent, text: PASSWORD)
+    backups.files.setCurrentRow(0)
+    with qtbot.waitSignal(backups.restored, timeout=10_000):
+        backups.restore_button.click()
+    (top,) = read(hub, "SELECT MAX(seq) FROM task WHERE year = 2026")[0]  # the backup's highest number
+    assert read(hub, "SELECT value FROM setting WHERE key = 'task_numbers_reserved'") == [
+        (json.dumps({"2026": top + 2}),)]
+    assert f"事项编号 2026-{top + 1} 至 2026-{top + 2} 是在此备份之后编发的，今后不再使用。" in backups.message.text()
 
 
 # ----- language -------------------------------------------------------------------------

@@ -250,7 +250,7 @@ def test_back_up_now(qtbot, window: MainWindow, db_path: Path) -> None:  # noqa:
     with qtbot.waitSignal(task.finished, timeout=10_000) as blocker:
         pass
     assert blocker.args == ["done"]
-    backups = list((db_path.parent / "backups").glob("office-*.db"))
+    backups = list((db_path.parent / "backups").glob("office-*.clbak"))
     assert len(backups) == 1
     assert str(backups[0]) in window.statusBar().currentMessage()
 

@@ -315,12 +315,12 @@ def test_backup_timer_backs_up_when_due(qtbot, db_path: Path, scenario: Scenario
         with qtbot.waitSignal(timer.checked, timeout=10_000) as blocker:
             timer.check_now()  # never backed up: due
         assert blocker.args == [True]
-        files = list((db_path.parent / "backups").glob("office-*.db"))
+        files = list((db_path.parent / "backups").glob("office-*.clbak"))
         assert len(files) == 1
         with qtbot.waitSignal(timer.checked, timeout=10_000) as blocker:
             timer.check_now()  # backed up a moment ago, every 24 h: not due
         assert blocker.args == [False]
-        assert len(list((db_path.parent / "backups").glob("office-*.db"))) == 1
+        assert len(list((db_path.parent / "backups").glob("office-*.clbak"))) == 1
         assert QDialog not in {type(w) for w in QApplication.topLevelWidgets() if w.isVisible()}
     finally:
         ctx.close()

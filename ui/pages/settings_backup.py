@@ -6,10 +6,13 @@ the worker) and emits `loaded`. An administrator changes the folder (picked
 through `choose_folder`, replaceable in tests) and the interval in hours (0 =
 off) with "Save"; a clerk or administrator may "Back up now" (`backed_up(path)`);
 an administrator may restore a listed backup: `confirm_restore` (replaceable)
-asks first, then `core.settings_ops.restore_backup` runs on the worker (a safety
-backup, the restore, the migration, the audit entry); `ctx.changed` is emitted
+asks first, for the administrator's password, then
+`core.settings_ops.restore_backup` runs on the worker (core.backup.restore: the
+same checks as the CLI's, the safety backup, the reserved task numbers, the
+audit entry, the one-step swap); `ctx.changed` is emitted
 with everything changed so every page reloads, the section says what happened
-and `restored(Restored)` is emitted. Refusals show in red (`refused`).
+(with the task numbers it reserved) and `restored(Restored)` is emitted. The
+list shows only finished backups (`.clbak`, and old plain `.db` ones). Refusals show in red (`refused`).
 Threading: GUI thread only.
 """
 from __future__ import annotations
@@ -25,11 +28,11 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QMessageBox,
     QPushButton,
     QSpinBox,
     QVBoxLayout,
@@ -51,12 +54,13 @@ def choose_folder(parent: QWidget, start: str) -> str | None:
     return folder or None
 
 
-def confirm_restore(parent: QWidget, text: str) -> bool:
-    """Ask before a restore (replaced in tests)."""
-    answer = QMessageBox.question(parent, _("Restore a backup"), text,
-                                  QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-                                  QMessageBox.StandardButton.Cancel)
-    return answer == QMessageBox.StandardButton.Yes
+def confirm_restore(parent: QWidget, text: str) -> str | None:
+    """Ask before a restore, for the administrator's password (replaced in tests); None when cancelled.
+
+    The password is checked against the current database and the backup (core.backup.restore).
+    """
+    password, ok = QInputDialog.getText(parent, _("Restore a backup"), text, QLineEdit.EchoMode.Password)
+    return password if ok else None
 
 
 def when_text(moment: dt.datetime) -> str:
@@ -209,19 +213,20 @@ class BackupSection(QWidget):
         if source is None:
             return
         text = _("Replace everything in this database with the backup {name}? The current content is backed "
-                 "up first; every page reloads afterwards.").format(name=source.name)
-        if not confirm_restore(self, text):
+                 "up first; every page reloads afterwards. Type your password to confirm; it must also sign you "
+                 "in as an administrator in the backup.").format(name=source.name)
+        password = confirm_restore(self, text)
+        if password is None:
             return
         self.restore_button.setEnabled(False)
 
         def job(s: Any) -> tuple[settings_ops.Restored, Any]:
-            restored = settings_ops.restore_backup(s, source)
+            restored = settings_ops.restore_backup(s, source, password)
             return restored, restored.changes
 
         def done(result: tuple[settings_ops.Restored, Any]) -> None:
             restored = result[0]
-            self._done(_("Restored from {source}; the previous content was kept in {safety}. Every page has "
-                         "reloaded its data.").format(source=restored.source.name, safety=restored.safety))
+            self._done(" ".join(restored.sentences + [_("Every page has reloaded its data.")]))
             self.restored.emit(restored)
         self.ctx.write(job, alive(self, done), alive(self, self._failed))
 
