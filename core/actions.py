@@ -1,4 +1,4 @@
-"""Recording the actions of DESIGN.md §4 on an assignment, with their refusals.
+"""Recording the actions of docs/design.md §4 on an assignment, with their refusals.
 
 Contract: `record(session, ref, Action(...))` checks who may act, the dates, the
 required texts and files, then replays the assignment's events with the new one

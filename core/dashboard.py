@@ -31,7 +31,7 @@ import sqlite_utils
 from core.directory import list_units
 from core.ledger import LedgerFilter, LedgerRow, Stats, ledger_ids, ledger_rows, stats, warn_days
 
-TARGET_RATE = 0.95      # the county's target for both rates (DESIGN.md §5)
+TARGET_RATE = 0.95      # the county's target for both rates (docs/design.md §5)
 TREND_WEEKS = 12
 DEFAULT_OVERDUE_LIMIT = 50
 

@@ -1,4 +1,4 @@
-"""The demo's event generator: one believable life (DESIGN.md §4) per assignment, in memory.
+"""The demo's event generator: one believable life (docs/design.md §4) per assignment, in memory.
 
 Contract: `simulate(rng, plan, today)` returns the events of one assignment in
 the order they happened (effective dates never decrease, none after `today`),

@@ -282,7 +282,7 @@ def _rate(part: int, whole: int) -> float | None:
 def stats(db: sqlite_utils.Database, *, as_of: dt.date, date_from: dt.date | None = None,
           date_to: dt.date | None = None, by: str | None = None,
           flt: LedgerFilter | None = None) -> Stats | dict[str, Stats]:
-    """The rates of DESIGN.md §5 for assignments whose tasks were assigned in the period.
+    """The rates of docs/design.md §5 for assignments whose tasks were assigned in the period.
 
     With `by` (unit | leader | kind) a dict from unit code, leader name or kind to Stats.
     """

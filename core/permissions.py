@@ -1,4 +1,4 @@
-"""Which actions of DESIGN.md §4 an office and a user may take on an assignment now.
+"""Which actions of docs/design.md §4 an office and a user may take on an assignment now.
 
 Contract: `allowed_actions(office_role, user, status, own_unit=...)` lists, in
 the order a clerk meets them, the actions `core.actions.record` would accept
@@ -39,7 +39,7 @@ class AssignmentState(Protocol):
 
 
 def actions_from_state(state: str, pending_extension: dt.date | None) -> frozenset[str]:
-    """The actions the life of an assignment allows from `state` (DESIGN.md §4), whoever acts."""
+    """The actions the life of an assignment allows from `state` (docs/design.md §4), whoever acts."""
     if state not in OPEN_STATES:
         return frozenset()
     ok = {"urge", "cancel"}

@@ -1,4 +1,4 @@
-"""The life of an assignment (DESIGN.md §4) as a pure fold over its events.
+"""The life of an assignment (docs/design.md §4) as a pure fold over its events.
 
 Contract: `fold(dues, events)` replays events in effective-date order (ties in
 the order recorded) and returns the derived `Status` and the events that did
@@ -81,7 +81,7 @@ class Status:
 
 
 def light(status: Status, today: dt.date, warn_days: int) -> str | None:
-    """red / yellow / green as of `today` (DESIGN.md §4); None when closed or cancelled."""
+    """red / yellow / green as of `today` (docs/design.md §4); None when closed or cancelled."""
     if not status.is_open:
         return None
     nxt = status.next_due

@@ -1,4 +1,4 @@
-"""The small form in which a clerk records one action of DESIGN.md §4 on an assignment.
+"""The small form in which a clerk records one action of docs/design.md §4 on an assignment.
 
 Contract: `ActionForm(ctx, brief, kind, parent)` is a dialog opened with `open()`
 (never `exec()`); it shows the effective date (today by default, never in the

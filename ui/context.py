@@ -9,7 +9,7 @@ Contract (GUI thread only):
   bound to the worker's connection (so core's refusals and transactions apply);
   on success it emits `changed(Changes)` (returned by `fn`, or the `changes`
   argument), so every
-  page can decide whether to redraw (STYLE.md habit 1). A `ClerkError` reaches
+  page can decide whether to redraw (docs/architecture.md §9, habit 1). A `ClerkError` reaches
   `on_error` as the sentence to show; nothing was written. So do a full disk, a
   read-only database or folder and another process holding the write lock past
   the busy timeout (core/db/errors.py words them, as in the CLI).

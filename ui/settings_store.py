@@ -3,7 +3,7 @@
 Contract:
 - Every key the UI stores is declared here as a `Setting` with its default and a
   title (an N_() msgid) — one list to read when wondering what the app remembers
-  (STYLE.md habit 7). Office data (rules, backup policy) lives in the database,
+  (docs/architecture.md §9, habit 7). Office data (rules, backup policy) lives in the database,
   never here: QSettings holds only this computer's view preferences.
 - `restore_geometry(window, setting, default_size)` restores a saved geometry and
   then clamps the window to the available area of a screen (a window saved on a

@@ -1,4 +1,4 @@
-"""`fonts`: which font file serves each printing role (DESIGN.md §9, issue 5).
+"""`fonts`: which font file serves each printing role (docs/design.md §9, issue 5).
 
 Contract: `add_parsers(cmds, sub)` adds the commands to the CLI; `HANDLERS` maps
 each command name to `handler(session, args) -> exit code`. `fonts [--json]` lists,

@@ -107,7 +107,7 @@ def _default(value: object) -> object:
 
 
 def percent(rate: float | None) -> str:
-    """96.875% → '96.9%' (one decimal, DESIGN.md §5); '—' when nothing is counted."""
+    """96.875% → '96.9%' (one decimal, docs/design.md §5); '—' when nothing is counted."""
     if rate is None:
         return "—"
     from babel.numbers import format_percent

@@ -173,7 +173,7 @@ def build_parser() -> CliParser:
 
 
 def _scoring(cmds: argparse._SubParsersAction) -> None:
-    """score, bonus, criticism, finding and panel (DESIGN.md §6)."""
+    """score, bonus, criticism, finding and panel (docs/design.md §6)."""
     score = _sub(cmds, "score", _("monthly review and quarterly assessment scores")).add_subparsers(
         dest="action", metavar="ACTION", parser_class=CliParser, required=True)
     c = _sub(score, "month", _("a month's scores and ranks"))

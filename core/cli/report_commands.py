@@ -1,4 +1,4 @@
-"""`report …`: the printed materials of DESIGN.md §9 (issue 5).
+"""`report …`: the printed materials of docs/design.md §9 (issue 5).
 
 Contract: `add_parsers(cmds, sub)` adds the commands to the CLI; `HANDLERS` maps
 each command name to `handler(session, args) -> exit code`.

@@ -1,6 +1,6 @@
 """The schema, as an ordered list of migrations, and the backup taken before them.
 
-Every row that travels between offices (DESIGN.md §8) carries `uuid` (global
+Every row that travels between offices (docs/design.md §8) carries `uuid` (global
 identity), `owner` (the uuid of the office that created it, fixed forever) and
 `rev` (bumped on each edit by its owner). Local ids are integers for fast joins;
 bundles refer to rows by uuid. `assignment_status` is a local cache derived from

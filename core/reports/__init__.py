@@ -1,4 +1,4 @@
-"""Printed materials (DESIGN.md §9) and Excel in/out: reportlab documents, fonts, xlsx.
+"""Printed materials (docs/design.md §9) and Excel in/out: reportlab documents, fonts, xlsx.
 
 Contract shared by every document module here: a function
 `render_<document>(db, out: Path, <what to print>, *, as_of: date | None = None) -> int`

@@ -1,4 +1,4 @@
-"""Which font file serves each printing role (DESIGN.md §9), and registering them in reportlab.
+"""Which font file serves each printing role (docs/design.md §9), and registering them in reportlab.
 
 Contract:
 - `ROLES`: 仿宋 fangsong, 小标宋 xiaobiaosong, 黑体 heiti, 楷体 kaiti, 宋体 songti.
@@ -312,7 +312,7 @@ def _shipped(role: str) -> FontChoice:
 
 
 def font_choices(db: sqlite_utils.Database | None = None) -> dict[str, FontChoice]:
-    """The face for each role, in the order of DESIGN.md §9 (see the module docstring)."""
+    """The face for each role, in the order of docs/design.md §9 (see the module docstring)."""
     global _system
     with _lock:
         if os.environ.get("CLOSELOOP_FONTS") == "shipped":

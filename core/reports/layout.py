@@ -1,4 +1,4 @@
-"""Page layouts of the printed materials (DESIGN.md §9, GB/T 9704-2012).
+"""Page layouts of the printed materials (docs/design.md §9, GB/T 9704-2012).
 
 Contract:
 - `styles(fonts)` → Styles: `body` (3号 仿宋 at 15.79 pt so 28 characters fill the

@@ -1,4 +1,4 @@
-"""Landscape list documents (DESIGN.md §9 "tables may use landscape A4"): the weekly list, the ledger, a unit's list.
+"""Landscape list documents (docs/design.md §9 "tables may use landscape A4"): the weekly list, the ledger, a unit's list.
 
 Contract: `render_table(out, doc)` writes `doc` (a `TableDoc`: title, subtitle,
 columns, rows, footer, per-cell colours) as a landscape A4 PDF through

@@ -1,4 +1,4 @@
-"""The holiday calendar: which days are working days (DESIGN.md §3).
+"""The holiday calendar: which days are working days (docs/design.md §3).
 
 Tables: `holiday(date, kind 'rest'|'work', name, source)` — a `rest` row makes a
 weekday a day off, a `work` row makes a weekend day a make-up working day (调休) —

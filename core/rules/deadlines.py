@@ -1,4 +1,4 @@
-"""The 13710 deadline arithmetic (DESIGN.md §3): pure functions, no database access.
+"""The 13710 deadline arithmetic (docs/design.md §3): pure functions, no database access.
 
 For a task assigned on day D, each rule of `Deadlines` gives a due date:
 - day counts exclude D; `calendar` adds plain days; `rollover` adds plain days and

@@ -1,4 +1,4 @@
-"""The rule set (评分细则, DESIGN.md §6): a versioned TOML document, parsed into frozen dataclasses.
+"""The rule set (评分细则, docs/design.md §6): a versioned TOML document, parsed into frozen dataclasses.
 
 Contract: `parse_ruleset(text)` either returns a complete `RuleSet` (missing keys
 take their defaults, so `parse_ruleset("")` is the defaults) or raises `UsageError`

@@ -1,4 +1,4 @@
-"""Monthly review and quarterly assessment (DESIGN.md §6): events, scores, ranks, publications.
+"""Monthly review and quarterly assessment (docs/design.md §6): events, scores, ranks, publications.
 
 The functions the score pages call are importable from here (loaded on first use):
 writes `add_bonus`, `add_criticism`, `add_finding`, `set_panel_score` (store),

@@ -1,4 +1,4 @@
-"""The events that move a unit's score (DESIGN.md §6), derived without I/O.
+"""The events that move a unit's score (docs/design.md §6), derived without I/O.
 
 Contract: `lifecycle_events` folds one assignment's events (as of the day the
 score is computed) and returns its deductions: a late claim, a late first

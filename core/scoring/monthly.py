@@ -1,4 +1,4 @@
-"""Month scores and ranks (DESIGN.md §6), pure: no I/O.
+"""Month scores and ranks (docs/design.md §6), pure: no I/O.
 
 Contract: `month_scores` takes the units, the month's score events (already
 restricted to the month), the panel scores and the rates, and returns one

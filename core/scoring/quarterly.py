@@ -1,4 +1,4 @@
-"""Quarter scores (DESIGN.md §6), pure: three months combined, bonuses capped, ranks and rewards.
+"""Quarter scores (docs/design.md §6), pure: three months combined, bonuses capped, ranks and rewards.
 
 Contract: `quarter_scores` takes, per unit, its three month scores (the caller
 picks each month's published score where published, else the current one) and

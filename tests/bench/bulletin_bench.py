@@ -4,7 +4,7 @@
     python tests/bench/bulletin_bench.py [--repeat 15] [--today 2026-11-27] [--strict]
 
 Builds the demo county (scale 1: 75 units) in a temporary folder, adds 5 townships
-to reach the 80 units of DESIGN.md §10, and times in this process, in Chinese:
+to reach the 80 units of docs/design.md §10, and times in this process, in Chinese:
 the month's bulletin unpublished (scores computed) and published (the snapshot),
 and the quarter's result; each the median and minimum of `--repeat` runs after
 one first run (shown apart: it registers the fonts). PDF sizes are reported. The

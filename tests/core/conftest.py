@@ -1,7 +1,7 @@
 """Fixtures for the core and CLI tests: English messages, a fixed day, a template hub database.
 
 The template hub is built once per session through the core's own API and copied
-(SQLite backup API) for each test (STYLE.md habit 10). It holds:
+(SQLite backup API) for each test (docs/architecture.md §9, habit 10). It holds:
 - units TGZ 太公镇 and XYJ 新阳街道 (township), FGJ 县发改局 and ZJJ 县住建局 (department);
 - the leader 王建国 (副县长), in charge of TGZ and FGJ;
 - users admin (administrator), clerk and viewer, all with the password `PASSWORD`

@@ -1,4 +1,4 @@
-"""The ledger (`task list`) and the rates (`stats`) through the CLI (README, DESIGN.md §4–§5)."""
+"""The ledger (`task list`) and the rates (`stats`) through the CLI (README, docs/design.md §4–§5)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -131,7 +131,7 @@ def test_the_past_view_of_a_day_equals_that_day_s_own_view(ledger):
                                                env={"CLOSELOOP_TODAY": "2026-12-04"})
 
 
-# ---------------------------------------------------------------- the rates of DESIGN.md §5
+# ---------------------------------------------------------------- the rates of docs/design.md §5
 
 @dataclass(frozen=True)
 class Planned:

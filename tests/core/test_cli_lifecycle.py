@@ -1,4 +1,4 @@
-"""The life of an assignment (DESIGN.md §3–§4) driven through the CLI as a clerk would."""
+"""The life of an assignment (docs/design.md §3–§4) driven through the CLI as a clerk would."""
 from __future__ import annotations
 
 import datetime as dt

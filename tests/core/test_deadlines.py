@@ -1,4 +1,4 @@
-"""The 13710 deadline arithmetic (DESIGN.md §3), with the design's checks and property tests."""
+"""The 13710 deadline arithmetic (docs/design.md §3), with the design's checks and property tests."""
 from __future__ import annotations
 
 import calendar as months

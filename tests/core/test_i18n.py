@@ -1,4 +1,4 @@
-"""The zh_CN catalog: complete, placeholder-safe, and really used by the CLI (STYLE.md habit 8).
+"""The zh_CN catalog: complete, placeholder-safe, and really used by the CLI (docs/architecture.md §9, habit 8).
 
 The template is extracted afresh from the code (core/, ui/, main.py, with the keywords
 of `dev.py i18n`), so a string added without running `python3 dev.py i18n` and

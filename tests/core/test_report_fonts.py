@@ -1,4 +1,4 @@
-"""Font discovery for printing (DESIGN.md §9): order, TrueType-only, embedding, the user's choice, the CLI.
+"""Font discovery for printing (docs/design.md §9): order, TrueType-only, embedding, the user's choice, the CLI.
 
 Discovery never looks at this machine's fonts here: every test injects the Windows
 folders and the fc-list answer.

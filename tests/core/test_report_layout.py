@@ -1,4 +1,4 @@
-"""The official-document and table layouts of DESIGN.md §9, read back from the PDF."""
+"""The official-document and table layouts of docs/design.md §9, read back from the PDF."""
 from __future__ import annotations
 
 from collections.abc import Iterator

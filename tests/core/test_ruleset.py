@@ -1,4 +1,4 @@
-"""The rule set (DESIGN.md §6): defaults, validation with line and key, TOML round trip, versions."""
+"""The rule set (docs/design.md §6): defaults, validation with line and key, TOML round trip, versions."""
 from __future__ import annotations
 
 import dataclasses

@@ -1,4 +1,4 @@
-"""DESIGN.md §6 as pure functions: deductions from the lifecycle, month and quarter scores, ranks."""
+"""docs/design.md §6 as pure functions: deductions from the lifecycle, month and quarter scores, ranks."""
 from __future__ import annotations
 
 import dataclasses

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 
 def scenario(cli) -> None:
-    """TGZ in March (DESIGN.md §6 check): 2 lead overdue, 1 lead return, 1 late first report as co."""
+    """TGZ in March (docs/design.md §6 check): 2 lead overdue, 1 lead return, 1 late first report as co."""
     for i in range(3):
         cli.ok("task", "add", "--title", f"事项{i}", "--category", "general", "--date", "2026-03-02", "--lead", "TGZ")
     cli.ok("task", "add", "--title", "协办事项", "--category", "general", "--date", "2026-03-02", "--lead", "XYJ",

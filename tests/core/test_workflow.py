@@ -1,4 +1,4 @@
-"""The life of an assignment (DESIGN.md §4): the pure fold, lights, and replay."""
+"""The life of an assignment (docs/design.md §4): the pure fold, lights, and replay."""
 from __future__ import annotations
 
 import datetime as dt

@@ -1,4 +1,4 @@
-"""Settings → scoring rules (评分细则): the [monthly], [quarterly] and [ranking] rules of DESIGN.md §6.
+"""Settings → scoring rules (评分细则): the [monthly], [quarterly] and [ranking] rules of docs/design.md §6.
 
 Contract: `RuleSetSection(ctx, parent)` loads the rule set in force (its version,
 author and date) through `ctx.query` (emits `loaded`) and shows every value in

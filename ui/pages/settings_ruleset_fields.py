@@ -1,7 +1,7 @@
 """The fields of the scoring rules form: one control per value of [monthly], [quarterly], [ranking].
 
 Contract: `RuleFields(may_write)` is a widget with three groups (monthly review,
-quarterly assessment, ranking) and one control per rule of DESIGN.md §6, in
+quarterly assessment, ranking) and one control per rule of docs/design.md §6, in
 `controls[(section, key)]`, each bounded so a value out of range cannot be
 entered: points and the base ≥ 0, weights 0–1, reward counts whole numbers ≥ 0,
 `combine` sum|mean and `ties` shared|break from a combo; every spin box takes its

@@ -80,7 +80,7 @@ def numbers_text(numbers: tuple[str, ...]) -> str:
 def category_index() -> MatchIndex:
     """The two categories, by their label in the user's language, their number (1, 2) or 一般/重大.
 
-    The Chinese words are the county's own names for the categories (DESIGN.md §2),
+    The Chinese words are the county's own names for the categories (docs/design.md §2),
     accepted as typed (yb, zd) whatever the interface language.
     """
     entries = []
