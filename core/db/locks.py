@@ -16,6 +16,7 @@ Contract:
   i.e. not Linux). It only stats files and reads /proc/locks: it never opens the
   database or its side files, so it cannot itself drop a lock.
 - `lost_locks(before, after)` names the files locked in `before` and not in `after`.
+- `write_lock_free(db_path, timeout_s)`: whether a write could start (see there).
 """
 from __future__ import annotations
 
@@ -86,3 +87,27 @@ def lost_locks(before: set[Path] | None, after: set[Path] | None) -> set[Path]:
     if before is None or after is None:
         return set()
     return before - after
+
+
+def write_lock_free(db_path: str | Path, timeout_s: float) -> bool:
+    """Whether a write transaction on `db_path` can start within `timeout_s` (it is rolled back at once).
+
+    False means another connection has held SQLite's write lock all that time (a program
+    that does not answer). Opens the file through SQLite only; a missing file, or one
+    SQLite cannot use for another reason (that is for the caller's open to report), is True.
+    """
+    import sqlite3
+
+    if not Path(db_path).is_file():
+        return True
+    conn = sqlite3.connect(str(db_path), timeout=timeout_s, isolation_level=None)
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("ROLLBACK")
+    except sqlite3.OperationalError as err:
+        return "locked" not in str(err) and "busy" not in str(err)
+    except sqlite3.Error:
+        return True
+    finally:
+        conn.close()
+    return True
