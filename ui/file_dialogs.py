@@ -17,6 +17,10 @@ Contract (GUI thread; blocking, like QFileDialog's static functions):
   names from the file name alone: no file in a listed folder is opened.
 - Every guarded database (`guard(path, reconnect)`) and its -wal/-shm/-journal
   files, and any -wal/-shm/-journal file, are hidden from the listing.
+- A chosen path that is a guarded database or one of its side files (typed in
+  the name box, or reached through a link) is never returned: the clerk is told
+  why (`refuse_database`, replaceable in tests) and the call returns as if
+  cancelled, so no caller reads, copies or writes over the live database.
 - Defence in depth: the locks this process holds on each guarded database are
   read (core.db.locks) before the dialog opens and after it closes; if one was
   lost, the guard's `reconnect()` is called (close every connection, open
@@ -26,6 +30,7 @@ Contract (GUI thread; blocking, like QFileDialog's static functions):
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -33,9 +38,10 @@ from pathlib import Path
 
 from PySide6.QtCore import QFileInfo, QMimeDatabase, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QFileDialog, QFileIconProvider, QFileSystemModel, QWidget
+from PySide6.QtWidgets import QFileDialog, QFileIconProvider, QFileSystemModel, QMessageBox, QWidget
 
 from core.db.locks import SIDE_SUFFIXES, database_files, held_locks, lost_locks
+from core.i18n import _
 
 log = logging.getLogger(__name__)
 
@@ -147,11 +153,40 @@ def locks_kept() -> Iterator[None]:
                 log.error("the locks on %s could not be taken again", ", ".join(sorted(map(str, missing))))
 
 
+def is_guarded_file(path: str | Path) -> bool:
+    """Whether `path` is (by inode, so links count) a guarded database or one of its side files."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return str(Path(path).resolve()) in guarded_paths()
+    for name in guarded_paths():
+        try:
+            other = os.stat(name)
+        except OSError:
+            continue
+        if (other.st_dev, other.st_ino) == (st.st_dev, st.st_ino):
+            return True
+    return str(Path(path).resolve()) in guarded_paths()
+
+
+def refuse_database(parent: QWidget | None, path: str) -> None:
+    """Say that the database cannot be chosen here (blocking; tests replace this)."""
+    QMessageBox.warning(parent, _("Closeloop"), _(
+        "{path} is the office's database, which cannot be chosen here; choose another file. "
+        "To keep a copy of the database, make a backup.").format(path=path))
+
+
 def _run(dialog: QFileDialog) -> list[str]:
+    parent = dialog.parentWidget()
     with locks_kept():
         accepted = dialog.exec() == QFileDialog.DialogCode.Accepted
         files = list(dialog.selectedFiles()) if accepted else []
     dialog.deleteLater()
+    refused = [f for f in files if is_guarded_file(f)]
+    if refused:
+        log.warning("refused the database file %s chosen in a file dialog", refused[0])
+        refuse_database(parent, refused[0])
+        return []
     return files
 
 

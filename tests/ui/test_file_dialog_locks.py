@@ -142,3 +142,29 @@ def test_no_module_shows_a_file_dialog_but_the_helper() -> None:
     offenders = [str(p.relative_to(ROOT)) for p in (ROOT / "ui").rglob("*.py")
                  if p.name != "file_dialogs.py" and "QFileDialog" in p.read_text(encoding="utf-8")]
     assert offenders == []
+
+
+def test_the_database_typed_in_the_name_box_is_never_returned(
+        ctx: AppContext, db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Typed or reached through a link, the live database is refused: no caller reads, copies or overwrites it."""
+    link = tmp_path / "link.db"
+    link.symlink_to(db_path)
+    other = tmp_path / "notes.txt"
+    other.write_text("ok", encoding="utf-8")
+    typed: list[str] = []
+
+    def exec_choosing(self: QFileDialog) -> int:
+        self.selectFile(typed[-1])
+        return QFileDialog.DialogCode.Accepted
+
+    refused: list[str] = []
+    monkeypatch.setattr(QFileDialog, "exec", exec_choosing)
+    monkeypatch.setattr(file_dialogs, "refuse_database", lambda parent, path: refused.append(path))
+    for name in (str(db_path), f"{db_path}-wal", str(link)):
+        typed.append(name)
+        assert file_dialogs.open_file(None, "t", str(tmp_path)) == ""
+        assert file_dialogs.save_file(None, "t", name) == ""
+    assert len(refused) == 6
+    typed.append(str(other))
+    assert file_dialogs.open_file(None, "t", str(tmp_path)) == str(other)
+    assert len(refused) == 6
