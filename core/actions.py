@@ -174,7 +174,7 @@ def record(s: Session, ref: str, action: Action) -> Changes:
     a = find_assignment(s.db, ref)
     _check_input(s, a, action)
     on_behalf = _check_role(s, a, action)
-    files = check_files(list(action.attachments), attachment_cap_bytes(s.db))
+    files = check_files(list(action.attachments), attachment_cap_bytes(s.db), s.path)
     with s.write():
         _check_replay(s, a, action)
         stored = [store_file(s.path, f) for f in files]

@@ -2,7 +2,9 @@
 
 Layout: `<db folder>/<db name>.evidence/<first two hex>/<sha256>`. `check_files()`
 refuses missing, unreadable or oversized files before anything is written;
-`store_file()` copies through a temporary file and renames, so a killed process
+A file of the office's database itself (the database, its -wal, -shm or
+-journal) is refused: copying it would open and close it in this process, which
+drops this process's SQLite locks (core.db.locks). `store_file()` copies through a temporary file and renames, so a killed process
 leaves at most an orphan temporary, never a half file under its hash.
 """
 from __future__ import annotations
@@ -14,6 +16,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from core.db.locks import database_files
 from core.errors import Refusal
 from core.i18n import _, babel_locale
 
@@ -46,13 +49,25 @@ def megabytes(size: int) -> str:
     return format_decimal(round(value, digits), "#,##0.0" + "#" * (digits - 1), locale=babel_locale())
 
 
-def check_files(paths: list[str | Path], cap_bytes: int) -> list[Path]:
-    """The files as paths, or a Refusal for the first one missing, unreadable or too big."""
+def _same_file(a: os.stat_result, path: Path) -> bool:
+    try:
+        b = os.stat(path)
+    except OSError:
+        return False
+    return (a.st_dev, a.st_ino) == (b.st_dev, b.st_ino)
+
+
+def check_files(paths: list[str | Path], cap_bytes: int, db_path: Path | None = None) -> list[Path]:
+    """The files as paths, or a Refusal for the first one missing, unreadable, too big or of `db_path`."""
     out = []
     for p in paths:
         path = Path(p)
         if not path.is_file():
             raise Refusal(_("The attachment {path} does not exist or is not a file; check the path.")
+                          .format(path=path))
+        if db_path is not None and any(_same_file(path.stat(), f) for f in database_files(db_path)):
+            raise Refusal(_("The attachment {path} is the office's database itself; "
+                            "attach a document, or make a backup to keep a copy of the database.")
                           .format(path=path))
         size = path.stat().st_size
         if size > cap_bytes:

@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QDateEdit,
     QDialog,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -40,6 +39,7 @@ from core.dates import EARLIEST, latest_date
 from core.i18n import N_, _
 from core.task_view import AssignmentBrief
 from core.workflow import UNIT_ACTIONS
+from ui import file_dialogs
 from ui.context import AppContext
 from ui.ledger_model import date_text
 from ui.record_form import (
@@ -95,7 +95,7 @@ def choose_files(parent: QWidget) -> list[str]:
     """Ask for evidence files (blocking file dialog; tests replace this function)."""
     settings = QSettings()
     folder = str(settings.value(LAST_FOLDER, "") or "")
-    paths, _filter = QFileDialog.getOpenFileNames(parent, _("Attach evidence files"), folder)
+    paths = file_dialogs.open_files(parent, _("Attach evidence files"), folder)
     if paths:
         settings.setValue(LAST_FOLDER, str(Path(paths[0]).parent))
     return list(paths)

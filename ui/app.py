@@ -5,13 +5,17 @@ left for Qt. In order:
 1. the QApplication (names used by QSettings and QStandardPaths), a Chinese
    font, Qt's own translations and the crash handler (ui.crash);
 2. one instance per database (ui.single_instance): if Closeloop already runs on
-   this database, it is asked to raise its window and this launch exits 0;
+   this database, it is asked to raise its window and this launch says so (a line
+   on stderr and `show_startup_notice`, replaceable in tests) and exits 0;
 3. with no database at the path (or an empty file), the first-run dialog
    (ui.first_run: create a hub office, or open the demo county in the same
    folder); closing it exits 0;
 4. the database is migrated and its office read; a database that cannot be
    opened is reported in one sentence (`show_startup_error`, replaceable in
-   tests) and gives exit code 1, like the CLI's refusals;
+   tests) and gives exit code 1, like the CLI's refusals; so is a database whose
+   write lock another program has held for WRITE_LOCK_WAIT_S seconds (a
+   Closeloop of another OS user, which cannot be asked to come forward, or a
+   command that hangs): the app could save nothing;
 5. sign-in: CLOSELOOP_USER + CLOSELOOP_PASSWORD when both are set (automation),
    else the sign-in dialog (ui.sign_in); cancelling exits 0;
 6. `AppContext(db_path, office, user)`, the main window, the periodic backup;
@@ -32,7 +36,8 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from core.auth import User
-from core.db.connection import open_database
+from core.db.connection import BUSY_TIMEOUT_MS, open_database
+from core.db.locks import write_lock_free
 from core.errors import ClerkError, Refusal
 from core.i18n import DEFAULT_LANGUAGE, _, set_language
 from core.office import Office, self_office
@@ -45,6 +50,7 @@ if TYPE_CHECKING:
 APP_NAME = "Closeloop"
 ORG_NAME = "Closeloop"
 ORG_DOMAIN = "closeloop.cn"
+WRITE_LOCK_WAIT_S = BUSY_TIMEOUT_MS / 1000  # as long as any write of the app would wait
 
 
 def requested_language() -> str:
@@ -105,6 +111,28 @@ def show_startup_error(message: str) -> None:
     QMessageBox.critical(None, _("Closeloop"), message)
 
 
+def show_startup_notice(message: str) -> None:
+    """Tell the user why this launch opens no window of its own (blocking; tests replace this)."""
+    QMessageBox.information(None, _("Closeloop"), message)
+
+
+def say_on_stderr(message: str) -> None:
+    """One line on stderr for whoever started the app from a terminal; a closed stderr is ignored."""
+    try:
+        print(message, file=sys.stderr, flush=True)
+    except (OSError, ValueError, AttributeError):  # no stderr (a windowed build) or a closed one
+        pass
+
+
+def already_running(db_path: Path) -> int:
+    """The running instance was asked to come forward: say so, exit code 0."""
+    message = _("Closeloop is already open on this database ({path}); its window has been brought forward."
+                ).format(path=db_path)
+    say_on_stderr(message)
+    show_startup_notice(message)
+    return 0
+
+
 def needs_first_run(db_path: Path) -> bool:
     """No database yet: the file is absent or empty."""
     return not db_path.exists() or (db_path.is_file() and db_path.stat().st_size == 0)
@@ -154,7 +182,15 @@ def open_window(db_path: Path, font: FontChoice | None) -> MainWindow | int:
     try:
         office = open_office(db_path)
     except ClerkError as err:
+        say_on_stderr(str(err))
         show_startup_error(str(err))
+        return 1
+    if not write_lock_free(db_path, WRITE_LOCK_WAIT_S):
+        message = _("The database {path} is held by another program that does not answer (Closeloop "
+                    "started by another user, or a command still running); close it there, then start "
+                    "Closeloop again.").format(path=db_path)
+        say_on_stderr(message)
+        show_startup_error(message)
         return 1
     user = user or sign_in_user(db_path, office)
     if user is None:
@@ -172,7 +208,7 @@ def run_app(db_path: Path) -> int:
     instances = [SingleInstance(db_path)]
     try:
         if not instances[0].claim():
-            return 0
+            return already_running(db_path)
         window = open_window(db_path, font)
         if isinstance(window, int):
             return window
@@ -180,7 +216,7 @@ def run_app(db_path: Path) -> int:
             instances.append(SingleInstance(window.ctx.db_path))
             if not instances[-1].claim():
                 window.shutdown()
-                return 0
+                return already_running(window.ctx.db_path)
         for instance in instances:
             instance.activated.connect(window.bring_to_front)
         app.aboutToQuit.connect(window.shutdown)

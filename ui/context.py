@@ -15,6 +15,11 @@ Contract (GUI thread only):
   the busy timeout (core/db/errors.py words them, as in the CLI).
 - `navigate(key, options)` asks the main window to show a page (e.g. the ledger
   filtered to red items); `open_task(task_no)` asks for the task view.
+- The database is guarded (ui.file_dialogs.guard): file dialogs hide it and,
+  should one still drop this process's SQLite locks, call `reconnect()`, which
+  closes the reader and the worker's connection and opens both again, so SQLite
+  takes its locks anew (all of the process's connections on the file must be
+  closed at once for that: SQLite keeps one lock state per file and process).
 - `today()` is the effective "today" (core.clock: CLOSELOOP_TODAY in tests).
 """
 from __future__ import annotations
@@ -32,6 +37,7 @@ from core.auth import User
 from core.db.connection import commits
 from core.db.errors import refusal_for
 from core.office import Changes, Office, Session
+from ui import file_dialogs
 from ui.worker import DbWorker
 
 
@@ -56,6 +62,7 @@ class AppContext(QObject):
         self.user = user
         self.worker = DbWorker(self.db_path, self)
         self.reader = open_reader(self.db_path)
+        self._guard = file_dialogs.guard(self.db_path, self.reconnect)
 
     @property
     def is_hub(self) -> bool:
@@ -110,6 +117,14 @@ class AppContext(QObject):
     def _unhandled(exc: Exception) -> None:
         raise exc
 
+    def reconnect(self) -> None:
+        """Close every connection of this context and open them again (blocking; GUI thread)."""
+        self.reader.conn.close()
+        self.worker.reopen()
+        self.reader = open_reader(self.db_path)
+        self.reader.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchall()  # a read takes the lock
+
     def close(self) -> None:
+        file_dialogs.unguard(self._guard)
         self.worker.close()
         self.reader.conn.close()

@@ -35,11 +35,11 @@ import sqlite_utils
 from babel.numbers import format_decimal
 from PySide6.QtCore import QStandardPaths, QUrl
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QMessageBox, QWidget
 
 from core.errors import ClerkError
 from core.i18n import _, babel_locale, ngettext
-from ui import crash, settings_store
+from ui import crash, file_dialogs, settings_store
 from ui.busy import BusyTask, Job, run_busy
 from ui.context import AppContext
 
@@ -59,7 +59,7 @@ def show_error(parent: QWidget | None, title: str, sentence: str) -> None:
 
 def ask_save_path(parent: QWidget | None, title: str, suggested: Path, file_filter: str) -> Path | None:
     """The path the user chose to save to, or None (blocking; tests replace this)."""
-    name, _chosen = QFileDialog.getSaveFileName(parent, title, str(suggested), file_filter)
+    name = file_dialogs.save_file(parent, title, str(suggested), file_filter)
     return Path(name) if name else None
 
 

@@ -12,6 +12,9 @@ Contract:
 - `close()` (GUI thread; also safe to call twice) drops jobs not yet started,
   lets the running one finish, closes the connection on the worker thread and
   joins the thread. Callbacks are never called after `close()`.
+- `reopen()` (GUI thread) blocks until the worker thread, after the jobs queued
+  before it, has closed its connection and opened a new one (so SQLite takes its
+  file locks anew; see ui.file_dialogs). A no-op after `close()`.
 - `idle` is emitted (GUI thread) when the last pending job's callback has run;
   tests wait on it instead of sleeping.
 """
@@ -26,7 +29,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import sqlite_utils
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
 from core.db.connection import connect
 
@@ -75,6 +78,13 @@ class _Runner(QObject):
             self.done.emit(job.id, result)
 
     @Slot()
+    def reopen(self) -> None:
+        if self._db is not None:
+            self._db.conn.close()
+            self._db = None
+        self.open()
+
+    @Slot()
     def stop(self) -> None:
         if self._db is not None:
             self._db.conn.close()
@@ -97,6 +107,7 @@ class DbWorker(QObject):
     idle = Signal()
     _queue = Signal(object)
     _stop = Signal()
+    _reopen = Signal()
 
     def __init__(self, path: str | Path, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -111,6 +122,7 @@ class DbWorker(QObject):
         self._thread.started.connect(self._runner.open)
         self._queue.connect(self._runner.run)
         self._stop.connect(self._runner.stop)
+        self._reopen.connect(self._runner.reopen, Qt.ConnectionType.BlockingQueuedConnection)
         self._runner.done.connect(self._on_done)
         self._runner.failed.connect(self._on_failed)
         # If this object is destroyed without close() (its window garbage-collected),
@@ -160,6 +172,11 @@ class DbWorker(QObject):
     def _maybe_idle(self) -> None:
         if not self._callbacks and not self._closed:
             self.idle.emit()
+
+    def reopen(self) -> None:
+        """Close and open the worker's connection; blocks until done (see the module contract)."""
+        if not self._closed:
+            self._reopen.emit()
 
     def close(self, timeout_ms: int = 10_000) -> bool:
         """Stop the thread and close its connection; True if the thread ended in time."""

@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -44,7 +43,7 @@ from core.errors import ClerkError
 from core.i18n import _, ngettext
 from core.reports.xlsx_import import ImportPlan, apply_import, plan_import, write_template
 from core.reports.xlsx_mapping import load_mapping
-from ui import crash
+from ui import crash, file_dialogs
 from ui.context import AppContext
 from ui.pages.directory_form import ERROR_COLOR, alive, error_label
 
@@ -53,21 +52,20 @@ REFUSED_COLOR = "#fde2e2"
 
 def choose_file(parent: QWidget) -> str | None:
     """Ask for the .xlsx to import (replaced in tests); None when the clerk cancels."""
-    path, _filter = QFileDialog.getOpenFileName(parent, _("Import a ledger from Excel"), "",
-                                                _("Excel workbooks (*.xlsx)"))
+    path = file_dialogs.open_file(parent, _("Import a ledger from Excel"), "", _("Excel workbooks (*.xlsx)"))
     return path or None
 
 
 def choose_mapping(parent: QWidget) -> str | None:
     """Ask for a column mapping file (replaced in tests); None when the clerk cancels."""
-    path, _filter = QFileDialog.getOpenFileName(parent, _("Column mapping"), "", _("Column mappings (*.toml)"))
+    path = file_dialogs.open_file(parent, _("Column mapping"), "", _("Column mappings (*.toml)"))
     return path or None
 
 
 def choose_template_path(parent: QWidget) -> str | None:
     """Ask where to save the import template (replaced in tests); None when the clerk cancels."""
-    path, _filter = QFileDialog.getSaveFileName(parent, _("Save the import template"), _("ledger-template.xlsx"),
-                                                _("Excel workbooks (*.xlsx)"))
+    path = file_dialogs.save_file(parent, _("Save the import template"), _("ledger-template.xlsx"),
+                                  _("Excel workbooks (*.xlsx)"))
     return path or None
 
 

@@ -41,7 +41,7 @@ def _checks(s: Session, unit_code: str, on: dt.date, text: str,
     if not text.strip():
         raise UsageError(_("The text is empty; write what it was about."))
     unit = _active_unit(s, unit_code)
-    files = check_files(list(attachments), attachment_cap_bytes(s.db))
+    files = check_files(list(attachments), attachment_cap_bytes(s.db), s.path)
     return unit, files
 
 

@@ -1,6 +1,7 @@
 """Starting the app: sign-in, first run, one instance per database; and the busy and backup helpers."""
 from __future__ import annotations
 
+import sqlite3
 import threading
 import time
 from pathlib import Path
@@ -249,7 +250,11 @@ def test_a_second_instance_raises_the_first(qtbot, db_path: Path, tmp_path: Path
         first.close()
 
 
-def test_run_app_on_a_database_in_use_raises_that_window(qtbot, db_path: Path, scenario: Scenario) -> None:  # noqa: ANN001
+def test_run_app_on_a_database_in_use_raises_that_window_and_says_so(
+        qtbot, db_path: Path, scenario: Scenario, monkeypatch: pytest.MonkeyPatch,  # noqa: ANN001
+        capsys: pytest.CaptureFixture[str]) -> None:
+    told: list[str] = []
+    monkeypatch.setattr(app_module, "show_startup_notice", told.append)
     window = MainWindow(make_ctx(db_path, "admin", scenario.password), pages=())
     qtbot.addWidget(window)
     first = SingleInstance(db_path)
@@ -259,10 +264,37 @@ def test_run_app_on_a_database_in_use_raises_that_window(qtbot, db_path: Path, s
         with qtbot.waitSignal(window.brought_to_front, timeout=5_000):
             assert app_module.run_app(db_path) == 0
         assert window.isVisible()
+        expected = f"闭环督办已在此数据库（{db_path}）上打开，已将其窗口调到前面。"
+        assert told == [expected]
+        assert capsys.readouterr().err == expected + "\n"
     finally:
         first.close()
         crash.uninstall()
         window.close()
+
+
+def test_a_database_whose_write_lock_is_held_says_why_it_will_not_start(
+        db_path: Path, scenario: Scenario, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """Another program (e.g. Closeloop of another OS user, which cannot be knocked on) holds the write lock."""
+    shown: list[str] = []
+    monkeypatch.setattr(app_module, "show_startup_error", shown.append)
+    monkeypatch.setattr(app_module, "WRITE_LOCK_WAIT_S", 0.05)
+    monkeypatch.setattr(SignInDialog, "ask", classmethod(lambda cls, path, office, message="": pytest.fail("asked")))
+    holder = sqlite3.connect(db_path, isolation_level=None)
+    try:
+        holder.execute("BEGIN IMMEDIATE")
+        assert app_module.open_window(db_path, None) == 1
+    finally:
+        holder.close()
+    assert len(shown) == 1 and shown[0].startswith(f"数据库 {db_path} 被另一个没有响应的程序占用"), shown
+    assert capsys.readouterr().err == shown[0] + "\n"
+    monkeypatch.setenv("CLOSELOOP_USER", "admin")  # the lock released: the app starts
+    monkeypatch.setenv("CLOSELOOP_PASSWORD", scenario.password)
+    window = app_module.open_window(db_path, None)
+    assert isinstance(window, MainWindow)
+    window.shutdown()
+    window.close()
 
 
 def test_a_stale_socket_is_taken_over(tmp_path: Path) -> None:

@@ -25,7 +25,6 @@ from babel.dates import format_datetime
 from babel.units import format_unit
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QInputDialog,
@@ -41,6 +40,7 @@ from PySide6.QtWidgets import (
 
 from core import backup_policy, settings_ops
 from core.i18n import _, babel_locale
+from ui import file_dialogs
 from ui.context import AppContext
 from ui.pages.directory_form import alive, error_label
 from ui.pages.settings_common import say, show_failure
@@ -50,7 +50,7 @@ PATH_ROLE = Qt.ItemDataRole.UserRole
 
 def choose_folder(parent: QWidget, start: str) -> str | None:
     """Ask for a folder (replaced in tests); None when the clerk cancels."""
-    folder = QFileDialog.getExistingDirectory(parent, _("Folder for backups"), start)
+    folder = file_dialogs.existing_folder(parent, _("Folder for backups"), start)
     return folder or None
 
 

@@ -14,10 +14,11 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QFileDialog, QGridLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from core.i18n import _
 from core.reports import fonts
+from ui import file_dialogs
 from ui.context import AppContext
 from ui.pages.directory_form import alive, error_label
 from ui.pages.settings_common import say, show_failure
@@ -25,8 +26,8 @@ from ui.pages.settings_common import say, show_failure
 
 def choose_font_file(parent: QWidget, start: str) -> str | None:
     """Ask for a font file (replaced in tests); None when the clerk cancels."""
-    path, _filter = QFileDialog.getOpenFileName(parent, _("Choose a font file"), start,
-                                                _("TrueType fonts (*.ttf *.ttc *.TTF *.TTC);;All files (*)"))
+    path = file_dialogs.open_file(parent, _("Choose a font file"), start,
+                                  _("TrueType fonts (*.ttf *.ttc *.TTF *.TTC);;All files (*)"))
     return path or None
 
 

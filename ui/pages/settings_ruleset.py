@@ -25,7 +25,6 @@ from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -45,6 +44,7 @@ from core.reports.output import atomic_output
 from core.rules.ruleset import RuleSet, current_ruleset, parse_ruleset, ruleset_to_toml
 from core.scoring import rules_edit
 from core.scoring.rules_edit import AffectedPeriod
+from ui import file_dialogs
 from ui.context import AppContext
 from ui.pages.directory_form import alive, error_label
 from ui.pages.settings_common import say, show_failure, version_text
@@ -55,15 +55,13 @@ PERIOD_ROLE = int(Qt.ItemDataRole.UserRole)
 
 def choose_import_file(parent: QWidget) -> str:
     """Ask for a TOML file to read ("" when cancelled; tests replace this function)."""
-    path, _filter = QFileDialog.getOpenFileName(parent, _("Import a rule set"), "",
-                                                _("Rule sets (*.toml);;All files (*)"))
+    path = file_dialogs.open_file(parent, _("Import a rule set"), "", _("Rule sets (*.toml);;All files (*)"))
     return path
 
 
 def choose_export_file(parent: QWidget, suggested: str) -> str:
     """Ask where to write the TOML ("" when cancelled; tests replace this function)."""
-    path, _filter = QFileDialog.getSaveFileName(parent, _("Export the rule set"), suggested,
-                                                _("Rule sets (*.toml)"))
+    path = file_dialogs.save_file(parent, _("Export the rule set"), suggested, _("Rule sets (*.toml)"))
     return path
 
 
