@@ -159,6 +159,9 @@ def run(args: argparse.Namespace) -> int:
     user = args.user if args.user is not None else os.environ.get("CLOSELOOP_USER") or "admin"
     if not user.strip():  # an empty --user never falls back to admin
         raise UsageError(_("--user is empty; give the name of the user who acts, e.g. --user clerk."))
+    from core.cli.file_args import refuse_database_files
+
+    refuse_database_files(db_path, args)
     if args.command == "restore":  # also when the database is missing: the backup brings it back
         return office_commands.cmd_restore(db_path, user, args)
     if not db_path.exists():
