@@ -72,8 +72,8 @@ def _walk_chain(conn: sqlite3.Connection, report: Report) -> None:
             if pending[0] == entry_id:
                 mine.append((pending[1], int(pending[2]), pending[3]))
             else:
-                _broken(report, entry_id, _("Seals are recorded for audit entry {id}, which does not exist; "
-                                            "the log was edited outside the app.").format(id=pending[0]))
+                _broken(report, int(pending[0]), _("Audit entry {id} was deleted outside the app (the rows it "
+                                                   "sealed are still recorded).").format(id=pending[0]))
                 return
             pending = seals.fetchone()
         report.audit_entries += 1
@@ -91,8 +91,8 @@ def _walk_chain(conn: sqlite3.Connection, report: Report) -> None:
             return
         prev = digest
     if pending is not None:
-        _broken(report, int(pending[0]), _("Seals are recorded for audit entry {id}, which does not exist; "
-                                           "the log was edited outside the app.").format(id=pending[0]))
+        _broken(report, int(pending[0]), _("Audit entry {id} was deleted outside the app (the rows it "
+                                           "sealed are still recorded).").format(id=pending[0]))
         return
     report.audit_head = prev
 

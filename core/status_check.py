@@ -4,7 +4,7 @@ Contract:
 - `suspect_ids(db)` names the assignments whose cached status cannot be trusted
   without a rebuild: no status row, or a row whose `fp` is not the fingerprint
   of its content (core.status.FINGERPRINT_SQL), i.e. edited outside the app. One
-  SQL pass (about 10 ms for 20,000 rows); the answer is remembered per connection
+  SQL pass (about 10 ms for 20,000 rows); the answer is remembered on the `Database` object
   until the database changes (`PRAGMA data_version` and the connection's own
   `total_changes`), so the desktop's repeated reads pay it once.
 - `guard(db)` raises a Refusal naming the first suspect REFs and `check --repair`;
@@ -25,7 +25,7 @@ from core import status
 from core.errors import Refusal
 from core.i18n import ngettext
 
-_remembered: dict[int, tuple[tuple[int, int], list[int]]] = {}
+_REMEMBERED = "_closeloop_status_checked"  # (data version, answer), kept on the Database object
 
 
 def _version(db: sqlite_utils.Database) -> tuple[int, int]:
@@ -35,13 +35,13 @@ def _version(db: sqlite_utils.Database) -> tuple[int, int]:
 def suspect_ids(db: sqlite_utils.Database) -> list[int]:
     """Assignments without a status row or whose row does not match its fingerprint (see module)."""
     key = _version(db)
-    cached = _remembered.get(id(db.conn))
+    cached: tuple[tuple[int, int], list[int]] | None = getattr(db, _REMEMBERED, None)
     if cached is not None and cached[0] == key:
         return cached[1]
     ids = sorted({int(r[0]) for r in db.execute(
         "SELECT a.id FROM assignment a LEFT JOIN assignment_status s ON s.assignment_id = a.id "
         f"WHERE s.assignment_id IS NULL OR s.fp IS NOT ({status.FINGERPRINT_SQL})")})
-    _remembered[id(db.conn)] = (key, ids)
+    setattr(db, _REMEMBERED, (key, ids))
     return ids
 
 
