@@ -146,6 +146,7 @@ def refresh(db: sqlite_utils.Database, assignment_ids: Iterable[int],
             calendar: HolidayCalendar | None = None) -> None:
     """Recompute the cached status of these assignments (inside the caller's transaction)."""
     ids = sorted(set(assignment_ids))
+    clean = db.execute("SELECT dirty FROM status_guard").fetchone() == (0,)
     rows = [status_row(aid, st, missing) for aid, (st, missing) in compute(db, ids, calendar=calendar).items()]
     if rows:
         columns = ("assignment_id", *STATUS_COLUMNS)
@@ -156,6 +157,8 @@ def refresh(db: sqlite_utils.Database, assignment_ids: Iterable[int],
             chunk = ids[start:start + 900]
             db.conn.execute(f"UPDATE assignment_status SET fp = {FINGERPRINT_SQL} "
                             f"WHERE assignment_id IN ({','.join('?' * len(chunk))})", chunk)
+        if clean:  # the app's own rows: the cache is as clean as it was (core.status_check)
+            db.conn.execute("UPDATE status_guard SET dirty = 0")
 
 
 def rebuild_all(db: sqlite_utils.Database) -> int:

@@ -271,6 +271,20 @@ def m005_tamper(db: sqlite_utils.Database) -> None:
     DROP TRIGGER audit_append_only;
     """)
     db.execute(f"UPDATE assignment_status SET fp = {FINGERPRINT_SQL}")
+    # `dirty` is set by any change of the status cache and cleared by status.refresh only when it was
+    # clear before: a change made outside the app leaves it set, so the ledger's guard stays cheap.
+    db.executescript("""
+    CREATE TABLE status_guard (id INTEGER PRIMARY KEY CHECK (id = 1), dirty INTEGER NOT NULL);
+    INSERT INTO status_guard VALUES (1, 0);
+    CREATE TRIGGER status_guard_insert AFTER INSERT ON assignment_status
+        BEGIN UPDATE status_guard SET dirty = 1 WHERE dirty = 0; END;
+    CREATE TRIGGER status_guard_update AFTER UPDATE ON assignment_status
+        BEGIN UPDATE status_guard SET dirty = 1 WHERE dirty = 0; END;
+    CREATE TRIGGER status_guard_delete AFTER DELETE ON assignment_status
+        BEGIN UPDATE status_guard SET dirty = 1 WHERE dirty = 0; END;
+    CREATE TRIGGER status_guard_never_deleted BEFORE DELETE ON status_guard
+        BEGIN SELECT RAISE(ABORT, 'nothing is ever deleted'); END;
+    """)
     audit_chain.backfill(db.conn)
     audit_chain.baseline(db.conn, dt.datetime.now(dt.UTC).isoformat(timespec="microseconds"))
     db.execute("CREATE TRIGGER audit_append_only BEFORE UPDATE ON audit "
