@@ -239,7 +239,7 @@ def migrate_database(db: sqlite_utils.Database, path: Path) -> list[str]:
 
 # Rows the app never updates: any UPDATE is refused. Tables the app updates in part refuse updates
 # of the columns that never change (DESIGN.md §8: identity and authorship are fixed forever).
-IMMUTABLE = ("office", "meeting", "task", "assignment", "evidence", "entry_evidence", "ruleset", "bonus",
+IMMUTABLE = ("meeting", "task", "assignment", "evidence", "entry_evidence", "ruleset", "bonus",
              "criticism", "finding", "panel_score")
 FIXED_COLUMNS = {
     "unit": ("id", "uuid", "owner", "code", "created_at"),

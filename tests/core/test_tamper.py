@@ -236,3 +236,18 @@ def test_an_old_database_is_chained_and_sealed_by_the_migration(tmp_path: Path) 
         assert [p.ref for p in check(migrated).problems] == ["unit/1"]
     finally:
         migrated.conn.close()
+
+
+def test_a_rules_import_and_a_calendar_import_are_sealed(cli, hub_db: Path, tmp_path: Path) -> None:  # noqa: ANN001
+    in_2027 = {"CLOSELOOP_TODAY": "2027-02-22"}
+    rules = tmp_path / "rules.toml"
+    rules.write_text(cli.ok("rules", "show").out, encoding="utf-8")
+    cli.ok("rules", "import", str(rules))
+    notice = tmp_path / "国务院办公厅关于2027年部分节假日安排的通知.txt"
+    notice.write_text((Path(__file__).parent / "fixtures" / "notice_2027_invented.txt").read_text(encoding="utf-8"),
+                      encoding="utf-8")
+    cli.ok("calendar", "import-notice", str(notice), "--yes", env=in_2027)
+    assert cli("check", env=in_2027).code == 0
+    _sql(hub_db, "UPDATE holiday_year SET source = 'x' WHERE year = 2027")
+    r = cli("check", env=in_2027)
+    assert r.code == 1 and "holiday_year 2027 (2027) was changed outside the app" in r.out
