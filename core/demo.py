@@ -31,8 +31,8 @@ import sqlite_utils
 from babel.dates import format_date
 from babel.numbers import format_decimal
 
+from core import audit_chain, directory, status
 from core import demo_names as names
-from core import directory, status
 from core.demo_events import DemoEvent, Plan, check_applies, simulate
 from core.demo_tasks import County, DemoMeeting, DemoTask, plan_meetings, plan_tasks
 from core.errors import Refusal
@@ -265,8 +265,10 @@ class _Writer:
         event_rows = self._events(lives, status.start_statuses(s.db, ids, self.cal), audit)
         _insert_rows(s.db, "event", event_rows)
         audit.sort(key=lambda r: str(r["recorded_at"]))
-        _insert_rows(s.db, "audit", audit)
+        audit_chain.append_many(s.db, audit)
         status.refresh(s.db, ids, self.cal)
+        s.audit("demo_year", ref=str(planned[0].assigned_on.year) if planned else "", tasks=len(task_rows),
+                events=len(event_rows))  # seals the year's rows
         self.events += len(event_rows)
 
     def _events(self, lives: list[tuple[DemoTask, int, str, str]],

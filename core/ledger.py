@@ -6,6 +6,8 @@ rows); `ledger_rows()` fetches the display rows of some ids. Lights and rates
 are computed as of a day T: with T today or later the cached status is exact;
 for an earlier T the steps done after T count as not yet done (an extension or
 return recorded after T is not unwound). Rates exclude cancelled assignments.
+`ledger_ids`, `count` and `stats` refuse a status cache edited outside the app
+(core.status_check.guard) rather than count it.
 """
 from __future__ import annotations
 
@@ -17,7 +19,7 @@ from dataclasses import dataclass
 import sqlite_utils
 from babel.numbers import format_decimal
 
-from core import clock
+from core import clock, status_check
 from core.i18n import _, babel_locale, ngettext
 from core.status import current_rules
 
@@ -219,6 +221,7 @@ def ledger_ids(db: sqlite_utils.Database, flt: LedgerFilter, *, as_of: dt.date, 
     """The ids of the assignments `flt` selects as of `as_of`, in `sort` order."""
     if sort not in SORT_KEYS:
         raise ValueError(f"unknown sort key {sort!r}")
+    status_check.guard(db)
     q = _AsOf(as_of, warn_days(db))
     where, args = _where(db, flt, q)
     order = _order(sort, descending, q)
@@ -229,6 +232,7 @@ def ledger_ids(db: sqlite_utils.Database, flt: LedgerFilter, *, as_of: dt.date, 
 
 
 def count(db: sqlite_utils.Database, flt: LedgerFilter, *, as_of: dt.date) -> int:
+    status_check.guard(db)
     q = _AsOf(as_of, warn_days(db))
     where, args = _where(db, flt, q)
     return int(db.execute("SELECT COUNT(*) " + _from_for(where) + where, args).fetchone()[0])
@@ -288,6 +292,7 @@ def stats(db: sqlite_utils.Database, *, as_of: dt.date, date_from: dt.date | Non
     """
     if by is not None and by not in GROUPS:
         raise ValueError(f"unknown grouping {by!r}")
+    status_check.guard(db)
     q = _AsOf(as_of, warn_days(db))
     base = flt or LedgerFilter()
     where, args = _where(db, LedgerFilter(**{**base.__dict__, "date_from": date_from or base.date_from,

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from core import clock
+from core import audit_chain, clock
 from core.auth import User, insert_user, sign_in, validate_new_user
 from core.db.connection import open_database, write_transaction
 from core.errors import Refusal, UsageError
@@ -116,9 +116,13 @@ class Session:
         with write_transaction(self.db):
             yield self.db
 
+    def __post_init__(self) -> None:
+        audit_chain.install_capture(self.db)
+
     def audit(self, action: str, *, ref: str = "", row_uuid: str | None = None,
               effective_date: dt.date | None = None, **details: object) -> None:
-        self.db["audit"].insert({
+        """Append to the hash-chained audit log, sealing the rows written since the last entry."""
+        audit_chain.append(self.db, {
             "recorded_at": clock.now_utc(), "user_name": self.user.name, "office": self.office.code,
             "action": action, "ref": ref, "row_uuid": row_uuid,
             "effective_date": effective_date.isoformat() if effective_date else None,
@@ -167,6 +171,7 @@ def init_office(path: str | Path, *, name: str, code: str, admin: str, password:
         leftover.unlink(missing_ok=True)
     db = open_database(partial)
     try:
+        audit_chain.install_capture(db)
         office_uuid = new_uuid()
         with db.atomic():
             now = clock.now_utc()
@@ -176,7 +181,7 @@ def init_office(path: str | Path, *, name: str, code: str, admin: str, password:
             user = insert_user(db, admin, "admin", password)
             install_shipped(db)
             save_ruleset(db, DEFAULT_TOML, user.name, office_uuid)
-            db["audit"].insert({"recorded_at": now, "user_name": user.name, "office": code.strip(),
+            audit_chain.append(db, {"recorded_at": now, "user_name": user.name, "office": code.strip(),
                                 "action": "init", "ref": code.strip(), "row_uuid": office_uuid,
                                 "effective_date": None, "details": "{}"})
         db.execute("PRAGMA wal_checkpoint(TRUNCATE)")

@@ -27,6 +27,29 @@ STATUS_COLUMNS = ("state", "claim_due", "report_due", "base_due", "due", "claime
                   "returns", "pending_extension", "follow_up", "next_due", "warnings")
 
 
+_STATES = ",assigned,claimed,in_progress,submitted,closed,cancelled,"
+_DATES = ("claim_due", "report_due", "base_due", "due", "claimed_on", "first_report_on", "submitted_on",
+          "closed_on", "cancelled_on", "pending_extension", "follow_up", "next_due")
+
+
+def _fingerprint_sql() -> str:
+    """A checksum of a status row over every column, computed by SQLite itself (see `fp`)."""
+    terms = ["assignment_id", f"instr('{_STATES}', ',' || state || ',')"]
+    terms += [f"COALESCE(CAST(julianday({c}) * 2 AS INTEGER) * 64 + length({c}), -1)" for c in _DATES]
+    terms += ["COALESCE(on_time, -1)", "late_claim", "late_report", "returns",
+              "length(warnings)", "COALESCE(CAST(replace(warnings, ',', '') AS INTEGER) % 2147483629, 0)"]
+    expr = "7"
+    for term in terms:
+        expr = f"(({expr}) * 1000003 + ({term})) % 2147483629"
+    return expr
+
+
+# `assignment_status.fp`: written by `refresh` with the row, compared by core.status_check before the
+# ledger and the rates trust the cache. A row edited outside the app no longer matches its fingerprint
+# (unless the editor recomputes it, which `check` catches by rebuilding every row from the events).
+FINGERPRINT_SQL = _fingerprint_sql()
+
+
 @lru_cache(maxsize=64)
 def _ruleset_from_body(body: str) -> RuleSet:
     return parse_ruleset(body)
@@ -123,12 +146,19 @@ def refresh(db: sqlite_utils.Database, assignment_ids: Iterable[int],
             calendar: HolidayCalendar | None = None) -> None:
     """Recompute the cached status of these assignments (inside the caller's transaction)."""
     ids = sorted(set(assignment_ids))
+    clean = db.execute("SELECT dirty FROM status_guard").fetchone() == (0,)
     rows = [status_row(aid, st, missing) for aid, (st, missing) in compute(db, ids, calendar=calendar).items()]
     if rows:
         columns = ("assignment_id", *STATUS_COLUMNS)
         db.conn.executemany(
             f"INSERT OR REPLACE INTO assignment_status ({', '.join(columns)}) "
             f"VALUES ({', '.join('?' * len(columns))})", [[r[c] for c in columns] for r in rows])
+        for start in range(0, len(ids), 900):
+            chunk = ids[start:start + 900]
+            db.conn.execute(f"UPDATE assignment_status SET fp = {FINGERPRINT_SQL} "
+                            f"WHERE assignment_id IN ({','.join('?' * len(chunk))})", chunk)
+        if clean:  # the app's own rows: the cache is as clean as it was (core.status_check)
+            db.conn.execute("UPDATE status_guard SET dirty = 0")
 
 
 def rebuild_all(db: sqlite_utils.Database) -> int:

@@ -8,7 +8,8 @@ the order recorded) with their milestones and evidence files. `assignment_brief`
 is the small typed summary the action forms and the permissions need (the
 dates that bound an action, the state and the pending extension).
 
-Read-only; any thread that owns `db`. Raises Refusal for an unknown task or REF.
+Read-only (except that a missing status-cache row is rebuilt from the events); any thread that
+owns `db`. Raises Refusal for an unknown task or REF.
 """
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
-from core import ledger, tasks
+from core import ledger, status_check, tasks
 from core.dates import from_iso
 from core.errors import Refusal
 from core.i18n import _
@@ -46,6 +47,7 @@ class AssignmentBrief:
 def assignment_brief(db: sqlite_utils.Database, ref: str) -> AssignmentBrief:
     """The assignment named `ref` (TASKNO/UNITCODE) with its cached state and dues."""
     a = tasks.find_assignment(db, ref)
+    status_check.ensure_rows(db, [a.id])
     row = db.execute(
         "SELECT t.title, u.name, s.state, s.due, s.pending_extension, s.follow_up FROM assignment a "
         "JOIN task t ON t.id = a.task_id JOIN unit u ON u.id = a.unit_id "
@@ -87,6 +89,7 @@ def task_detail(db: sqlite_utils.Database, ref: str, *, as_of: dt.date) -> dict[
         "LEFT JOIN meeting m ON m.id = t.meeting_id WHERE t.task_no = ?", [task_no]).fetchone()
     if t is None:
         raise Refusal(_("There is no task {task_no}; 'task list' shows the numbers.").format(task_no=task_no))
+    status_check.ensure_rows(db, [r.id for r in refs])  # a deleted cache row is rebuilt, not a crash
     rows = {r.assignment_id: r for r in ledger.ledger_rows(db, [r.id for r in refs], as_of=as_of)}
     assignments = []
     for a in refs:

@@ -141,6 +141,7 @@ def _log_crash() -> Path:
 
 def run(args: argparse.Namespace) -> int:
     from core.cli import (
+        check_commands,
         commands,
         font_commands,
         office_commands,
@@ -172,7 +173,7 @@ def run(args: argparse.Namespace) -> int:
         handler = {
             "unit": commands.cmd_unit, "leader": commands.cmd_leader, "user": commands.cmd_user,
             "meeting": commands.cmd_meeting, "task": commands.cmd_task, "stats": commands.cmd_stats,
-            "rules": commands.cmd_rules, "audit": commands.cmd_audit,
+            "rules": commands.cmd_rules, "audit": commands.cmd_audit, "check": check_commands.cmd_check,
             "calendar": office_commands.cmd_calendar, "backup": office_commands.cmd_backup,
             "score": score_commands.cmd_score, "bonus": score_commands.cmd_bonus,
             "criticism": score_commands.cmd_criticism, "panel": score_commands.cmd_panel,

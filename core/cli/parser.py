@@ -164,6 +164,9 @@ def build_parser() -> CliParser:
     c = _sub(cmds, "audit", _("the audit log"))
     c.add_argument("--json", action="store_true")
     c.add_argument("--ref")
+    c = _sub(cmds, "check", _("check that the database is as the app wrote it"))
+    c.add_argument("--json", action="store_true")
+    c.add_argument("--repair", action="store_true", help=_("rebuild the status cache from the events"))
     _scoring(cmds)
     from core.cli import font_commands, report_commands, xlsx_commands
     font_commands.add_parsers(cmds, _sub)

@@ -236,3 +236,63 @@ def migrate_database(db: sqlite_utils.Database, path: Path) -> list[str]:
         write_backup(db, path, unique_name(path.parent / "backups", f"{path.stem}-before-{pending[0]}-{stamp}"))
     migrations.apply(db)
     return pending
+
+
+# Rows the app never updates: any UPDATE is refused. Tables the app updates in part refuse updates
+# of the columns that never change (DESIGN.md §8: identity and authorship are fixed forever).
+IMMUTABLE = ("meeting", "task", "assignment", "evidence", "entry_evidence", "ruleset", "bonus",
+             "criticism", "finding", "panel_score")
+FIXED_COLUMNS = {
+    "unit": ("id", "uuid", "owner", "code", "created_at"),
+    "leader": ("id", "uuid", "owner", "name", "created_at"),
+    "leader_unit": ("id", "uuid", "owner", "leader_id", "unit_id"),
+    "user": ("id", "name", "created_at"),
+    "publication": ("id", "uuid", "owner", "period", "version", "rules_version", "published_at", "user_name",
+                    "snapshot"),
+}
+
+
+@migrations()
+def m005_tamper(db: sqlite_utils.Database) -> None:
+    """Tamper evidence: the hash-chained audit log, row seals, the status fingerprint, immutable rows."""
+    from core import audit_chain
+    from core.status import FINGERPRINT_SQL
+
+    db.executescript("""
+    ALTER TABLE audit ADD COLUMN prev_hash TEXT;
+    ALTER TABLE audit ADD COLUMN hash TEXT;
+    CREATE TABLE audit_seal (
+        audit_id INTEGER NOT NULL, tbl TEXT NOT NULL, row_id INTEGER NOT NULL, digest TEXT NOT NULL,
+        PRIMARY KEY (audit_id, tbl, row_id)) WITHOUT ROWID;
+    CREATE TRIGGER audit_seal_append_only BEFORE UPDATE ON audit_seal
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+    CREATE TRIGGER audit_seal_never_deleted BEFORE DELETE ON audit_seal
+        BEGIN SELECT RAISE(ABORT, 'nothing is ever deleted'); END;
+    ALTER TABLE assignment_status ADD COLUMN fp INTEGER;
+    DROP TRIGGER audit_append_only;
+    """)
+    db.execute(f"UPDATE assignment_status SET fp = {FINGERPRINT_SQL}")
+    # `dirty` is set by any change of the status cache and cleared by status.refresh only when it was
+    # clear before: a change made outside the app leaves it set, so the ledger's guard stays cheap.
+    db.executescript("""
+    CREATE TABLE status_guard (id INTEGER PRIMARY KEY CHECK (id = 1), dirty INTEGER NOT NULL);
+    INSERT INTO status_guard VALUES (1, 0);
+    CREATE TRIGGER status_guard_insert AFTER INSERT ON assignment_status
+        BEGIN UPDATE status_guard SET dirty = 1 WHERE dirty = 0; END;
+    CREATE TRIGGER status_guard_update AFTER UPDATE ON assignment_status
+        BEGIN UPDATE status_guard SET dirty = 1 WHERE dirty = 0; END;
+    CREATE TRIGGER status_guard_delete AFTER DELETE ON assignment_status
+        BEGIN UPDATE status_guard SET dirty = 1 WHERE dirty = 0; END;
+    CREATE TRIGGER status_guard_never_deleted BEFORE DELETE ON status_guard
+        BEGIN SELECT RAISE(ABORT, 'nothing is ever deleted'); END;
+    """)
+    audit_chain.backfill(db.conn)
+    audit_chain.baseline(db.conn, dt.datetime.now(dt.UTC).isoformat(timespec="microseconds"))
+    db.execute("CREATE TRIGGER audit_append_only BEFORE UPDATE ON audit "
+               "BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END")
+    for table in IMMUTABLE:
+        db.execute(f"CREATE TRIGGER {table}_immutable BEFORE UPDATE ON [{table}] "
+                   f"BEGIN SELECT RAISE(ABORT, 'this row is never edited; record a new one'); END")
+    for table, columns in FIXED_COLUMNS.items():
+        db.execute(f"CREATE TRIGGER {table}_fixed_columns BEFORE UPDATE OF {', '.join(columns)} ON [{table}] "
+                   f"BEGIN SELECT RAISE(ABORT, 'these columns never change'); END")

@@ -65,8 +65,8 @@ def test_design_quarter_check_with_capped_bonuses(s: Session) -> None:
 
 
 def test_panel_scores_latest_wins(s: Session) -> None:
-    s.db.execute("UPDATE ruleset SET body = ? WHERE version = (SELECT MAX(version) FROM ruleset)",
-                 ["[monthly]\npanel_weight = 0.5\n"])
+    from core.rules.ruleset import save_ruleset
+    save_ruleset(s.db, "[monthly]\npanel_weight = 0.5\n", s.user.name, s.office.uuid)  # rule sets are never edited
     for name in ("李四", "张三"):
         from core.directory import add_leader
         add_leader(s, name, "副县长", [])
