@@ -8,7 +8,7 @@ Contract:
   - "Create a hub office": office name, code, administrator, password twice →
     `core.office.init_office(db_path, …)`; the administrator is signed in.
   - "Open the demo county": `demo.db` in the folder of `db_path`, built with
-    `core.demo.build_demo` if absent (a few seconds; Cancel removes it), opened
+    `core.demo.build.build_demo` if absent (a few seconds; Cancel removes it), opened
     if it is already a demo database; the sign-in dialog follows.
   The USB-sync issue adds "Join as a unit office" (from an enrollment bundle) as
   a third `add_choice(...)` in `__init__`, in the marked place.
@@ -250,7 +250,7 @@ class FirstRunDialog(QDialog):
         self._run(_("Creating the office"), job, cancellable=False)
 
     def _open_demo(self) -> None:
-        from core.demo import is_demo_database
+        from core.demo.build import is_demo_database
 
         path = self.demo_path()
         if path.exists():
@@ -262,7 +262,7 @@ class FirstRunDialog(QDialog):
             return
 
         def job(j: Job) -> FirstRunResult:
-            from core.demo import build_demo, remove_database
+            from core.demo.build import build_demo, remove_database
 
             j.report(None, _("Building the demo county; this takes a few seconds…"))
             try:

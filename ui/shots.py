@@ -1,6 +1,6 @@
 """Screenshots of every page and dialog, rendered offscreen: `python -m ui.shots [--db PATH] [--out DIR]`.
 
-Without --db it builds the demo database (core.demo, fixed day 2026-11-27) in a
+Without --db it builds the demo database (core.demo.build, fixed day 2026-11-27) in a
 temporary folder. It signs in as the demo's admin, opens the main window and
 saves, into DIR: one PNG per page of ui.pages.PAGES whose module exists
 (`<key>.png`; the pages of a unit office — 我的事项 — through a window that sees
@@ -234,7 +234,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.db is None:
             day = args.today or DEMO_DAY
             os.environ["CLOSELOOP_TODAY"] = day.isoformat()
-            from core.demo import build_demo
+            from core.demo.build import build_demo
 
             db_path = Path(tmp) / "demo.db"
             build_demo(db_path, scale=1, seed=1, today=day)

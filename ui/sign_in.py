@@ -130,7 +130,7 @@ class SignInDialog(QDialog):
     @classmethod
     def ask(cls, db_path: Path, office: Office, message: str = "") -> User | None:
         """Run the dialog on `db_path` (blocking); the signed-in user, or None if cancelled."""
-        from core.demo import DEMO_PASSWORD, DEMO_USERS, is_demo_database  # only here: a heavy module
+        from core.demo.build import DEMO_PASSWORD, DEMO_USERS, is_demo_database  # only here: a heavy module
 
         db = connect(db_path)
         try:

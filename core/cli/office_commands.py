@@ -25,7 +25,7 @@ def cmd_init(path: Path, a: argparse.Namespace) -> int:
 
 
 def cmd_demo(path: Path, a: argparse.Namespace) -> int:
-    from core.demo import build_demo, is_demo_database
+    from core.demo.build import build_demo, is_demo_database
 
     today = dt.date.fromisoformat(a.today) if a.today and _is_iso(a.today) else None
     if a.today and today is None:

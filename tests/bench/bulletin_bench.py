@@ -35,7 +35,7 @@ def main(argv: list[str]) -> int:
     a = document_bench_parser("Benchmark of the monthly bulletin and quarterly result").parse_args(argv)
     today = set_today(a)
 
-    from core.demo import DEMO_PASSWORD, build_demo
+    from core.demo.build import DEMO_PASSWORD, build_demo
     from core.directory import add_unit
     from core.i18n import set_language
     from core.office import open_session

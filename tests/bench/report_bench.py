@@ -48,7 +48,7 @@ def main(argv: list[str]) -> int:
 
     from core import ledger
     from core.db.connection import open_database
-    from core.demo import build_demo
+    from core.demo.build import build_demo
     from core.i18n import set_language
     from core.reports.fonts import fallback_choice, font_choices
     from core.reports.ledger_pdf import ledger_table, render_ledger

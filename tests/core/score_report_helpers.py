@@ -155,7 +155,7 @@ def in_chinese() -> Iterator[None]:
 @contextmanager
 def demo_session(path: Path, seed: int) -> Iterator[Session]:
     """The demo county (scale 1, `seed`, as of TODAY, built in English) at `path`, with an admin session."""
-    from core.demo import DEMO_PASSWORD, build_demo
+    from core.demo.build import DEMO_PASSWORD, build_demo
     from core.i18n import set_language
     from core.office import open_session
 

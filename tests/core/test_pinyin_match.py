@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from core.demo_names import DEPARTMENTS, TOWNSHIPS
+from core.demo.names import DEPARTMENTS, TOWNSHIPS
 from core.directory import Leader, Unit
 from core.pinyin_match import (
     CODE_PART,

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from core import directory
-from core.demo import DEMO_PASSWORD, build_demo
+from core.demo.build import DEMO_PASSWORD, build_demo
 from core.office import open_session
 
 TODAY = dt.date(2026, 11, 27)

@@ -173,7 +173,7 @@ def test_first_run_shows_the_core_refusal(qtbot, tmp_path: Path) -> None:  # noq
 
 
 def test_first_run_builds_the_demo_then_reuses_it(qtbot, tmp_path: Path) -> None:  # noqa: ANN001
-    from core.demo import is_demo_database
+    from core.demo.build import is_demo_database
 
     path = tmp_path / "closeloop.db"
     dialog = _first_run(qtbot, path)
@@ -191,7 +191,7 @@ def test_first_run_builds_the_demo_then_reuses_it(qtbot, tmp_path: Path) -> None
 
 
 def test_cancelling_the_demo_leaves_nothing(qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
-    import core.demo
+    import core.demo.build
 
     started = threading.Event()
 
@@ -203,7 +203,7 @@ def test_cancelling_the_demo_leaves_nothing(qtbot, tmp_path: Path, monkeypatch: 
             time.sleep(0.01)
         return "built"
 
-    monkeypatch.setattr(core.demo, "build_demo", slow_build)
+    monkeypatch.setattr(core.demo.build, "build_demo", slow_build)
     dialog = _first_run(qtbot, tmp_path / "closeloop.db")
     dialog.choose("demo")
     dialog.ok_button.click()

@@ -10,7 +10,7 @@ is 1, which `is_demo_database` checks before the CLI replaces a file.
 The directory goes through `core.directory` (the validated path). Meetings,
 tasks, assignments, events and their audit entries are written in bulk, because
 the per-action path re-reads the assignment for every action: each assignment's
-events are generated in memory by `core.demo_events` and checked by replaying
+events are generated in memory by `core.demo.events` and checked by replaying
 them with `workflow.fold` before they are stored, then the status cache is
 refreshed with `status.refresh`. Runs on the caller's thread; it opens and
 closes its own connection.
@@ -32,9 +32,9 @@ from babel.dates import format_date
 from babel.numbers import format_decimal
 
 from core import audit_chain, directory, status
-from core import demo_names as names
-from core.demo_events import DemoEvent, Plan, check_applies, simulate
-from core.demo_tasks import County, DemoMeeting, DemoTask, plan_meetings, plan_tasks
+from core.demo import names
+from core.demo.events import DemoEvent, Plan, check_applies, simulate
+from core.demo.tasks import County, DemoMeeting, DemoTask, plan_meetings, plan_tasks
 from core.errors import Refusal
 from core.evidence import evidence_dir
 from core.i18n import _, babel_locale

@@ -12,7 +12,7 @@ import datetime as dt
 import random
 from dataclasses import dataclass
 
-from core import demo_names as names
+from core.demo import names
 from core.rules.calendar import HolidayCalendar
 
 DAY = dt.timedelta(days=1)

@@ -18,7 +18,7 @@ import datetime as dt
 import random
 from dataclasses import dataclass, field
 
-from core import demo_names as names
+from core.demo import names
 from core.workflow import Event, Status, fold, step
 
 DAY = dt.timedelta(days=1)
