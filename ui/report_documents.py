@@ -88,7 +88,7 @@ def print_ledger(ctx: AppContext, parent: QWidget | None, flt: LedgerFilter, sor
 def export_ledger(ctx: AppContext, parent: QWidget | None, flt: LedgerFilter, sort: str | None = None,
                   descending: bool = False) -> BusyTask | None:
     """Ask where, then write the ledger as `flt` and `sort` select it to an .xlsx file."""
-    from core.reports.xlsx_export import export_ledger as write_ledger
+    from core.reports.xlsx.export import export_ledger as write_ledger
 
     return _ledger_job(ctx, parent, report_jobs.export_file, _("Export the ledger to Excel"), write_ledger,
                        flt, sort, descending)

@@ -33,7 +33,7 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QProgressDialog, QSpinBox, QT
 
 from core.errors import ClerkError
 from core.i18n import _, babel_locale
-from core.reports.output import atomic_output
+from core.reports.atomic_file import atomic_output
 from ui import report_jobs, report_print, settings_store
 from ui.actions import plain
 from ui.report_jobs import export_file, open_report

@@ -4,7 +4,7 @@ Contract: `open_import_dialog(ctx, parent)` makes the dialog, shows it with
 `open()` (never exec) and returns it. The clerk picks the .xlsx through
 `choose_file` and optionally a column mapping (TOML) through `choose_mapping`
 (both module functions tests replace; None = cancelled); "Check" runs
-`core.reports.xlsx_import.plan_import` on the database worker (reading the file
+`core.reports.xlsx.importing.plan_import` on the database worker (reading the file
 and the directory off the GUI thread, a busy bar meanwhile) and lists every row
 it would create and every row it refuses with the reasons, then emits
 `planned(ImportPlan)`. "Import" is enabled only when the check found rows and
@@ -41,8 +41,8 @@ from PySide6.QtWidgets import (
 
 from core.errors import ClerkError
 from core.i18n import _, ngettext
-from core.reports.xlsx_import import ImportPlan, apply_import, plan_import, write_template
-from core.reports.xlsx_mapping import load_mapping
+from core.reports.xlsx.importing import ImportPlan, apply_import, plan_import, write_template
+from core.reports.xlsx.mapping import load_mapping
 from ui import crash, file_dialogs
 from ui.context import AppContext
 from ui.pages.directory_form import ERROR_COLOR, alive, error_label

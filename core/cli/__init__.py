@@ -22,7 +22,7 @@ import sys
 import traceback
 from pathlib import Path
 
-from core.cli import output
+from core.cli import terminal as output
 from core.errors import ClerkError, UsageError
 from core.i18n import _
 

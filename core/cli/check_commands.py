@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 
 from core import integrity
-from core.cli import output as out
+from core.cli import terminal as out
 from core.errors import ClerkError
 from core.i18n import _, ngettext
 from core.office import Session

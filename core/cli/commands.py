@@ -11,7 +11,7 @@ from pathlib import Path
 
 from core import actions, clock, directory, ledger, tasks
 from core.actions import STATE_NAMES, Action
-from core.cli import output as out
+from core.cli import terminal as out
 from core.dates import parse_date
 from core.errors import UsageError
 from core.i18n import _, ngettext

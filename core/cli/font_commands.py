@@ -12,7 +12,7 @@ import argparse
 from collections.abc import Callable
 from typing import Any
 
-from core.cli import output as out
+from core.cli import terminal as out
 from core.i18n import _
 from core.office import Session
 

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from core import clock
-from core.cli import output as out
+from core.cli import terminal as out
 from core.cli.auth import acting_password
 from core.dates import check_year
 from core.errors import Refusal, UsageError
@@ -77,7 +77,7 @@ def cmd_calendar(s: Session, a: argparse.Namespace) -> int:
     except (OSError, UnicodeDecodeError) as err:
         raise UsageError(_("Cannot read {path}: {detail}.").format(path=path, detail=err)) from err
     preview = calendar.parse_notice(text)
-    from core.settings_ops import import_notice, preview_notice
+    from core.office_settings import import_notice, preview_notice
 
     plan = preview_notice(s.db, preview)
     for line in preview.describe() + plan.describe():

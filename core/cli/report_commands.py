@@ -25,12 +25,12 @@ from pathlib import Path
 from typing import Any
 
 from core import ledger
-from core.cli import output as out
+from core.cli import terminal as out
 from core.dates import parse_date
 from core.errors import Refusal
 from core.i18n import _, ngettext
 from core.office import Session
-from core.reports.output import check_out
+from core.reports.atomic_file import check_out
 
 LEDGER_FILTERS = ("unit", "leader", "state", "light", "search", "as_of", "sort", "limit")
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import argparse
 
-from core.cli import output as out
+from core.cli import terminal as out
 from core.dates import parse_date
 from core.i18n import _, babel_locale
 from core.office import Session

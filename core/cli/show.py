@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from core.actions import ACTION_NAMES, STATE_NAMES
-from core.cli import output as out
+from core.cli import terminal as out
 from core.i18n import _
 from core.office import Session
 from core.task_view import task_detail

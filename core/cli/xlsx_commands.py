@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from core import directory, ledger
-from core.cli import output as out
+from core.cli import terminal as out
 from core.dates import parse_date
 from core.errors import Refusal, UsageError
 from core.i18n import _, ngettext
@@ -65,7 +65,7 @@ def _check_out(path: str, *inputs: str | None) -> Path:
 
 
 def cmd_export(s: Session, a: argparse.Namespace) -> int:
-    from core.reports import xlsx_export
+    from core.reports.xlsx import export as xlsx_export
 
     target = _check_out(a.out)
     as_of = parse_date(a.as_of, what="--as-of") if a.as_of else s.today
@@ -103,8 +103,8 @@ def print_plan(plan: Any) -> None:
 
 
 def cmd_import(s: Session, a: argparse.Namespace) -> int:
-    from core.reports import xlsx_import
-    from core.reports.xlsx_mapping import load_mapping
+    from core.reports.xlsx import importing as xlsx_import
+    from core.reports.xlsx.mapping import load_mapping
 
     if a.template:
         if a.file or a.mapping or a.dry_run:

@@ -47,8 +47,8 @@ from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, S
 from reportlab.platypus.flowables import HRFlowable
 
 from core.i18n import _, babel_locale
+from core.reports.atomic_file import atomic_output
 from core.reports.fonts import FontSet
-from core.reports.output import atomic_output
 from core.reports.text import para
 
 TOP = 37 * mm

@@ -32,7 +32,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import LongTable, PageBreak, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from core.i18n import babel_locale
-from core.reports.output import atomic_output, check_out
+from core.reports.atomic_file import atomic_output, check_out
 
 PAGE = landscape(A4)
 MARGIN_X = 20 * mm

@@ -18,7 +18,7 @@ from core import backup_policy
 from core.backup import format as backup_format
 from core.errors import Refusal
 from core.office import init_office, open_session
-from core.settings_ops import back_up_now, restore_backup
+from core.office_settings import back_up_now, restore_backup
 
 PASSWORD = "test-pass"
 

@@ -55,7 +55,7 @@ def test_rules_import_refuses_out_of_range_values(cli, hub_db, state, tmp_path, 
 
 def test_rule_limits_are_the_limits_of_every_form():
     """The deadline form (settings_ops) and the scoring form (its spin boxes read LIMITS) agree with the core."""
-    from core import settings_ops
+    from core import office_settings as settings_ops
     from core.rules import limits
     from core.rules.ruleset import SECTIONS
 
@@ -210,7 +210,7 @@ def test_the_window_follows_today(monkeypatch):
 def test_xlsx_dates_outside_the_window_are_refused(hub_db, tmp_path):
     from openpyxl import Workbook
 
-    from core.reports.xlsx_import import plan_import
+    from core.reports.xlsx.importing import plan_import
 
     wb = Workbook()
     ws = wb.active

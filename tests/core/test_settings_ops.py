@@ -1,4 +1,4 @@
-"""Settings as forms: deadline rules, the holiday calendar and backups (core.settings_ops)."""
+"""Settings as forms: deadline rules, the holiday calendar and backups (core.office_settings)."""
 from __future__ import annotations
 
 import dataclasses
@@ -12,9 +12,7 @@ import pytest
 from core import backup_policy
 from core.errors import Refusal, UsageError
 from core.office import Changes, Session, init_office, open_session
-from core.rules.calendar import parse_notice
-from core.rules.ruleset import DEFAULT_TOML, DeadlineRule, Deadlines, current_ruleset, save_ruleset
-from core.settings_ops import (
+from core.office_settings import (
     back_up_now,
     current_deadlines,
     holiday_year,
@@ -23,6 +21,8 @@ from core.settings_ops import (
     restore_backup,
     save_deadlines,
 )
+from core.rules.calendar import parse_notice
+from core.rules.ruleset import DEFAULT_TOML, DeadlineRule, Deadlines, current_ruleset, save_ruleset
 from core.status import dues_for
 from core.tasks import NewTask, add_tasks
 

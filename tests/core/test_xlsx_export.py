@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from core import ledger
 from core.demo.build import DEMO_PASSWORD, build_demo
 from core.office import Session, open_session
-from core.reports.xlsx_export import LIGHT_FILLS, export_ledger, export_ranking
+from core.reports.xlsx.export import LIGHT_FILLS, export_ledger, export_ranking
 from core.scoring import publish, service
 
 TODAY = dt.date(2026, 11, 27)

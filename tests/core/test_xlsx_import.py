@@ -18,9 +18,9 @@ from openpyxl import Workbook, load_workbook
 
 from core.errors import Refusal, UsageError
 from core.office import Session, open_session
-from core.reports.xlsx_dates import cell_date, register_zh_formats
-from core.reports.xlsx_import import apply_import, plan_import, write_template
-from core.reports.xlsx_mapping import TEMPLATE_HEADERS, load_mapping
+from core.reports.xlsx.dates import cell_date, register_zh_formats
+from core.reports.xlsx.importing import apply_import, plan_import, write_template
+from core.reports.xlsx.mapping import TEMPLATE_HEADERS, load_mapping
 
 PASSWORD = "test-pass"
 TODAY = dt.date(2026, 11, 27)

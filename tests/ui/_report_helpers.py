@@ -11,7 +11,7 @@ from reportlab.pdfgen import canvas
 from core.auth import list_users
 from core.db.connection import open_database
 from core.office import self_office
-from core.reports.output import atomic_output
+from core.reports.atomic_file import atomic_output
 from ui.context import AppContext
 
 

@@ -28,7 +28,7 @@ DOCUMENTS = {
     "core.reports.urge": "render_urge",
     "core.reports.ledger_pdf": "render_ledger",
     "core.reports.unit_list": "render_unit_list",
-    "core.reports.xlsx_export": "export_ledger",
+    "core.reports.xlsx.export": "export_ledger",
     "ui.xlsx_import_dialog": "open_import_dialog",
 }
 

@@ -17,9 +17,9 @@ from PySide6.QtWidgets import QApplication
 from core.db.connection import connect
 from core.i18n import _
 from core.office import Changes
+from core.office_settings import current_deadlines, holiday_year, preview_notice
 from core.rules.calendar import parse_notice
 from core.rules.ruleset import DeadlineRule, Deadlines
-from core.settings_ops import current_deadlines, holiday_year, preview_notice
 from ui.context import AppContext
 from ui.pages import settings_backup, settings_calendar
 from ui.pages.settings import SettingsPage

@@ -7,7 +7,7 @@ through `choose_folder`, replaceable in tests) and the interval in hours (0 =
 off) with "Save"; a clerk or administrator may "Back up now" (`backed_up(path)`);
 an administrator may restore a listed backup: `confirm_restore` (replaceable)
 asks first, for the administrator's password, then
-`core.settings_ops.restore_backup` runs on the worker (core.backup.restore: the
+`core.office_settings.restore_backup` runs on the worker (core.backup.restore: the
 same checks as the CLI's, the safety backup, the reserved task numbers, the
 audit entry, the one-step swap); `ctx.changed` is emitted
 with everything changed so every page reloads, the section says what happened
@@ -38,7 +38,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core import backup_policy, settings_ops
+from core import backup_policy
+from core import office_settings as settings_ops
 from core.i18n import _, babel_locale
 from ui import file_dialogs
 from ui.context import AppContext
@@ -98,7 +99,7 @@ class BackupSection(QWidget):
 
     loaded = Signal()
     backed_up = Signal(object)   # Path
-    restored = Signal(object)    # core.settings_ops.Restored
+    restored = Signal(object)    # core.office_settings.Restored
     refused = Signal(str)
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:

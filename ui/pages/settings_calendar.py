@@ -1,7 +1,7 @@
 """Settings → holiday calendar: a year's rest days and make-up working days, and the notice import.
 
 Contract: `CalendarSection(ctx, parent)` shows the year chosen in `year` (today's
-year at first) through `ctx.query` (`core.settings_ops.holiday_year`), emitting
+year at first) through `ctx.query` (`core.office_settings.holiday_year`), emitting
 `loaded` each time. The clerk pastes the State Council notice into `notice`;
 "Preview" parses it on the GUI thread (`parse_notice`, pure and fast), then asks
 the worker for the days it would change (`settings_ops.preview_notice`) and
@@ -9,7 +9,7 @@ shows `describe()`'s lines followed by that diff (stored → new, and the days k
 from amendments), emitting `previewed`; or the sentence of the refusal in red.
 "Save" — enabled only for the previewed text, for a clerk or administrator of
 the hub — asks for confirmation (`confirm_import`, replaced in tests), then runs
-`core.settings_ops.import_notice` on the worker with the diff that was shown
+`core.office_settings.import_notice` on the worker with the diff that was shown
 (save + recompute, one transaction, audited with the changed days; refused if
 the calendar moved since), then shows that year; `imported(year)` is emitted, or
 `refused(sentence)`. Threading: GUI thread only.
@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core import settings_ops
+from core import office_settings as settings_ops
 from core.errors import ClerkError
 from core.i18n import _, babel_locale, ngettext
 from core.office import Changes

@@ -13,7 +13,7 @@ from babel.dates import format_datetime
 from PySide6.QtCore import SignalInstance
 from PySide6.QtWidgets import QLabel
 
-from core import settings_ops
+from core import office_settings as settings_ops
 from core.errors import ClerkError
 from core.i18n import _, babel_locale
 from ui import crash

@@ -1,6 +1,6 @@
 """Settings → deadline rules: the 13710 day counts, their counting modes and the warning days.
 
-Contract: `DeadlinesSection(ctx, parent)` loads `core.settings_ops.rules_info`
+Contract: `DeadlinesSection(ctx, parent)` loads `core.office_settings.rules_info`
 through `ctx.query` (emits `loaded`), shows the version in force and a form
 whose example line recomputes the dues of a task assigned today as the clerk
 types (pure `compute_dues`, on the GUI thread, with the calendar loaded with
@@ -26,7 +26,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core import settings_ops, status
+from core import office_settings as settings_ops
+from core import status
 from core.i18n import N_, _, babel_locale, ngettext
 from core.office import Changes
 from core.rules.calendar import HolidayCalendar

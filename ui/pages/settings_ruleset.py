@@ -36,11 +36,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core import settings_ops
+from core import office_settings as settings_ops
 from core.errors import ClerkError
 from core.i18n import _, ngettext
 from core.office import Changes
-from core.reports.output import atomic_output
+from core.reports.atomic_file import atomic_output
 from core.rules.ruleset import RuleSet, current_ruleset, parse_ruleset, ruleset_to_toml
 from core.scoring import rules_edit
 from core.scoring.rules_edit import AffectedPeriod

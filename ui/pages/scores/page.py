@@ -341,7 +341,7 @@ class ScoresPage(LatestLoadMixin, QWidget):
     def export_ranking(self) -> None:
         key = self.period
         try:
-            from core.reports.xlsx_export import export_ranking
+            from core.reports.xlsx.export import export_ranking
             from ui.report_preview import export_file
         except ImportError:
             self.show_message(_("Exporting is not available in this version."))

@@ -3,7 +3,7 @@
 Contract: `read_sheet(path, mapping)` reads the user's .xlsx from a copy of its
 bytes in memory (the file is opened once, for reading, and never written; the
 SHA-256 of those bytes is returned so a caller can show or check it), with the
-zh-CN built-in date formats registered (core.reports.xlsx_dates). It loads the
+zh-CN built-in date formats registered (core.reports.xlsx.dates). It loads the
 workbook in normal mode, so a WPS file with a wrong dimension record (only A1 in
 read-only mode) is read whole. Every merged range takes the value of its
 top-left cell in all its cells (a lead unit merged over three rows belongs to
@@ -22,8 +22,8 @@ from pathlib import Path
 
 from core.errors import UsageError
 from core.i18n import _
-from core.reports.xlsx_dates import register_zh_formats
-from core.reports.xlsx_mapping import Mapping, match_headers, missing_required
+from core.reports.xlsx.dates import register_zh_formats
+from core.reports.xlsx.mapping import Mapping, match_headers, missing_required
 
 HEADER_SEARCH_ROWS = 20
 

@@ -2,7 +2,7 @@
 
 Contract:
 - `plan_import(db, path, mapping=None, *, today=None) -> ImportPlan` reads the
-  sheet (core.reports.xlsx_read: merged cells filled down, zh-CN dates, WPS
+  sheet (core.reports.xlsx.read: merged cells filled down, zh-CN dates, WPS
   files) and checks every row as `core.tasks.add_tasks` would (the same
   `task_problems`, e.g. a date more than 7 days ahead) plus what only a sheet
   can get wrong (a unit named by neither code nor name, a date that is not a
@@ -32,10 +32,10 @@ from core import clock
 from core.errors import Refusal, UsageError
 from core.i18n import _, ngettext
 from core.office import Changes, Session
-from core.reports.output import atomic_output
-from core.reports.xlsx_dates import cell_date
-from core.reports.xlsx_mapping import FIELDS, TEMPLATE_HEADERS, Mapping
-from core.reports.xlsx_read import SheetRow, read_sheet
+from core.reports.atomic_file import atomic_output
+from core.reports.xlsx.dates import cell_date
+from core.reports.xlsx.mapping import FIELDS, TEMPLATE_HEADERS, Mapping
+from core.reports.xlsx.read import SheetRow, read_sheet
 from core.tasks import NewTask, add_meeting, add_tasks, task_problems
 
 CATEGORY_WORDS = {"一般": "general", "一般事项": "general", "general": "general",

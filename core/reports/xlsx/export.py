@@ -26,7 +26,7 @@ import sqlite_utils
 from core import clock, ledger
 from core.actions import STATE_NAMES
 from core.i18n import _, babel_locale
-from core.reports.output import atomic_output
+from core.reports.atomic_file import atomic_output
 from core.scoring import service
 from core.scoring.periods import parse_period
 
