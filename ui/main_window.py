@@ -47,7 +47,7 @@ from core.backup_policy import take_backup
 from core.db.connection import connect
 from core.errors import ClerkError
 from core.i18n import N_, _, babel_locale
-from ui import crash, report_documents, settings_store
+from ui import crash, settings_store
 from ui.about import AboutDialog
 from ui.actions import ActionRegistry
 from ui.backup_timer import BackupTimer
@@ -55,6 +55,7 @@ from ui.busy import BusyTask, Job, run_busy
 from ui.context import AppContext
 from ui.fonts import FontChoice
 from ui.pages import PageSpec, visible_pages
+from ui.printing import documents as report_documents
 
 log = logging.getLogger(__name__)
 ICONS_DIR = Path(__file__).resolve().parent.parent / "resources" / "icons"

@@ -170,7 +170,7 @@ def _township_codes(ctx: AppContext) -> list[str]:
 def _shoot_preview(ctx: AppContext, window: Any, out: Path) -> bool:
     """The preview window on the weekly list of the demo's latest meeting."""
     from core.reports.weekly_list import render_weekly_list
-    from ui.report_preview import PreviewWindow
+    from ui.printing.preview import PreviewWindow
 
     row = ctx.reader.execute("SELECT MAX(id) FROM meeting").fetchone()
     if not row or row[0] is None:

@@ -11,7 +11,7 @@ file opens through `ui.task_view_timeline.open_file`, replaceable in tests).
 The actions `core.permissions.allowed_actions` grants this office and user
 appear as buttons; each opens an `ActionForm` (kept in `active_form`). "Print
 notice…" and, for an overdue step, "Print urge notice…" preview those documents
-(`ui.report_documents`).
+(`ui.printing.documents`).
 Threading: GUI thread only.
 """
 from __future__ import annotations
@@ -52,8 +52,8 @@ from ui.ledger_model import (
     date_text,
     light_icon,
 )
+from ui.printing.documents import ASSIGNMENT_DOCUMENTS, assignment_documents, print_assignment_document
 from ui.record_form import ERROR_COLOR
-from ui.report_documents import ASSIGNMENT_DOCUMENTS, assignment_documents, print_assignment_document
 from ui.task_view_timeline import MUTED_COLOR, Timeline
 
 SETTINGS_GEOMETRY = "task_view/geometry"
@@ -148,7 +148,7 @@ class AssignmentPanel(QFrame):
         body = QVBoxLayout(self)
         body.addLayout(head)
         self.dues_label = self._line(dues_text(a), "dues")
-        dues = QHBoxLayout()   # the dues, and at their right the documents (ui.report_documents)
+        dues = QHBoxLayout()   # the dues, and at their right the documents (ui.printing.documents)
         dues.addWidget(self.dues_label, 1)
         for key in documents:
             self.print_buttons[key] = button = self._button(_(ASSIGNMENT_DOCUMENTS[key]), f"print_{key}", unit,

@@ -1,7 +1,7 @@
 """The buttons and menu entries that make documents: each calls its core function with what the page shows.
 
 The core document functions are replaced by recorders that write a small PDF:
-stand-in modules in sys.modules, which ui.report_documents imports when a document is made.
+stand-in modules in sys.modules, which ui.printing.documents imports when a document is made.
 """
 from __future__ import annotations
 
@@ -17,10 +17,11 @@ from PySide6.QtCore import QDate, Qt
 
 from core.ledger import LedgerFilter
 from tests.ui._report_helpers import make_ctx, write_pdf
-from ui import report_jobs, settings_store
+from ui import settings_store
 from ui.busy import BusyTask
 from ui.context import AppContext
-from ui.report_preview import open_windows
+from ui.printing import jobs as report_jobs
+from ui.printing.preview import open_windows
 
 DOCUMENTS = {
     "core.reports.weekly_list": "render_weekly_list",
@@ -116,7 +117,7 @@ def test_the_ledger_prints_and_exports_its_current_filter_and_sort(qtbot, ctx: A
 
 def test_an_export_the_user_does_not_place_writes_nothing(qtbot, ctx: AppContext, calls: list,  # noqa: ANN001
                                                           monkeypatch: pytest.MonkeyPatch) -> None:
-    from ui import report_documents
+    from ui.printing import documents as report_documents
 
     monkeypatch.setattr(report_jobs, "ask_save_path", lambda *args: None)
     assert report_documents.export_ledger(ctx, None, LedgerFilter()) is None
@@ -127,7 +128,7 @@ def test_a_refused_export_shows_its_sentence_and_offers_nothing(qtbot, ctx: AppC
                                                                 monkeypatch: pytest.MonkeyPatch,
                                                                 _no_dialogs: list[str]) -> None:
     from core.errors import Refusal
-    from ui.report_preview import export_file  # the pages' entry point
+    from ui.printing.preview import export_file  # the pages' entry point
 
     def write(db: Any, out: Path) -> int:
         raise Refusal("There is no published ranking for 2026-10; publish the month first.")

@@ -16,10 +16,12 @@ from PySide6.QtWidgets import QToolButton
 
 from core.errors import Refusal
 from tests.ui._report_helpers import make_ctx, make_render, write_pdf
-from ui import report_jobs, report_print, settings_store
+from ui import settings_store
 from ui.busy import BusyTask
 from ui.context import AppContext
-from ui.report_preview import PreviewWindow, open_windows
+from ui.printing import jobs as report_jobs
+from ui.printing import printer as report_print
+from ui.printing.preview import PreviewWindow, open_windows
 
 A4_PT = (595.28, 841.89)
 
@@ -184,7 +186,7 @@ def test_a_landscape_document_prints_on_landscape_sheets(qtbot, ctx: AppContext,
 def test_cancel_while_printing_stops_the_job(qtbot, ctx: AppContext, tmp_path: Path,  # noqa: ANN001
                                             monkeypatch: pytest.MonkeyPatch) -> None:
     window = preview(qtbot, ctx)
-    monkeypatch.setattr("ui.report_preview.PRINT_DIALOG_AFTER_MS", 0)
+    monkeypatch.setattr("ui.printing.preview.PRINT_DIALOG_AFTER_MS", 0)
     monkeypatch.setattr(report_print, "ask_print", pdf_printer(tmp_path / "cancelled.pdf"))
     real = report_print.print_document
     seen: list[int] = []

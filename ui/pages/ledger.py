@@ -14,7 +14,7 @@ Contract:
   `query_failed(exc)` when the id query raised.
 - `focus_search()` (Ctrl+F) and `save_state()` (header state, on close).
 - "Print…" (`print_ledger`) and "Export to Excel…" (`export_excel`) make the
-  document of what is shown: the current filter and sort key (ui.report_documents).
+  document of what is shown: the current filter and sort key (ui.printing.documents).
 - The names of saved filters come from `ask_filter_name`, and deletions are
   confirmed by `confirm_delete`: classmethods that tests replace.
 Reading only: a viewer sees the same page (there is nothing to write here).
@@ -186,15 +186,15 @@ class LedgerPage(QWidget):
 
     @Slot()
     def print_ledger(self) -> object:
-        """Preview and print what the page shows: its filter and its sort key (ui.report_documents)."""
-        from ui import report_documents
+        """Preview and print what the page shows: its filter and its sort key (ui.printing.documents)."""
+        from ui.printing import documents as report_documents
 
         return report_documents.print_ledger(self.ctx, self, self.current_filter(), *self.model.sort_key)
 
     @Slot()
     def export_excel(self) -> object:
         """Save what the page shows (its filter and sort key) to an .xlsx file the user chooses."""
-        from ui import report_documents
+        from ui.printing import documents as report_documents
 
         return report_documents.export_ledger(self.ctx, self, self.current_filter(), *self.model.sort_key)
 

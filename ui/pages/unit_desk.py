@@ -10,7 +10,7 @@ from the row's state and opens the same `ActionForm` as the task view (kept in
 `active_form`). Enter or double-click opens the task (`ctx.open_task`). The page
 reloads on `ctx.changed`; `loaded(count)` follows each reload, `counts_loaded`
 the red/yellow/green counts. A viewer sees no action buttons. "Print my list…"
-previews the unit's list by urgency (`ui.report_documents.print_unit_list`).
+previews the unit's list by urgency (`ui.printing.documents.print_unit_list`).
 Threading: GUI thread only; ids and counts come from the worker, the selected
 row's brief from `ctx.reader` (one row by key).
 """
@@ -246,8 +246,8 @@ class UnitDeskPage(QWidget):
             self.active_form = None
 
     def print_list(self) -> object:
-        """Preview and print the unit's own list of open items (ui.report_documents)."""
-        from ui import report_documents
+        """Preview and print the unit's own list of open items (ui.printing.documents)."""
+        from ui.printing import documents as report_documents
 
         return report_documents.print_unit_list(self.ctx, self, self.unit_code, self.unit_name)
 

@@ -18,7 +18,7 @@ Contract (GUI thread only):
 - Only a hub's clerks and administrators may save; anyone else sees the grid read only.
 - "Print list…" previews the 周交办清单 of the meeting of the date shown (the
   one saved last that day, `core.weekly.weekly_meeting_on` on `ctx.reader`)
-  through `ui.report_documents.print_weekly_list`; disabled while there is none.
+  through `ui.printing.documents.print_weekly_list`; disabled while there is none.
 """
 from __future__ import annotations
 
@@ -364,11 +364,11 @@ class WeeklyPage(QWidget):
         self.print_button.setEnabled(self.shown_meeting() is not None)
 
     def print_list(self) -> object:
-        """Preview and print the 周交办清单 of the meeting of the date shown (ui.report_documents)."""
+        """Preview and print the 周交办清单 of the meeting of the date shown (ui.printing.documents)."""
         meeting = self.shown_meeting()
         if meeting is None:
             return None
-        from ui import report_documents
+        from ui.printing import documents as report_documents
 
         return report_documents.print_weekly_list(self.ctx, self, meeting.id, meeting.date)
 

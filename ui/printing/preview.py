@@ -8,14 +8,14 @@ Contract (GUI thread only):
   one and keeps it alive until it closes (`open_windows()` lists them).
 - Page n of N (a spin box), previous/next page (Page Up/Page Down), zoom in/out
   (Ctrl++ / Ctrl+-), fit width, fit page; Print… (Ctrl+P) through
-  `ui.report_print` (the dialog is `report_print.ask_print`, replaceable);
+  `ui.printing.printer` (the dialog is `report_print.ask_print`, replaceable);
   Save as PDF… (Ctrl+S) copies the file atomically to the chosen path
   (`report_jobs.ask_save_path`, replaceable) — a failure leaves no partial file
   and shows its sentence; Open folder shows the folder of the last saved copy
   (`report_jobs.open_folder`); Esc closes. The window's size and place are
   remembered (ui.settings_store.PREVIEW_GEOMETRY).
 - `printed(int)` after pages were sent to the printer, `saved(Path)` after a copy was saved.
-- `open_report` and `export_file` (from ui.report_jobs) are re-exported here:
+- `open_report` and `export_file` (from ui.printing.jobs) are re-exported here:
   pages make a document with `open_report(ctx, parent, title, render, file_name)`.
 """
 from __future__ import annotations
@@ -34,9 +34,11 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QProgressDialog, QSpinBox, QT
 from core.errors import ClerkError
 from core.i18n import _, babel_locale
 from core.reports.atomic_file import atomic_output
-from ui import report_jobs, report_print, settings_store
+from ui import settings_store
 from ui.actions import plain
-from ui.report_jobs import export_file, open_report
+from ui.printing import jobs as report_jobs
+from ui.printing import printer as report_print
+from ui.printing.jobs import export_file, open_report
 
 __all__ = ["PreviewWindow", "export_file", "open_report", "open_windows"]
 

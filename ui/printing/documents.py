@@ -3,7 +3,7 @@
 Contract (GUI thread only): each function takes what the page shows (a meeting,
 an assignment's REF, the ledger's filter and sort, a unit's code), imports its
 core document function when called (the reportlab and openpyxl code loads only
-when a document is made) and hands it to `ui.report_jobs` (`open_report` for a
+when a document is made) and hands it to `ui.printing.jobs` (`open_report` for a
 preview, `export_file` for an .xlsx); it returns the `BusyTask`, or None when
 nothing was started. `connect_actions(window)`
 wires the File menu's entries (ui.actions: import_xlsx, export_xlsx,
@@ -19,9 +19,9 @@ from PySide6.QtWidgets import QMainWindow, QWidget
 
 from core.i18n import N_, _
 from core.ledger import LedgerFilter
-from ui import report_jobs
 from ui.busy import BusyTask
 from ui.context import AppContext
+from ui.printing import jobs as report_jobs
 
 
 def print_weekly_list(ctx: AppContext, parent: QWidget | None, meeting_id: int, date: dt.date) -> BusyTask | None:

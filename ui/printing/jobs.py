@@ -9,7 +9,7 @@ Contract (GUI thread only):
   unseen and `after_cancel(result)` then cleans up after it (GUI thread).
 - `open_report(ctx, parent, title, render, file_name)`: `render(db, path) ->
   pages` writes a PDF into a fresh temporary folder; then the preview window
-  (ui.report_preview) opens and owns that folder, removed when it closes. A
+  (ui.printing.preview) opens and owns that folder, removed when it closes. A
   `ClerkError` shows its sentence through `show_error` and nothing opens; the
   temporary folder is removed whatever happens.
 - `export_file(ctx, parent, title, write, file_name)`: asks where to save
@@ -171,7 +171,7 @@ def open_report(ctx: AppContext, parent: QWidget | None, title: str, render: Ren
     out = folder / safe_file_name(file_name, ".pdf")
 
     def done(pages: int) -> None:
-        from ui.report_preview import PreviewWindow
+        from ui.printing.preview import PreviewWindow
 
         if not out.is_file():  # a render that returned without writing is a bug, not a refusal
             shutil.rmtree(folder, ignore_errors=True)
