@@ -10,7 +10,7 @@ Contract:
   every show (options from `ctx.navigate`, else {}), `refresh()` (F5),
   `focus_search()` (Ctrl+F), `save_state()` (on close).
 - `ctx.navigate.emit(key, options)` shows that page; `ctx.open_task.emit(no)` calls
-  `ui.task_view.open_task_view(ctx, no, window)` when that module exists.
+  `ui.task.view.open_task_view(ctx, no, window)` when that module exists.
 - Menus and shortcuts come from `ui.actions` (write actions hidden for a viewer).
   The status bar shows the office, the user and role, today's date (babel) and,
   when the shipped font stands in for a missing system font, its name.
@@ -266,11 +266,11 @@ class MainWindow(QMainWindow):
     @Slot(str)
     def open_task(self, task_no: str) -> None:
         try:
-            task_view = importlib.import_module("ui.task_view")
+            task_view = importlib.import_module("ui.task.view")
         except ModuleNotFoundError as exc:
-            if exc.name != "ui.task_view":
+            if exc.name != "ui.task.view":
                 raise
-            log.warning("ui.task_view does not exist yet; cannot open task %s", task_no)
+            log.warning("ui.task.view does not exist yet; cannot open task %s", task_no)
             self.show_message(_("The task view is not available in this version."))
             return
         task_view.open_task_view(self.ctx, task_no, self)

@@ -180,7 +180,7 @@ def test_the_weekly_page_prints_the_list_of_the_meeting_it_saved(qtbot, ctx: App
 
 def test_the_task_view_prints_the_notice_and_the_urge_notice_of_an_overdue_step(qtbot, ctx: AppContext,  # noqa: ANN001
                                                                                 calls: list) -> None:
-    from ui.task_view import open_task_view
+    from ui.task.view import open_task_view
 
     view = open_task_view(ctx, "2026-1", None)   # TGZ closed on time; JTJ only claimed, red
     qtbot.addWidget(view)

@@ -17,9 +17,9 @@ from PySide6.QtWidgets import QWidget
 
 from core.evidence import evidence_dir, stored_path
 from ui import score_entries
-from ui.action_forms import qdate
 from ui.context import AppContext
 from ui.score_entries import EntryDialog, open_entry_dialog
+from ui.task.action_forms import qdate
 
 T = dt.date(2026, 11, 27)
 

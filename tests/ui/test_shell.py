@@ -154,10 +154,10 @@ def test_navigate_signal_opens_the_ledger_filtered(qtbot, window: MainWindow, ct
 
 
 def test_open_task_calls_the_task_view(window: MainWindow, ctx: AppContext, monkeypatch: pytest.MonkeyPatch) -> None:
-    import ui.task_view
+    import ui.task.view
 
     opened: list[tuple[object, str, object]] = []
-    monkeypatch.setattr(ui.task_view, "open_task_view", lambda c, no, parent: opened.append((c, no, parent)))
+    monkeypatch.setattr(ui.task.view, "open_task_view", lambda c, no, parent: opened.append((c, no, parent)))
     ctx.open_task.emit("2026-4")
     assert opened == [(ctx, "2026-4", window)]
 

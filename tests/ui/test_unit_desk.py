@@ -185,7 +185,7 @@ def test_counts_match_the_core(qtbot, ctx: AppContext) -> None:  # noqa: ANN001
 
 
 def test_the_task_view_in_a_unit_office_offers_unit_actions_on_its_own_assignment_only(qtbot, ctx: AppContext) -> None:  # noqa: ANN001
-    from ui.task_view import open_task_view
+    from ui.task.view import open_task_view
 
     view = open_task_view(ctx, "2026-1", None)
     qtbot.addWidget(view)

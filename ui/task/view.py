@@ -7,7 +7,7 @@ refusal such as an unknown number shows in the window and emits `load_failed`)
 and reloads whenever `ctx.changed` reports a write to assignments or tasks.
 For each assignment (lead first) it shows the dues, the state and light, the
 pending extension and follow-up, and the timeline with its evidence files (a
-file opens through `ui.task_view_timeline.open_file`, replaceable in tests).
+file opens through `ui.task.timeline.open_file`, replaceable in tests).
 The actions `core.permissions.allowed_actions` grants this office and user
 appear as buttons; each opens an `ActionForm` (kept in `active_form`). "Print
 notice…" and, for an overdue step, "Print urge notice…" preview those documents
@@ -39,8 +39,7 @@ from core.i18n import _, babel_locale, ngettext
 from core.office import Changes
 from core.permissions import allowed_actions
 from core.task_view import AssignmentBrief, task_briefs, task_detail
-from ui import crash, task_view_timeline
-from ui.action_forms import ACTION_LABELS, ActionForm
+from ui import crash
 from ui.context import AppContext
 from ui.ledger_model import (
     CATEGORY_LABELS,
@@ -53,8 +52,10 @@ from ui.ledger_model import (
     light_icon,
 )
 from ui.printing.documents import ASSIGNMENT_DOCUMENTS, assignment_documents, print_assignment_document
-from ui.record_form import ERROR_COLOR
-from ui.task_view_timeline import MUTED_COLOR, Timeline
+from ui.task import timeline as task_view_timeline
+from ui.task.action_forms import ACTION_LABELS, ActionForm
+from ui.task.record_form import ERROR_COLOR
+from ui.task.timeline import MUTED_COLOR, Timeline
 
 SETTINGS_GEOMETRY = "task_view/geometry"
 PENDING_COLOR = "#b26a00"

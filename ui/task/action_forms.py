@@ -42,7 +42,7 @@ from core.workflow import UNIT_ACTIONS
 from ui import file_dialogs
 from ui.context import AppContext
 from ui.ledger_model import date_text
-from ui.record_form import (
+from ui.task.record_form import (
     AttachmentList,
     RecordDialogMixin,
     error_label,

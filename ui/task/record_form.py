@@ -6,7 +6,7 @@ chosen files (name shown, full path as data and tooltip), adds what
 `choose(parent)` returns (a file already listed is listed once) and removes the
 selected ones. `RecordDialogMixin` (after `WriteDialogMixin`, before `QDialog`)
 gives a dialog with `error`, `recorded` and `refused` its `_done` and
-`show_error`. Used by ui.action_forms and ui.score_entries. GUI thread only.
+`show_error`. Used by ui.task.action_forms and ui.score_entries. GUI thread only.
 """
 from __future__ import annotations
 
