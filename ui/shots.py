@@ -138,7 +138,7 @@ def _extra_shots(ctx: AppContext, window: Any, key: str, page: Any, out: Path) -
     of the lowest township's score, the bonus dialog, and the preview of a weekly list."""
     ok = True
     if key == "settings":
-        from ui.pages.settings import SECTIONS
+        from ui.pages.settings.page import SECTIONS
 
         for name, _title in SECTIONS[1:]:
             window.show_page("settings", {"section": name})

@@ -7,7 +7,7 @@ from core.rules.limits import LIMITS
 
 
 def test_every_spin_box_takes_the_core_range(qtbot) -> None:  # noqa: ANN001
-    from ui.pages.settings_ruleset_fields import RuleFields
+    from ui.pages.settings.ruleset_fields import RuleFields
 
     fields = RuleFields(may_write=True)
     qtbot.addWidget(fields)

@@ -21,8 +21,9 @@ from core.office_settings import current_deadlines, holiday_year, preview_notice
 from core.rules.calendar import parse_notice
 from core.rules.ruleset import DeadlineRule, Deadlines
 from ui.context import AppContext
-from ui.pages import settings_backup, settings_calendar
-from ui.pages.settings import SettingsPage
+from ui.pages.settings import backup as settings_backup
+from ui.pages.settings import calendar as settings_calendar
+from ui.pages.settings.page import SettingsPage
 
 NOTICE_2027 = (Path(__file__).resolve().parents[1] / "core" / "fixtures" / "notice_2027_invented.txt").read_text(encoding="utf-8")
 

@@ -16,10 +16,10 @@ from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton
 
 from core.reports import fonts
 from ui.context import AppContext
-from ui.pages import settings_fonts
-from ui.pages.settings import SECTIONS, SettingsPage
-from ui.pages.settings_fonts import FontsSection
-from ui.pages.settings_printing import PrintingSection
+from ui.pages.settings import fonts as settings_fonts
+from ui.pages.settings.fonts import FontsSection
+from ui.pages.settings.page import SECTIONS, SettingsPage
+from ui.pages.settings.printing import PrintingSection
 
 BOLD = fonts.SHIPPED_DIR / fonts.SHIPPED_SERIF_BOLD
 

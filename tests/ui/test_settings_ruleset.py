@@ -18,9 +18,9 @@ from PySide6.QtCore import Qt
 
 from core.rules.ruleset import RuleSet, parse_ruleset
 from ui.context import AppContext
-from ui.pages import settings_ruleset
-from ui.pages.settings import SettingsPage
-from ui.pages.settings_ruleset import PERIOD_ROLE, RuleSetSection
+from ui.pages.settings import ruleset as settings_ruleset
+from ui.pages.settings.page import SettingsPage
+from ui.pages.settings.ruleset import PERIOD_ROLE, RuleSetSection
 
 template, hub, make_ctx = hub_fixtures("ruleset", office_folder=True)
 

@@ -3,7 +3,7 @@
 Contract: `SettingsPage(ctx, parent)` shows a list of sections beside the
 section chosen (`sections`, a QListWidget; `stack`). The sections load their
 data through `ctx.query` and save through `ctx.write` themselves (see
-ui.pages.settings_rules, settings_ruleset, settings_calendar, settings_backup);
+ui.pages.settings.deadlines, settings_ruleset, settings_calendar, settings_backup);
 the language is this computer's preference, kept in QSettings under `LANGUAGE` ("language":
 "zh_CN" or "en"), read by the app at start-up, so a change takes effect after a
 restart. `activate({"section": "calendar"})` shows one section.
@@ -28,12 +28,12 @@ from PySide6.QtWidgets import (
 from core.i18n import N_, _, language
 from ui import settings_store
 from ui.context import AppContext
-from ui.pages.settings_backup import BackupSection
-from ui.pages.settings_calendar import CalendarSection
-from ui.pages.settings_fonts import FontsSection
-from ui.pages.settings_printing import PrintingSection
-from ui.pages.settings_rules import DeadlinesSection
-from ui.pages.settings_ruleset import RuleSetSection
+from ui.pages.settings.backup import BackupSection
+from ui.pages.settings.calendar import CalendarSection
+from ui.pages.settings.deadlines import DeadlinesSection
+from ui.pages.settings.fonts import FontsSection
+from ui.pages.settings.printing import PrintingSection
+from ui.pages.settings.ruleset import RuleSetSection
 from ui.settings_store import LANGUAGE, LANGUAGES, stored_language  # noqa: E402,F401  (re-exported)
 
 SECTIONS = (("rules", N_("Deadline rules")), ("scoring", N_("Scoring rules")), ("calendar", N_("Holiday calendar")),

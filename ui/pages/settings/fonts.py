@@ -21,7 +21,7 @@ from core.reports import fonts
 from ui import file_dialogs
 from ui.context import AppContext
 from ui.pages.directory_form import alive, error_label
-from ui.pages.settings_common import say, show_failure
+from ui.pages.settings.common import say, show_failure
 
 
 def choose_font_file(parent: QWidget, start: str) -> str | None:

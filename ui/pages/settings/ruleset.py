@@ -2,7 +2,7 @@
 
 Contract: `RuleSetSection(ctx, parent)` loads the rule set in force (its version,
 author and date) through `ctx.query` (emits `loaded`) and shows every value in
-bounded controls (ui.pages.settings_ruleset_fields). The deadline rules stay in
+bounded controls (ui.pages.settings.ruleset_fields). The deadline rules stay in
 their own section; they are carried unchanged (or as imported) into a save.
 - "Check" runs `check_rules` and `affected_periods(db, rules, today)` on the
   worker and lists in `affected` each month and quarter whose scores would change
@@ -47,8 +47,8 @@ from core.scoring.rules_edit import AffectedPeriod
 from ui import file_dialogs
 from ui.context import AppContext
 from ui.pages.directory_form import alive, error_label
-from ui.pages.settings_common import say, show_failure, version_text
-from ui.pages.settings_ruleset_fields import RuleFields
+from ui.pages.settings.common import say, show_failure, version_text
+from ui.pages.settings.ruleset_fields import RuleFields
 
 PERIOD_ROLE = int(Qt.ItemDataRole.UserRole)
 

@@ -41,7 +41,7 @@ from core.office import Changes
 from core.rules.calendar import NoticePlan, NoticePreview, parse_notice
 from ui.context import AppContext
 from ui.pages.directory_form import ERROR_COLOR, alive, error_label
-from ui.pages.settings_common import say, show_failure
+from ui.pages.settings.common import say, show_failure
 
 FIRST_YEAR, LAST_YEAR = 2004, 2100
 
