@@ -45,7 +45,7 @@ from core.reports.xlsx.importing import ImportPlan, apply_import, plan_import, w
 from core.reports.xlsx.mapping import load_mapping
 from ui import crash, file_dialogs
 from ui.context import AppContext
-from ui.pages.directory_form import ERROR_COLOR, alive, error_label
+from ui.pages.directory.form import ERROR_COLOR, alive, error_label
 
 REFUSED_COLOR = "#fde2e2"
 

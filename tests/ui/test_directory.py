@@ -17,8 +17,8 @@ from core.db.connection import connect
 from core.directory import leader_by_name, list_units
 from core.i18n import _, ngettext
 from ui.context import AppContext
-from ui.pages.directory import DirectoryPage
-from ui.pages.directory_dialogs import LeaderDialog, PasswordDialog, RoleDialog, UnitDialog, UserDialog
+from ui.pages.directory.dialogs import LeaderDialog, PasswordDialog, RoleDialog, UnitDialog, UserDialog
+from ui.pages.directory.page import DirectoryPage
 
 template, hub, make_ctx = hub_fixtures("directory")
 

@@ -44,7 +44,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("monthly", N_("Monthly review"), "ui.pages.scores.monthly:MonthlyPage", "Ctrl+4", "review.svg", _hub),
     PageSpec("quarterly", N_("Quarterly assessment"), "ui.pages.scores.quarterly:QuarterlyPage", "Ctrl+5",
              "assessment.svg", _hub),
-    PageSpec("directory", N_("Units and leaders"), "ui.pages.directory:DirectoryPage", "Ctrl+6", "directory.svg",
+    PageSpec("directory", N_("Units and leaders"), "ui.pages.directory.page:DirectoryPage", "Ctrl+6", "directory.svg",
              _always),
     PageSpec("settings", N_("Settings"), "ui.pages.settings.page:SettingsPage", "Ctrl+7", "settings.svg", _always),
 )

@@ -43,7 +43,7 @@ from core import office_settings as settings_ops
 from core.i18n import _, babel_locale
 from ui import file_dialogs
 from ui.context import AppContext
-from ui.pages.directory_form import alive, error_label
+from ui.pages.directory.form import alive, error_label
 from ui.pages.settings.common import say, show_failure
 
 PATH_ROLE = Qt.ItemDataRole.UserRole

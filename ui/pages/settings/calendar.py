@@ -40,7 +40,7 @@ from core.i18n import _, babel_locale, ngettext
 from core.office import Changes
 from core.rules.calendar import NoticePlan, NoticePreview, parse_notice
 from ui.context import AppContext
-from ui.pages.directory_form import ERROR_COLOR, alive, error_label
+from ui.pages.directory.form import ERROR_COLOR, alive, error_label
 from ui.pages.settings.common import say, show_failure
 
 FIRST_YEAR, LAST_YEAR = 2004, 2100

@@ -17,7 +17,7 @@ from core import office_settings as settings_ops
 from core.errors import ClerkError
 from core.i18n import _, babel_locale
 from ui import crash
-from ui.pages.directory_form import ERROR_COLOR
+from ui.pages.directory.form import ERROR_COLOR
 
 OK_COLOR = "#2e7d32"
 

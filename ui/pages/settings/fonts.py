@@ -20,7 +20,7 @@ from core.i18n import _
 from core.reports import fonts
 from ui import file_dialogs
 from ui.context import AppContext
-from ui.pages.directory_form import alive, error_label
+from ui.pages.directory.form import alive, error_label
 from ui.pages.settings.common import say, show_failure
 
 

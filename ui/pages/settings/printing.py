@@ -18,7 +18,7 @@ from core.i18n import _
 from core.reports.layout import doc_number
 from core.reports.settings import PrintSettings, print_settings, save_print_settings
 from ui.context import AppContext
-from ui.pages.directory_form import alive, error_label
+from ui.pages.directory.form import alive, error_label
 from ui.pages.settings.common import say, show_failure
 
 

@@ -46,7 +46,7 @@ from core.scoring import rules_edit
 from core.scoring.rules_edit import AffectedPeriod
 from ui import file_dialogs
 from ui.context import AppContext
-from ui.pages.directory_form import alive, error_label
+from ui.pages.directory.form import alive, error_label
 from ui.pages.settings.common import say, show_failure, version_text
 from ui.pages.settings.ruleset_fields import RuleFields
 

@@ -1,6 +1,6 @@
 """The directory's forms: a unit, a leader (with the units in their charge), a user, a role, a password.
 
-Each is a `FormDialog` (ui.pages.directory_form): Enter saves, Esc closes, the
+Each is a `FormDialog` (ui.pages.directory.form): Enter saves, Esc closes, the
 core's refusal shows inside, and the write runs on the worker thread through
 `ctx.write`. A unit's code and a leader's or user's name are fixed once saved,
 so the edit forms show them read-only. Threading: GUI thread only.
@@ -21,8 +21,8 @@ from core.i18n import _, ngettext
 from core.office import Changes, Session
 from core.pinyin_match import unit_index
 from ui.context import AppContext
-from ui.pages.directory_form import FormDialog
-from ui.pages.directory_models import KIND_LABELS, ROLE_LABELS
+from ui.pages.directory.form import FormDialog
+from ui.pages.directory.models import KIND_LABELS, ROLE_LABELS
 
 CODE_ROLE = Qt.ItemDataRole.UserRole
 

@@ -38,9 +38,9 @@ from core.i18n import N_, _
 from core.office import Changes, Session
 from ui import crash
 from ui.context import AppContext
-from ui.pages.directory_dialogs import LeaderDialog, PasswordDialog, RoleDialog, UnitDialog, UserDialog
-from ui.pages.directory_form import ERROR_COLOR, alive
-from ui.pages.directory_models import KIND_LABELS, ROLE_LABELS, Column, RowsModel, active_text
+from ui.pages.directory.dialogs import LeaderDialog, PasswordDialog, RoleDialog, UnitDialog, UserDialog
+from ui.pages.directory.form import ERROR_COLOR, alive
+from ui.pages.directory.models import KIND_LABELS, ROLE_LABELS, Column, RowsModel, active_text
 
 OK_COLOR = "#2e7d32"
 
