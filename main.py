@@ -21,7 +21,7 @@ def main(argv: list[str]) -> int:
     from core.cli import parse
 
     args = parse(argv)
-    from ui.app import run_app
+    from ui.shell.app import run_app
 
     return run_app(Path(args.db) if args.db else default_db_path())
 

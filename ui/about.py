@@ -27,8 +27,8 @@ from PySide6.QtWidgets import (
 import core
 from core.backup_policy import policy
 from core.i18n import _
-from ui import crash
-from ui.context import AppContext
+from ui.shell import crash
+from ui.shell.context import AppContext
 
 
 def about_rows(ctx: AppContext) -> list[tuple[str, str]]:

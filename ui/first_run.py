@@ -3,7 +3,7 @@
 Contract:
 - `FirstRunDialog(db_path)` offers its choices as radio buttons, each with its
   own form below. Accepting runs the chosen choice off the GUI thread through
-  ui.busy; a `ClerkError` shows its sentence in the dialog and nothing is left
+  ui.shell.busy; a `ClerkError` shows its sentence in the dialog and nothing is left
   behind; success sets `result` and accepts.
   - "Create a hub office": office name, code, administrator, password twice →
     `core.office.init_office(db_path, …)`; the administrator is signed in.
@@ -12,7 +12,7 @@ Contract:
     if it is already a demo database; the sign-in dialog follows.
   The USB-sync issue adds "Join as a unit office" (from an enrollment bundle) as
   a third `add_choice(...)` in `__init__`, in the marked place.
-- `FirstRunDialog.ask(db_path)` (blocking, exec) is what ui.app calls; tests
+- `FirstRunDialog.ask(db_path)` (blocking, exec) is what ui.shell.app calls; tests
   replace it, and drive the dialog with show().
 Threading: GUI thread; the jobs open their own connections on their thread.
 """
@@ -40,8 +40,8 @@ from core import clock
 from core.auth import User
 from core.errors import ClerkError
 from core.i18n import _
-from ui import crash
-from ui.busy import BusyTask, Cancelled, Job, run_busy
+from ui.shell import crash
+from ui.shell.busy import BusyTask, Cancelled, Job, run_busy
 
 DEMO_NAME = "demo.db"
 ERROR_STYLE = "color: #c62828;"

@@ -36,8 +36,8 @@ from PySide6.QtGui import QBrush, QColor, QIcon, QPainter, QPixmap
 
 from core.i18n import N_, _, babel_locale
 from core.ledger import SORT_KEYS, LedgerFilter, LedgerRow, ledger_ids, ledger_rows, step_text
-from ui import crash
-from ui.worker import DbWorker
+from ui.shell import crash
+from ui.shell.worker import DbWorker
 
 PAGE_SIZE = 200
 MAX_CACHED_PAGES = 64

@@ -37,7 +37,7 @@ from core.office import Changes, Session
 from core.pinyin_match import unit_index
 from core.scoring.events import BONUS_KINDS, DESCRIPTIONS
 from core.scoring.store import add_bonus, add_criticism, add_finding
-from ui.context import AppContext
+from ui.shell.context import AppContext
 from ui.task import action_forms
 from ui.task.action_forms import date_edit, pydate
 from ui.task.record_form import AttachmentList, RecordDialogMixin, error_label, is_ctrl_enter, record_buttons

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
 
     from core.office import Office
-    from ui.context import AppContext
+    from ui.shell.context import AppContext
 
 DEMO_DAY = dt.date(2026, 11, 27)
 TIMEOUT_S = 60.0
@@ -97,7 +97,7 @@ def shoot_window(ctx: AppContext, font: Any, out: Path, skip: set[str], *, about
                  ) -> tuple[set[str], bool]:
     """Save each page of a window on `ctx` not in `skip`; returns (keys shot, all fine)."""
     from core.ledger import LedgerFilter
-    from ui.main_window import MainWindow
+    from ui.shell.main_window import MainWindow
 
     window = MainWindow(ctx, font=font)
     window.resize(*SHOT_SIZE)
@@ -246,9 +246,9 @@ def main(argv: list[str] | None = None) -> int:
 
         from core.auth import sign_in
         from core.db.connection import connect
-        from ui.app import open_office, prepare_app
-        from ui.context import AppContext
         from ui.pages import PAGES
+        from ui.shell.app import open_office, prepare_app
+        from ui.shell.context import AppContext
 
         QStandardPaths.setTestModeEnabled(True)  # never read or write the user's settings
         app, font = prepare_app(force_bundled_font=not args.system_font)
@@ -269,7 +269,7 @@ def main(argv: list[str] | None = None) -> int:
             ok = shoot_dialogs(dialogs_ctx, args.out, Path(tmp)) and ok and unit_ok
         finally:
             dialogs_ctx.close()
-        from ui.main_window import page_available
+        from ui.shell.main_window import page_available
 
         missing = [p.key for p in PAGES if page_available(p) and p.key not in shot | unit_shot]
         if missing:

@@ -6,7 +6,7 @@ Contract:
   calls `check(name, password)` (core.auth.sign_in in the app); a `ClerkError`
   shows its sentence in the dialog, clears the password and keeps the dialog
   open; success stores `user` and accepts. Enter signs in, Esc cancels.
-- `SignInDialog.ask(db_path, office)` (blocking, exec) is what ui.app calls; tests
+- `SignInDialog.ask(db_path, office)` (blocking, exec) is what ui.shell.app calls; tests
   replace this classmethod, and drive the dialog itself with show().
 - `sign_in_from_environment(db, office)` signs in without a dialog when both
   CLOSELOOP_USER and CLOSELOOP_PASSWORD are set (as the CLI does; used for
@@ -38,7 +38,7 @@ from core.db.connection import connect
 from core.errors import ClerkError
 from core.i18n import N_, _
 from core.office import Office
-from ui import settings_store
+from ui.shell import settings_store
 
 ROLE_LABELS = {"admin": N_("Administrator"), "clerk": N_("Clerk"), "viewer": N_("Viewer")}
 ERROR_STYLE = "color: #c62828;"

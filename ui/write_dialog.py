@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton
 
 from core.errors import ClerkError
-from ui import crash
+from ui.shell import crash
 
 
 class WriteDialogMixin:

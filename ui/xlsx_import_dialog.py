@@ -43,9 +43,10 @@ from core.errors import ClerkError
 from core.i18n import _, ngettext
 from core.reports.xlsx.importing import ImportPlan, apply_import, plan_import, write_template
 from core.reports.xlsx.mapping import load_mapping
-from ui import crash, file_dialogs
-from ui.context import AppContext
+from ui import file_dialogs
 from ui.pages.directory.form import ERROR_COLOR, alive, error_label
+from ui.shell import crash
+from ui.shell.context import AppContext
 
 REFUSED_COLOR = "#fde2e2"
 

@@ -6,7 +6,7 @@ gives None and stays an internal error. Every condition mapped here stops the
 write before its COMMIT took effect (SQLite rolls the transaction back), so each
 sentence may say that nothing was changed. `refusing_os_errors(path)` raises
 those Refusals in place of the exceptions; the CLI's main loop, the write
-transaction (core/db/connection.py) and the GUI's write path (ui/context.py) use it.
+transaction (core/db/connection.py) and the GUI's write path (ui/shell/context.py) use it.
 
 The conditions, by SQLite's extended result name (Python 3.11 `sqlite_errorname`):
 - SQLITE_BUSY* ("database is locked"): another process holds the write lock past

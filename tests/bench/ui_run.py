@@ -7,7 +7,7 @@ Builds `main.py demo --scale 10` in a temporary folder once (or uses DB, a demo
 database), then measures, each in fresh processes (QT_QPA_PLATFORM=offscreen):
 - start-up: from launching the process to the first page (the dashboard of a
   hub) painted with the database's numbers — the app's own start path
-  (`ui.app.prepare_app`, the single-instance check, `ui.app.open_window` signing
+  (`ui.shell.app.prepare_app`, the single-instance check, `ui.shell.app.open_window` signing
   in from CLOSELOOP_USER/CLOSELOOP_PASSWORD), "painted" meaning the worker has
   no query left and the window has been drawn — beside a bare QApplication with
   an empty QMainWindow drawn, in the same run (target < 1.5 s);
@@ -110,8 +110,8 @@ def child_bare() -> None:
 
 
 def child_start(db: Path) -> None:
-    from ui import app as app_module
-    from ui.single_instance import SingleInstance
+    from ui.shell import app as app_module
+    from ui.shell.single_instance import SingleInstance
 
     app, font = app_module.prepare_app()
     instance = SingleInstance(db)
@@ -180,9 +180,9 @@ def child_ledger(db: Path, repeat: int, keys: int) -> None:
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
 
-    from ui import app as app_module
-    from ui.context import AppContext
     from ui.pages.ledger import LedgerPage
+    from ui.shell import app as app_module
+    from ui.shell.context import AppContext
     from ui.sign_in import sign_in_from_environment
 
     app, _font = app_module.prepare_app()
@@ -242,7 +242,7 @@ def child_scroll(db: Path) -> None:
 
     from PySide6.QtWidgets import QApplication
 
-    from ui import app as app_module
+    from ui.shell import app as app_module
 
     app, font = app_module.prepare_app()
     window = app_module.open_window(db, font)

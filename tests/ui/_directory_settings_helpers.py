@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from _shared_fixtures import signed_in
 
-from ui.context import AppContext
+from ui.shell.context import AppContext
 
 PASSWORD = "test-pass"
 

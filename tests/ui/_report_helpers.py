@@ -12,7 +12,7 @@ from core.auth import list_users
 from core.db.connection import open_database
 from core.office import self_office
 from core.reports.atomic_file import atomic_output
-from ui.context import AppContext
+from ui.shell.context import AppContext
 
 
 def write_pdf(out: Path, pages: int = 3, *, wide: bool = False, label: str = "Page") -> int:

@@ -24,7 +24,7 @@ from core.db.connection import connect
 from core.scoring.monthly import UnitScore
 from core.scoring.periods import parse_period
 from core.scoring.service import view
-from ui.context import AppContext
+from ui.shell.context import AppContext
 
 T = dt.date(2026, 11, 27)
 PASSWORD = "test-pass"

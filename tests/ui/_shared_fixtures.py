@@ -13,7 +13,7 @@ from pathlib import Path
 from core.auth import sign_in
 from core.db.connection import connect
 from core.office import self_office
-from ui.context import AppContext
+from ui.shell.context import AppContext
 
 
 def signed_in(path: Path, user: str, password: str) -> AppContext:

@@ -10,7 +10,7 @@ from core.auth import User, sign_in
 from core.db.connection import connect
 from core.ledger import LedgerFilter, ledger_ids
 from core.office import Office, self_office
-from ui.context import AppContext
+from ui.shell.context import AppContext
 
 T = dt.date(2026, 11, 27)  # conftest.T
 

@@ -139,8 +139,8 @@ def db_path(template_db: tuple[Path, Scenario], tmp_path: Path) -> Path:
 @pytest.fixture(autouse=True)
 def _app_state(qapp, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:  # noqa: ANN001
     """App names (for QSettings), the test day, empty settings, and a Chinese font."""
-    from ui.app import APP_NAME, ORG_DOMAIN
     from ui.fonts import ensure_cjk_font
+    from ui.shell.app import APP_NAME, ORG_DOMAIN
 
     qapp.setApplicationName(APP_NAME)
     qapp.setOrganizationName("Closeloop-tests")
@@ -161,7 +161,7 @@ def _app_state(qapp, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:  # noqa
 @pytest.fixture(autouse=True)
 def crash_reports(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[tuple[str, str]]]:
     """Every crash dialog the code would show, as (message, details); none expected by default."""
-    from ui.crash import CrashDialog
+    from ui.shell.crash import CrashDialog
 
     shown: list[tuple[str, str]] = []
     monkeypatch.setattr(CrashDialog, "present", classmethod(lambda cls, m, d: shown.append((m, d))))

@@ -12,10 +12,10 @@ from PySide6.QtWidgets import QPushButton
 
 from core.errors import Refusal
 from core.i18n import _
-from ui import app as app_module
-from ui import crash
 from ui.fonts import BUNDLED_FAMILY, BUNDLED_FONT, FONTS_DIR, chinese_families, ensure_cjk_font
-from ui.worker import DbWorker
+from ui.shell import app as app_module
+from ui.shell import crash
+from ui.shell.worker import DbWorker
 
 # ----- worker ---------------------------------------------------------------------------
 

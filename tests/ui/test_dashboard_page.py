@@ -19,9 +19,9 @@ from PySide6.QtWidgets import QApplication
 from core.actions import Action, record
 from core.db.connection import connect
 from core.ledger import LedgerFilter, Stats, stats
-from ui.context import AppContext
 from ui.pages.dashboard import DashboardPage
 from ui.pages.dashboard_tiles import number, percent
+from ui.shell.context import AppContext
 
 T = dt.date(2026, 11, 27)
 

@@ -16,9 +16,9 @@ from core.auth import sign_in
 from core.db.connection import connect
 from core.directory import leader_by_name, list_units
 from core.i18n import _, ngettext
-from ui.context import AppContext
 from ui.pages.directory.dialogs import LeaderDialog, PasswordDialog, RoleDialog, UnitDialog, UserDialog
 from ui.pages.directory.page import DirectoryPage
+from ui.shell.context import AppContext
 
 template, hub, make_ctx = hub_fixtures("directory")
 

@@ -23,7 +23,7 @@ from core.actions import Action, record
 from core.db.connection import connect
 from core.db.locks import held_locks
 from ui import file_dialogs
-from ui.context import AppContext
+from ui.shell.context import AppContext
 
 pytestmark = pytest.mark.skipif(not Path("/proc/locks").exists(), reason="POSIX locks are read from /proc/locks")
 

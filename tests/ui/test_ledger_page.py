@@ -18,10 +18,10 @@ from PySide6.QtWidgets import QComboBox, QDateEdit, QLabel, QLineEdit, QTableVie
 from core.actions import Action, record
 from core.i18n import _
 from core.ledger import SORT_KEYS, LedgerFilter
-from ui.context import AppContext
 from ui.ledger_model import COLUMN_OF, PAGE_SIZE, LedgerModel
 from ui.pages.ledger import LedgerPage, count_text
 from ui.pages.ledger_filters import filter_from_json, filter_to_json
+from ui.shell.context import AppContext
 
 if TYPE_CHECKING:
     from conftest import Scenario

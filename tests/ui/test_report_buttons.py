@@ -17,11 +17,11 @@ from PySide6.QtCore import QDate, Qt
 
 from core.ledger import LedgerFilter
 from tests.ui._report_helpers import make_ctx, write_pdf
-from ui import settings_store
-from ui.busy import BusyTask
-from ui.context import AppContext
 from ui.printing import jobs as report_jobs
 from ui.printing.preview import open_windows
+from ui.shell import settings_store
+from ui.shell.busy import BusyTask
+from ui.shell.context import AppContext
 
 DOCUMENTS = {
     "core.reports.weekly_list": "render_weekly_list",
@@ -218,8 +218,8 @@ def test_the_unit_desk_prints_its_own_list(qtbot, ctx: AppContext, calls: list, 
 
 def test_the_file_menu_imports_exports_and_prints_the_ledger(qtbot, ctx: AppContext, calls: list,  # noqa: ANN001
                                                              monkeypatch: pytest.MonkeyPatch) -> None:
-    from ui.main_window import MainWindow
     from ui.pages import visible_pages
+    from ui.shell.main_window import MainWindow
 
     window = MainWindow(ctx, pages=[s for s in visible_pages(ctx) if s.key in ("weekly", "ledger")])
     qtbot.addWidget(window)

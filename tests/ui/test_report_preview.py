@@ -16,12 +16,12 @@ from PySide6.QtWidgets import QToolButton
 
 from core.errors import Refusal
 from tests.ui._report_helpers import make_ctx, make_render, write_pdf
-from ui import settings_store
-from ui.busy import BusyTask
-from ui.context import AppContext
 from ui.printing import jobs as report_jobs
 from ui.printing import printer as report_print
 from ui.printing.preview import PreviewWindow, open_windows
+from ui.shell import settings_store
+from ui.shell.busy import BusyTask
+from ui.shell.context import AppContext
 
 A4_PT = (595.28, 841.89)
 
@@ -295,7 +295,7 @@ def test_closing_the_preview_removes_its_temporary_file(qtbot, ctx: AppContext, 
 
 def test_cancel_stops_waiting_and_the_late_result_is_thrown_away(qtbot, ctx: AppContext, folders: list[Path],  # noqa: ANN001
                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("ui.busy.DIALOG_AFTER_MS", 0)
+    monkeypatch.setattr("ui.shell.busy.DIALOG_AFTER_MS", 0)
     release = threading.Event()
 
     def slow(db: Any, out: Path) -> int:

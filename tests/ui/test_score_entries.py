@@ -17,8 +17,8 @@ from PySide6.QtWidgets import QWidget
 
 from core.evidence import evidence_dir, stored_path
 from ui import score_entries
-from ui.context import AppContext
 from ui.score_entries import EntryDialog, open_entry_dialog
+from ui.shell.context import AppContext
 from ui.task.action_forms import qdate
 
 T = dt.date(2026, 11, 27)

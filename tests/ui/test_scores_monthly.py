@@ -26,9 +26,9 @@ from PySide6.QtWidgets import QLineEdit
 from core.db.connection import connect
 from core.i18n import _
 from core.scoring.publish import explain
-from ui.context import AppContext
 from ui.pages.scores.monthly import MonthlyPage
 from ui.pages.scores.publish_dialogs import PublishDialog, ReopenDialog
+from ui.shell.context import AppContext
 
 
 @pytest.fixture

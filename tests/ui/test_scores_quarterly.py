@@ -21,10 +21,10 @@ from _scores_helpers import (  # noqa: F401  (fixtures)
 from PySide6.QtCore import Qt
 
 from core.i18n import _
-from ui.context import AppContext
 from ui.pages.scores.publish_dialogs import PublishDialog
 from ui.pages.scores.quarterly import QuarterlyPage
 from ui.pages.scores.ranking_model import QUARTER_COLUMNS
+from ui.shell.context import AppContext
 
 
 @pytest.fixture

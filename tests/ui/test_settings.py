@@ -20,10 +20,10 @@ from core.office import Changes
 from core.office_settings import current_deadlines, holiday_year, preview_notice
 from core.rules.calendar import parse_notice
 from core.rules.ruleset import DeadlineRule, Deadlines
-from ui.context import AppContext
 from ui.pages.settings import backup as settings_backup
 from ui.pages.settings import calendar as settings_calendar
 from ui.pages.settings.page import SettingsPage
+from ui.shell.context import AppContext
 
 NOTICE_2027 = (Path(__file__).resolve().parents[1] / "core" / "fixtures" / "notice_2027_invented.txt").read_text(encoding="utf-8")
 

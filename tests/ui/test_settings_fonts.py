@@ -15,11 +15,11 @@ from _directory_settings_helpers import hub_fixtures, read, type_text
 from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton
 
 from core.reports import fonts
-from ui.context import AppContext
 from ui.pages.settings import fonts as settings_fonts
 from ui.pages.settings.fonts import FontsSection
 from ui.pages.settings.page import SECTIONS, SettingsPage
 from ui.pages.settings.printing import PrintingSection
+from ui.shell.context import AppContext
 
 BOLD = fonts.SHIPPED_DIR / fonts.SHIPPED_SERIF_BOLD
 

@@ -17,10 +17,10 @@ from _directory_settings_helpers import hub_fixtures, read
 from PySide6.QtCore import Qt
 
 from core.rules.ruleset import RuleSet, parse_ruleset
-from ui.context import AppContext
 from ui.pages.settings import ruleset as settings_ruleset
 from ui.pages.settings.page import SettingsPage
 from ui.pages.settings.ruleset import PERIOD_ROLE, RuleSetSection
+from ui.shell.context import AppContext
 
 template, hub, make_ctx = hub_fixtures("ruleset", office_folder=True)
 

@@ -15,13 +15,13 @@ from PySide6.QtWidgets import QLabel, QLineEdit, QListWidget, QWidget
 
 from core.i18n import N_, _
 from core.ledger import LedgerFilter
-from ui import main_window as main_window_module
 from ui.about import AboutDialog
 from ui.actions import plain
-from ui.context import AppContext
-from ui.main_window import MainWindow, page_available
 from ui.pages import PAGES, PageSpec, visible_pages
 from ui.pages.ledger import LedgerPage
+from ui.shell import main_window as main_window_module
+from ui.shell.context import AppContext
+from ui.shell.main_window import MainWindow, page_available
 
 if TYPE_CHECKING:
     from conftest import Scenario
@@ -80,7 +80,7 @@ def window(qtbot, ctx: AppContext) -> Iterator[MainWindow]:  # noqa: ANN001
 
 
 def test_missing_pages_are_left_out_with_a_warning(qtbot, ctx: AppContext, caplog) -> None:  # noqa: ANN001
-    with caplog.at_level("WARNING", logger="ui.main_window"):
+    with caplog.at_level("WARNING", logger="ui.shell.main_window"):
         win = MainWindow(ctx, pages=SPECS)
     qtbot.addWidget(win)
     assert win.page_keys() == ["alpha", "ledger"]

@@ -17,14 +17,14 @@ from core.db.connection import connect
 from core.errors import Refusal
 from core.i18n import _
 from core.office import Office, self_office
-from ui import app as app_module
-from ui import crash
-from ui.backup_timer import BackupTimer
-from ui.busy import Cancelled, Job, run_busy
 from ui.first_run import FirstRunDialog, FirstRunResult
-from ui.main_window import MainWindow
+from ui.shell import app as app_module
+from ui.shell import crash
+from ui.shell.backup_timer import BackupTimer
+from ui.shell.busy import Cancelled, Job, run_busy
+from ui.shell.main_window import MainWindow
+from ui.shell.single_instance import SingleInstance, server_name
 from ui.sign_in import SignInDialog
-from ui.single_instance import SingleInstance, server_name
 
 if TYPE_CHECKING:
     from conftest import Scenario

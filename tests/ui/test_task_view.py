@@ -28,8 +28,8 @@ from core.ledger import ledger_rows
 from core.permissions import allowed_actions
 from core.task_view import assignment_brief
 from tests.ui._report_helpers import make_ctx
-from ui.context import AppContext
 from ui.ledger_model import STATE_LABELS
+from ui.shell.context import AppContext
 from ui.task import action_forms
 from ui.task import timeline as task_view_timeline
 from ui.task.view import TaskView, open_task_view

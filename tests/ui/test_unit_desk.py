@@ -24,8 +24,8 @@ from core.i18n import _, ngettext
 from core.ledger import Stats
 from core.office import self_office
 from core.workflow import UNIT_ACTIONS
-from ui.context import AppContext
 from ui.pages.unit_desk import UnitDeskPage
+from ui.shell.context import AppContext
 
 T = dt.date(2026, 11, 27)
 

@@ -12,7 +12,7 @@ from openpyxl import Workbook
 
 from core.db.connection import connect
 from ui import xlsx_import_dialog
-from ui.context import AppContext
+from ui.shell.context import AppContext
 from ui.xlsx_import_dialog import XlsxImportDialog, open_import_dialog
 
 HEADERS = ["序号", "事项名称", "具体内容", "类别", "来源", "交办日期", "牵头单位", "配合单位", "分管领导"]

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from core.i18n import N_
-from ui.context import AppContext
+from ui.shell.context import AppContext
 
 
 @dataclass(frozen=True)

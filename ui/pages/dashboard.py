@@ -26,10 +26,10 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QPushBut
 from core.dashboard import Dashboard, dashboard
 from core.i18n import _, ngettext
 from core.ledger import LedgerFilter
-from ui.context import AppContext
 from ui.pages.dashboard_charts import TrendChart, UnitChart
 from ui.pages.dashboard_tiles import DueList, LightTile, RateTile, locale, number, overdue_text, soon_text
 from ui.pages.latest_load import LatestLoadMixin, message_label
+from ui.shell.context import AppContext
 
 
 def _section(title: QLabel, body: QWidget, *extra: QWidget) -> QFrame:

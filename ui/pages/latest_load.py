@@ -20,8 +20,8 @@ from PySide6.QtCore import QTimer, SignalInstance
 from PySide6.QtWidgets import QLabel
 
 from core.errors import ClerkError
-from ui import crash
-from ui.context import AppContext
+from ui.shell import crash
+from ui.shell.context import AppContext
 
 T = TypeVar("T")
 

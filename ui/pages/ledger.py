@@ -42,8 +42,6 @@ from core.errors import ClerkError
 from core.i18n import _, babel_locale, ngettext
 from core.ledger import LedgerFilter
 from core.office import Changes
-from ui import crash, settings_store
-from ui.context import AppContext
 from ui.ledger_model import (
     COLUMN_OF,
     COLUMNS,
@@ -54,6 +52,8 @@ from ui.ledger_model import (
     babel_for,
 )
 from ui.pages.ledger_filters import FilterBar, SavedFilters
+from ui.shell import crash, settings_store
+from ui.shell.context import AppContext
 
 DEFAULT_WIDTHS = (80, 210, 150, 60, 80, 110, 110, 90, 70, 90)  # widened to fit each header
 

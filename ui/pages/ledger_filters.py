@@ -12,7 +12,7 @@ Contract:
   `load_choices()` reads the units and leaders through `ctx.reader` (two tiny
   reads on the GUI thread; called again when the directory changes).
 - `SavedFilters(scope)` is the combo of filters saved under a name (JSON in
-  QSettings through ui.settings_store, per office); `chosen(LedgerFilter)` when the
+  QSettings through ui.shell.settings_store, per office); `chosen(LedgerFilter)` when the
   clerk picks one. `filter_to_json`/`filter_from_json` convert a filter.
 Threading: GUI thread only.
 """
@@ -38,8 +38,6 @@ from PySide6.QtWidgets import (
 from core.directory import list_leaders, list_units
 from core.i18n import _
 from core.ledger import LedgerFilter
-from ui import settings_store
-from ui.context import AppContext
 from ui.ledger_model import (
     CATEGORY_LABELS,
     KIND_LABELS,
@@ -48,6 +46,8 @@ from ui.ledger_model import (
     STATE_LABELS,
     light_icon,
 )
+from ui.shell import settings_store
+from ui.shell.context import AppContext
 
 SEARCH_DELAY_MS = 0  # after the events already queued (a paste, an input method's commits), no later
 NO_DATE = QDate(2000, 1, 1)  # the date edits' minimum, shown as "Any"

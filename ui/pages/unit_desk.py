@@ -39,9 +39,9 @@ from core.ledger import LedgerFilter, Stats, stats
 from core.office import Changes
 from core.permissions import allowed_actions
 from core.task_view import AssignmentBrief, assignment_brief
-from ui import crash
-from ui.context import AppContext
 from ui.ledger_model import COLUMN_OF, LIGHT_COLORS, LedgerModel
+from ui.shell import crash
+from ui.shell.context import AppContext
 from ui.task.action_forms import ACTION_LABELS, ActionForm
 
 DESK_ACTIONS = ("claim", "report", "completion", "extension_request")  # workflow.UNIT_ACTIONS, in order

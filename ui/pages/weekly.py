@@ -52,10 +52,10 @@ from core.office import Changes
 from core.pinyin_match import Entry, MatchIndex, leader_index, unit_index
 from core.tasks import Meeting, NewTask, default_meeting_title
 from core.weekly import RowCheck, SavedMeeting, check_rows, coming_sunday, save_weekly, weekly_meeting_on
-from ui.context import AppContext
 from ui.ledger_model import CATEGORY_LABELS
 from ui.pages.weekly_grid import GridView
 from ui.pages.weekly_model import COLUMN_OF, COLUMNS, DUE_COLUMNS, WeeklyGridModel
+from ui.shell.context import AppContext
 
 CELL_ROLE = int(Qt.ItemDataRole.UserRole) + 1
 WIDTHS = (230, 60, 110, 170, 80, 160, 100, 100, 100)

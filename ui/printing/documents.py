@@ -19,9 +19,9 @@ from PySide6.QtWidgets import QMainWindow, QWidget
 
 from core.i18n import N_, _
 from core.ledger import LedgerFilter
-from ui.busy import BusyTask
-from ui.context import AppContext
 from ui.printing import jobs as report_jobs
+from ui.shell.busy import BusyTask
+from ui.shell.context import AppContext
 
 
 def print_weekly_list(ctx: AppContext, parent: QWidget | None, meeting_id: int, date: dt.date) -> BusyTask | None:
@@ -120,7 +120,7 @@ def _ledger_page(window: QMainWindow) -> Any:
 
 
 def connect_actions(window: QMainWindow) -> None:
-    """Wire File → Import/Export/Print ledger of `window` (a ui.main_window.MainWindow)."""
+    """Wire File → Import/Export/Print ledger of `window` (a ui.shell.main_window.MainWindow)."""
     ctx: AppContext = window.ctx  # type: ignore[attr-defined]
     registry = window.actions  # type: ignore[attr-defined]
 

@@ -3,8 +3,8 @@
 Contract (GUI thread only):
 - `run_on_worker(ctx, parent, title, fn, on_done, on_error)` runs `fn(db)` on the
   database worker (`ctx.query`: the worker's own connection, in order with the
-  writes) while `ui.busy` shows the busy cursor and, after a moment, a progress
-  dialog with Cancel. Exactly one callback runs (as in ui.busy). Cancel stops
+  writes) while `ui.shell.busy` shows the busy cursor and, after a moment, a progress
+  dialog with Cancel. Exactly one callback runs (as in ui.shell.busy). Cancel stops
   waiting at once; the worker's job, which cannot be interrupted, finishes
   unseen and `after_cancel(result)` then cleans up after it (GUI thread).
 - `open_report(ctx, parent, title, render, file_name)`: `render(db, path) ->
@@ -39,9 +39,10 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from core.errors import ClerkError
 from core.i18n import _, babel_locale, ngettext
-from ui import crash, file_dialogs, settings_store
-from ui.busy import BusyTask, Job, run_busy
-from ui.context import AppContext
+from ui import file_dialogs
+from ui.shell import crash, settings_store
+from ui.shell.busy import BusyTask, Job, run_busy
+from ui.shell.context import AppContext
 
 log = logging.getLogger(__name__)
 
@@ -123,7 +124,7 @@ def run_on_worker(ctx: AppContext, parent: QWidget | None, title: str,
                   fn: Callable[[sqlite_utils.Database], Any], on_done: Callable[[Any], None],
                   on_error: Callable[[Exception], None],
                   after_cancel: Callable[[Any], None] | None = None) -> BusyTask:
-    """Run `fn(db)` on the database worker under ui.busy's cursor and dialog (see the module contract)."""
+    """Run `fn(db)` on the database worker under ui.shell.busy's cursor and dialog (see the module contract)."""
     box: dict[str, Any] = {}
     ready = threading.Event()
     state = {"cancelled": False, "ended": False}

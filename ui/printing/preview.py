@@ -13,7 +13,7 @@ Contract (GUI thread only):
   (`report_jobs.ask_save_path`, replaceable) — a failure leaves no partial file
   and shows its sentence; Open folder shows the folder of the last saved copy
   (`report_jobs.open_folder`); Esc closes. The window's size and place are
-  remembered (ui.settings_store.PREVIEW_GEOMETRY).
+  remembered (ui.shell.settings_store.PREVIEW_GEOMETRY).
 - `printed(int)` after pages were sent to the printer, `saved(Path)` after a copy was saved.
 - `open_report` and `export_file` (from ui.printing.jobs) are re-exported here:
   pages make a document with `open_report(ctx, parent, title, render, file_name)`.
@@ -34,11 +34,11 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QProgressDialog, QSpinBox, QT
 from core.errors import ClerkError
 from core.i18n import _, babel_locale
 from core.reports.atomic_file import atomic_output
-from ui import settings_store
 from ui.actions import plain
 from ui.printing import jobs as report_jobs
 from ui.printing import printer as report_print
 from ui.printing.jobs import export_file, open_report
+from ui.shell import settings_store
 
 __all__ = ["PreviewWindow", "export_file", "open_report", "open_windows"]
 

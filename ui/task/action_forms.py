@@ -40,8 +40,8 @@ from core.i18n import N_, _
 from core.task_view import AssignmentBrief
 from core.workflow import UNIT_ACTIONS
 from ui import file_dialogs
-from ui.context import AppContext
 from ui.ledger_model import date_text
+from ui.shell.context import AppContext
 from ui.task.record_form import (
     AttachmentList,
     RecordDialogMixin,

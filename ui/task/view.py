@@ -39,8 +39,6 @@ from core.i18n import _, babel_locale, ngettext
 from core.office import Changes
 from core.permissions import allowed_actions
 from core.task_view import AssignmentBrief, task_briefs, task_detail
-from ui import crash
-from ui.context import AppContext
 from ui.ledger_model import (
     CATEGORY_LABELS,
     LIGHT_COLORS,
@@ -52,6 +50,8 @@ from ui.ledger_model import (
     light_icon,
 )
 from ui.printing.documents import ASSIGNMENT_DOCUMENTS, assignment_documents, print_assignment_document
+from ui.shell import crash
+from ui.shell.context import AppContext
 from ui.task import timeline as task_view_timeline
 from ui.task.action_forms import ACTION_LABELS, ActionForm
 from ui.task.record_form import ERROR_COLOR

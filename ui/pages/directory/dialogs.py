@@ -20,9 +20,9 @@ from core.errors import Refusal
 from core.i18n import _, ngettext
 from core.office import Changes, Session
 from core.pinyin_match import unit_index
-from ui.context import AppContext
 from ui.pages.directory.form import FormDialog
 from ui.pages.directory.models import KIND_LABELS, ROLE_LABELS
+from ui.shell.context import AppContext
 
 CODE_ROLE = Qt.ItemDataRole.UserRole
 

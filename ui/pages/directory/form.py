@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 from core.errors import ClerkError
 from core.i18n import _
 from core.office import Changes, Session
-from ui.context import AppContext
+from ui.shell.context import AppContext
 from ui.write_dialog import WriteDialogMixin
 
 ERROR_COLOR = "#c62828"

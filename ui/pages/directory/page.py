@@ -36,11 +36,11 @@ from core.directory import Leader, Unit
 from core.errors import ClerkError
 from core.i18n import N_, _
 from core.office import Changes, Session
-from ui import crash
-from ui.context import AppContext
 from ui.pages.directory.dialogs import LeaderDialog, PasswordDialog, RoleDialog, UnitDialog, UserDialog
 from ui.pages.directory.form import ERROR_COLOR, alive
 from ui.pages.directory.models import KIND_LABELS, ROLE_LABELS, Column, RowsModel, active_text
+from ui.shell import crash
+from ui.shell.context import AppContext
 
 OK_COLOR = "#2e7d32"
 

@@ -27,9 +27,9 @@ from PySide6.QtWidgets import (
 from core.i18n import _
 from core.scoring.events import DESCRIPTIONS
 from core.scoring.listing import Entry
-from ui.context import AppContext
 from ui.pages.dashboard_tiles import locale
 from ui.pages.scores.ranking_model import points
+from ui.shell.context import AppContext
 
 ADD_KINDS = ("bonus", "criticism", "finding")
 

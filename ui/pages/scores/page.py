@@ -41,7 +41,6 @@ from PySide6.QtWidgets import (
 from core.i18n import _
 from core.scoring.monthly import UnitScore
 from core.scoring.service import Publication
-from ui.context import AppContext
 from ui.pages.dashboard_tiles import locale
 from ui.pages.latest_load import LatestLoadMixin, message_label
 from ui.pages.scores.data import ScoresData, default_period, load, period_choices
@@ -49,6 +48,7 @@ from ui.pages.scores.explanation import ExplanationPanel
 from ui.pages.scores.publish_dialogs import PublishDialog, ReopenDialog
 from ui.pages.scores.ranking_chart import ScoreChart
 from ui.pages.scores.ranking_model import UNIT_CODE_ROLE, RankingModel
+from ui.shell.context import AppContext
 
 KINDS = ("township", "department")
 

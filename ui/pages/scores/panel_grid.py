@@ -32,10 +32,10 @@ from core.errors import ClerkError
 from core.i18n import _, ngettext
 from core.office import Changes, Session
 from core.scoring.store import set_panel_score
-from ui import crash
-from ui.context import AppContext
 from ui.pages.dashboard_tiles import locale
 from ui.pages.scores.data import GridData
+from ui.shell import crash
+from ui.shell.context import AppContext
 
 Index = QModelIndex | QPersistentModelIndex
 Cell = tuple[str, str]  # (leader name, unit code)

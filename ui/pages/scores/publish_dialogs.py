@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QVBo
 from core.i18n import _
 from core.office import Session
 from core.scoring.publish import publish, reopen
-from ui.context import AppContext
+from ui.shell.context import AppContext
 from ui.write_dialog import WriteDialogMixin
 
 

@@ -42,9 +42,9 @@ from core import backup_policy
 from core import office_settings as settings_ops
 from core.i18n import _, babel_locale
 from ui import file_dialogs
-from ui.context import AppContext
 from ui.pages.directory.form import alive, error_label
 from ui.pages.settings.common import say, show_failure
+from ui.shell.context import AppContext
 
 PATH_ROLE = Qt.ItemDataRole.UserRole
 

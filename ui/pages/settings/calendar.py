@@ -39,9 +39,9 @@ from core.errors import ClerkError
 from core.i18n import _, babel_locale, ngettext
 from core.office import Changes
 from core.rules.calendar import NoticePlan, NoticePreview, parse_notice
-from ui.context import AppContext
 from ui.pages.directory.form import ERROR_COLOR, alive, error_label
 from ui.pages.settings.common import say, show_failure
+from ui.shell.context import AppContext
 
 FIRST_YEAR, LAST_YEAR = 2004, 2100
 

@@ -16,8 +16,8 @@ from PySide6.QtWidgets import QLabel
 from core import office_settings as settings_ops
 from core.errors import ClerkError
 from core.i18n import _, babel_locale
-from ui import crash
 from ui.pages.directory.form import ERROR_COLOR
+from ui.shell import crash
 
 OK_COLOR = "#2e7d32"
 

@@ -33,9 +33,9 @@ from core.office import Changes
 from core.rules.calendar import HolidayCalendar
 from core.rules.deadlines import compute_dues
 from core.rules.ruleset import MODES, DeadlineRule, Deadlines
-from ui.context import AppContext
 from ui.pages.directory.form import alive, error_label
 from ui.pages.settings.common import say, show_failure, version_text
+from ui.shell.context import AppContext
 
 MODE_LABELS = {"calendar": N_("Calendar days"), "rollover": N_("Calendar days, moved past holidays"),
                "workdays": N_("Working days")}

@@ -19,9 +19,9 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QVBoxLayout, QWi
 from core.i18n import _
 from core.reports import fonts
 from ui import file_dialogs
-from ui.context import AppContext
 from ui.pages.directory.form import alive, error_label
 from ui.pages.settings.common import say, show_failure
+from ui.shell.context import AppContext
 
 
 def choose_font_file(parent: QWidget, start: str) -> str | None:

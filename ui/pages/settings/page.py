@@ -26,15 +26,15 @@ from PySide6.QtWidgets import (
 )
 
 from core.i18n import N_, _, language
-from ui import settings_store
-from ui.context import AppContext
 from ui.pages.settings.backup import BackupSection
 from ui.pages.settings.calendar import CalendarSection
 from ui.pages.settings.deadlines import DeadlinesSection
 from ui.pages.settings.fonts import FontsSection
 from ui.pages.settings.printing import PrintingSection
 from ui.pages.settings.ruleset import RuleSetSection
-from ui.settings_store import LANGUAGE, LANGUAGES, stored_language  # noqa: E402,F401  (re-exported)
+from ui.shell import settings_store
+from ui.shell.context import AppContext
+from ui.shell.settings_store import LANGUAGE, LANGUAGES, stored_language  # noqa: E402,F401  (re-exported)
 
 SECTIONS = (("rules", N_("Deadline rules")), ("scoring", N_("Scoring rules")), ("calendar", N_("Holiday calendar")),
             ("backups", N_("Backups")), ("fonts", N_("Fonts")), ("printing", N_("Printed materials")),

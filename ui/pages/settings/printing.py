@@ -17,9 +17,9 @@ from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPush
 from core.i18n import _
 from core.reports.layout import doc_number
 from core.reports.settings import PrintSettings, print_settings, save_print_settings
-from ui.context import AppContext
 from ui.pages.directory.form import alive, error_label
 from ui.pages.settings.common import say, show_failure
+from ui.shell.context import AppContext
 
 
 class PrintingSection(QWidget):

@@ -45,10 +45,10 @@ from core.rules.ruleset import RuleSet, current_ruleset, parse_ruleset, ruleset_
 from core.scoring import rules_edit
 from core.scoring.rules_edit import AffectedPeriod
 from ui import file_dialogs
-from ui.context import AppContext
 from ui.pages.directory.form import alive, error_label
 from ui.pages.settings.common import say, show_failure, version_text
 from ui.pages.settings.ruleset_fields import RuleFields
+from ui.shell.context import AppContext
 
 PERIOD_ROLE = int(Qt.ItemDataRole.UserRole)
 

@@ -3,8 +3,8 @@
 Contract: `run_app` is called by main.py on the main thread with no arguments
 left for Qt. In order:
 1. the QApplication (names used by QSettings and QStandardPaths), a Chinese
-   font, Qt's own translations and the crash handler (ui.crash);
-2. one instance per database (ui.single_instance): if Closeloop already runs on
+   font, Qt's own translations and the crash handler (ui.shell.crash);
+2. one instance per database (ui.shell.single_instance): if Closeloop already runs on
    this database, it is asked to raise its window and this launch says so (a line
    on stderr and `show_startup_notice`, replaceable in tests) and exits 0;
 3. with no database at the path (or an empty file), the first-run dialog
@@ -41,11 +41,11 @@ from core.db.locks import write_lock_free
 from core.errors import ClerkError, Refusal
 from core.i18n import DEFAULT_LANGUAGE, _, set_language
 from core.office import Office, self_office
-from ui import crash
 from ui.fonts import FontChoice, ensure_cjk_font
+from ui.shell import crash
 
 if TYPE_CHECKING:
-    from ui.main_window import MainWindow
+    from ui.shell.main_window import MainWindow
 
 APP_NAME = "Closeloop"
 ORG_NAME = "Closeloop"
@@ -58,7 +58,7 @@ def requested_language() -> str:
 
     Needs the QApplication's names set (QSettings is per organisation and app).
     """
-    from ui.settings_store import stored_language
+    from ui.shell.settings_store import stored_language
 
     return os.environ.get("CLOSELOOP_LANG") or stored_language() or DEFAULT_LANGUAGE
 
@@ -152,8 +152,8 @@ def open_office(db_path: Path) -> Office:
 
 def build_main_window(db_path: Path, office: Office, user: User, font: FontChoice | None) -> MainWindow:
     """The context and the main window for a signed-in user (not shown yet). GUI thread."""
-    from ui.context import AppContext
-    from ui.main_window import MainWindow
+    from ui.shell.context import AppContext
+    from ui.shell.main_window import MainWindow
 
     ctx = AppContext(db_path, office, user)
     window = MainWindow(ctx, font=font)
@@ -200,7 +200,7 @@ def open_window(db_path: Path, font: FontChoice | None) -> MainWindow | int:
 
 def run_app(db_path: Path) -> int:
     """Run the desktop app on `db_path` (see the module contract); returns the exit code."""
-    from ui.single_instance import SingleInstance
+    from ui.shell.single_instance import SingleInstance
 
     db_path = Path(db_path)
     app, font = prepare_app()

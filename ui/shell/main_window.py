@@ -15,8 +15,8 @@ Contract:
   The status bar shows the office, the user and role, today's date (babel) and,
   when the shipped font stands in for a missing system font, its name.
 - Geometry and the navigation splitter are saved on close and restored clamped
-  to the screen (ui.settings_store). `backups` is the periodic backup timer
-  (started by ui.app, not here, so tests stay quiet).
+  to the screen (ui.shell.settings_store). `backups` is the periodic backup timer
+  (started by ui.shell.app, not here, so tests stay quiet).
 - Signals for tests: `page_shown(key)`, `brought_to_front()`.
 Threading: GUI thread only.
 """
@@ -47,15 +47,15 @@ from core.backup_policy import take_backup
 from core.db.connection import connect
 from core.errors import ClerkError
 from core.i18n import N_, _, babel_locale
-from ui import crash, settings_store
 from ui.about import AboutDialog
 from ui.actions import ActionRegistry
-from ui.backup_timer import BackupTimer
-from ui.busy import BusyTask, Job, run_busy
-from ui.context import AppContext
 from ui.fonts import FontChoice
 from ui.pages import PageSpec, visible_pages
 from ui.printing import documents as report_documents
+from ui.shell import crash, settings_store
+from ui.shell.backup_timer import BackupTimer
+from ui.shell.busy import BusyTask, Job, run_busy
+from ui.shell.context import AppContext
 
 log = logging.getLogger(__name__)
 ICONS_DIR = Path(__file__).resolve().parent.parent / "resources" / "icons"
@@ -306,7 +306,7 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def bring_to_front(self) -> None:
-        """Another launch on this database asked for this window (ui.single_instance)."""
+        """Another launch on this database asked for this window (ui.shell.single_instance)."""
         if self.isMinimized():
             self.showNormal()
         self.show()

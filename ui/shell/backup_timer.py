@@ -20,7 +20,7 @@ from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from core.backup_policy import is_due, take_backup
 from core.errors import ClerkError
 from core.i18n import _
-from ui.context import AppContext
+from ui.shell.context import AppContext
 
 CHECK_EVERY_MS = 5 * 60_000
 FIRST_CHECK_MS = 20_000

@@ -38,7 +38,7 @@ from core.db.connection import commits
 from core.db.errors import refusal_for
 from core.office import Changes, Office, Session
 from ui import file_dialogs
-from ui.worker import DbWorker
+from ui.shell.worker import DbWorker
 
 
 def open_reader(path: Path) -> sqlite_utils.Database:
