@@ -1,7 +1,7 @@
 """What the settings sections share: the message line (green news, red refusals) and the rule-set version.
 
 Contract: `say(label, text, error=...)` shows `text` in a section's message label
-(made by `directory_form.error_label`), green, or red for a refusal.
+(made by `ui.pages.directory.form.error_label`), green, or red for a refusal.
 `show_failure(label, exc, refused)` handles a worker's failure: a ClerkError's
 sentence shows in red and is emitted through `refused`; anything else goes to
 `crash.report`. `version_text(info)` is the "rule set version in force" sentence.

@@ -3,7 +3,7 @@
 Contract: `SettingsPage(ctx, parent)` shows a list of sections beside the
 section chosen (`sections`, a QListWidget; `stack`). The sections load their
 data through `ctx.query` and save through `ctx.write` themselves (see
-ui.pages.settings.deadlines, settings_ruleset, settings_calendar, settings_backup);
+ui.pages.settings.deadlines, .ruleset, .calendar, .backup);
 the language is this computer's preference, kept in QSettings under `LANGUAGE` ("language":
 "zh_CN" or "en"), read by the app at start-up, so a change takes effect after a
 restart. `activate({"section": "calendar"})` shows one section.
