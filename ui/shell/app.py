@@ -98,7 +98,7 @@ def prepare_app(argv: list[str] | None = None, *, force_bundled_font: bool = Fal
     """Application, font and Qt translations; shared by `run_app` and `ui.shots`."""
     app = create_application(argv)
     app.setDesktopFileName("closeloop")  # resources/closeloop.desktop
-    icon = Path(__file__).resolve().parent.parent / "resources" / "icons" / "closeloop.svg"
+    icon = Path(__file__).resolve().parents[2] / "resources" / "icons" / "closeloop.svg"
     app.setWindowIcon(QIcon(str(icon)))
     font = ensure_cjk_font(app, force_bundled=force_bundled_font)
     set_language(requested_language())

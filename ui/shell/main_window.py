@@ -58,7 +58,7 @@ from ui.shell.busy import BusyTask, Job, run_busy
 from ui.shell.context import AppContext
 
 log = logging.getLogger(__name__)
-ICONS_DIR = Path(__file__).resolve().parent.parent / "resources" / "icons"
+ICONS_DIR = Path(__file__).resolve().parents[2] / "resources" / "icons"
 APP_ICON = ICONS_DIR / "closeloop.svg"
 KEY_ROLE = Qt.ItemDataRole.UserRole
 MESSAGE_MS = 10_000
