@@ -20,10 +20,11 @@ from dataclasses import asdict, dataclass, field
 
 import sqlite_utils
 
-from core import audit_chain, status_check
+from core import audit_chain
 from core.db.schema import schema_problems
 from core.i18n import _
 from core.office import Session
+from core.work import status_check
 
 LABELS = {"office": "code", "unit": "code", "leader": "name", "user": "name", "meeting": "date",
           "task": "task_no", "holiday": "date", "holiday_year": "year", "ruleset": "'v' || version",

@@ -185,7 +185,7 @@ def import_notice(s: Session, preview: NoticePreview, source: str,
     gives exactly these, the import is refused and nothing is written. The audit
     entry lists every changed day (date, from, to) and the days kept from amendments.
     """
-    from core.status import refresh_years
+    from core.work.status import refresh_years
 
     s.require_hub()
     with s.write():

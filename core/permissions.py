@@ -1,7 +1,7 @@
 """Which actions of docs/design.md §4 an office and a user may take on an assignment now.
 
 Contract: `allowed_actions(office_role, user, status, own_unit=...)` lists, in
-the order a clerk meets them, the actions `core.actions.record` would accept
+the order a clerk meets them, the actions `core.work.actions.record` would accept
 from the assignment's current state, for this office and user:
 - a user who cannot write (a viewer, a deactivated user) may take none;
 - a hub office may record every action, the unit's ones on its behalf (代录);
@@ -21,7 +21,7 @@ import datetime as dt
 from typing import Protocol
 
 from core.auth import User
-from core.workflow import HUB_ACTIONS, OPEN_STATES, UNIT_ACTIONS
+from core.work.workflow import HUB_ACTIONS, OPEN_STATES, UNIT_ACTIONS
 
 # The order of the buttons: the unit's steps first, then the hub's decisions.
 ACTION_ORDER = ("claim", "report", "completion", "extension_request", "extension_approve",

@@ -2,12 +2,12 @@
 
 Contract:
 - The model holds only the id list of the current filter and sort (from
-  `core.ledger.ledger_ids`, run on the `DbWorker` thread: filtering and sorting
+  `core.work.ledger.ledger_ids`, run on the `DbWorker` thread: filtering and sorting
   scan the whole table and may take longer than a frame). Setting a filter or
   clicking a header re-queries the ids in SQL; nothing is sorted in Python.
   Results of superseded queries are dropped (generation counter).
 - Rows are exposed with the canFetchMore/fetchMore pattern, PAGE_SIZE at a
-  time, and their display data (`core.ledger.ledger_rows`) is loaded per page
+  time, and their display data (`core.work.ledger.ledger_rows`) is loaded per page
   on first use and kept in a small LRU cache of pages.
 - Page loads run synchronously on the GUI thread through `reader`, a read-only
   connection owned by the GUI thread. Why: one page is 200 rows fetched by
@@ -35,7 +35,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor, QIcon, QPainter, QPixmap
 
 from core.i18n import N_, _, babel_locale
-from core.ledger import SORT_KEYS, LedgerFilter, LedgerRow, ledger_ids, ledger_rows, step_text
+from core.work.ledger import SORT_KEYS, LedgerFilter, LedgerRow, ledger_ids, ledger_rows, step_text
 from ui.shell import crash
 from ui.shell.worker import DbWorker
 

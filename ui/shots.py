@@ -96,7 +96,7 @@ def unit_office(ctx: AppContext) -> Office:
 def shoot_window(ctx: AppContext, font: Any, out: Path, skip: set[str], *, about: bool = False
                  ) -> tuple[set[str], bool]:
     """Save each page of a window on `ctx` not in `skip`; returns (keys shot, all fine)."""
-    from core.ledger import LedgerFilter
+    from core.work.ledger import LedgerFilter
     from ui.shell.main_window import MainWindow
 
     window = MainWindow(ctx, font=font)

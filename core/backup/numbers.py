@@ -1,6 +1,6 @@
 """Task numbers a restore must keep from being handed out again.
 
-Contract: task numbers are "YEAR-SEQ" (core.tasks). After a restore of an older
+Contract: task numbers are "YEAR-SEQ" (core.work.tasks). After a restore of an older
 backup, the numbers issued since that backup are still on printed lists; the
 setting `task_numbers_reserved` (JSON: {"YEAR": highest reserved SEQ}) records,
 for each year, the highest number issued anywhere before the restore, and

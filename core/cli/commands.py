@@ -9,13 +9,14 @@ import datetime as dt
 import json
 from pathlib import Path
 
-from core import actions, clock, directory, ledger, tasks
-from core.actions import STATE_NAMES, Action
+from core import clock, directory
 from core.cli import terminal as out
 from core.dates import parse_date
 from core.errors import UsageError
 from core.i18n import _, ngettext
 from core.office import Session
+from core.work import actions, ledger, tasks
+from core.work.actions import STATE_NAMES, Action
 
 
 def _date(value: str | None, option: str) -> dt.date | None:

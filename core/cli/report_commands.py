@@ -24,13 +24,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from core import ledger
 from core.cli import terminal as out
 from core.dates import parse_date
 from core.errors import Refusal
 from core.i18n import _, ngettext
 from core.office import Session
 from core.reports.atomic_file import check_out
+from core.work import ledger
 
 LEDGER_FILTERS = ("unit", "leader", "state", "light", "search", "as_of", "sort", "limit")
 

@@ -1,11 +1,11 @@
 """`task show REF|TASKNO`: a task with its assignments, dues and event timelines."""
 from __future__ import annotations
 
-from core.actions import ACTION_NAMES, STATE_NAMES
 from core.cli import terminal as out
 from core.i18n import _
 from core.office import Session
-from core.task_view import task_detail
+from core.work.actions import ACTION_NAMES, STATE_NAMES
+from core.work.task_view import task_detail
 
 
 def _event_line(e: dict) -> str:

@@ -19,12 +19,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from core import directory, ledger
+from core import directory
 from core.cli import terminal as out
 from core.dates import parse_date
 from core.errors import Refusal, UsageError
 from core.i18n import _, ngettext
 from core.office import Session
+from core.work import ledger
 
 
 def add_parsers(cmds: argparse._SubParsersAction, sub: Callable[..., argparse.ArgumentParser]) -> None:

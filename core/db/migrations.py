@@ -256,7 +256,7 @@ FIXED_COLUMNS = {
 def m005_tamper(db: sqlite_utils.Database) -> None:
     """Tamper evidence: the hash-chained audit log, row seals, the status fingerprint, immutable rows."""
     from core import audit_chain
-    from core.status import FINGERPRINT_SQL
+    from core.work.status import FINGERPRINT_SQL
 
     db.executescript("""
     ALTER TABLE audit ADD COLUMN prev_hash TEXT;

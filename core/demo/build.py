@@ -31,7 +31,7 @@ import sqlite_utils
 from babel.dates import format_date
 from babel.numbers import format_decimal
 
-from core import audit_chain, directory, status
+from core import audit_chain, directory
 from core.demo import names
 from core.demo.events import DemoEvent, Plan, check_applies, simulate
 from core.demo.tasks import County, DemoMeeting, DemoTask, plan_meetings, plan_tasks
@@ -41,7 +41,8 @@ from core.i18n import _, babel_locale
 from core.office import Session, init_office, set_setting
 from core.rules.calendar import HolidayCalendar
 from core.rules.ruleset import current_ruleset
-from core.workflow import HUB_ACTIONS, Status
+from core.work import status
+from core.work.workflow import HUB_ACTIONS, Status
 
 DEMO_PASSWORD = "demo"
 DEMO_USERS = (("admin", "admin"), ("clerk", "clerk"))

@@ -19,7 +19,7 @@ import random
 from dataclasses import dataclass, field
 
 from core.demo import names
-from core.workflow import Event, Status, fold, step
+from core.work.workflow import Event, Status, fold, step
 
 DAY = dt.timedelta(days=1)
 

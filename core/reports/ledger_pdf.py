@@ -1,8 +1,8 @@
 """台账: the ledger as filtered, printed (issue 5, document 6).
 
 Contract: `render_ledger(db, out, flt, *, sort="task_no", as_of=None)` prints the
-assignments `core.ledger.ledger_ids(db, flt, as_of=…, sort=…)` selects, in that
-order, with the rows of `core.ledger.ledger_rows` — so the PDF shows exactly the
+assignments `core.work.ledger.ledger_ids(db, flt, as_of=…, sort=…)` selects, in that
+order, with the rows of `core.work.ledger.ledger_rows` — so the PDF shows exactly the
 rows the ledger page and `task list` show for the same filter — as a landscape
 A4 table; each light is printed as a word AND as the cell's colour (red, yellow,
 green), so it reads in black-and-white print too. Returns the page count. An
@@ -19,11 +19,12 @@ from typing import Any
 
 import sqlite_utils
 
-from core import clock, directory, ledger
-from core.actions import STATE_NAMES
+from core import clock, directory
 from core.i18n import N_, _, ngettext
-from core.ledger import step_text  # the ledger page's phrases; also imported from here
 from core.reports.tables import LIGHT_COLOURS, Column, TableDoc, date_text, number_text, render_table
+from core.work import ledger
+from core.work.actions import STATE_NAMES
+from core.work.ledger import step_text  # the ledger page's phrases; also imported from here
 
 LIGHT_NAMES = {"red": N_("red"), "yellow": N_("yellow"), "green": N_("green")}
 ROLE_NAMES = {"lead": N_("lead"), "co": N_("co")}

@@ -16,13 +16,14 @@ from pathlib import Path
 
 import sqlite_utils
 
-from core import clock, task_view
+from core import clock
 from core.errors import Refusal
 from core.i18n import N_, _, language
 from core.reports import layout
 from core.reports.fonts import register_fonts
 from core.reports.settings import print_settings
 from core.reports.text import para
+from core.work import task_view
 
 CATEGORY_NAMES = {"general": N_("general (7 days)"), "major": N_("major (1 month)")}
 

@@ -20,14 +20,14 @@ import sqlite_utils
 from babel.dates import format_date, format_skeleton
 from babel.numbers import format_decimal, format_percent
 
-from core import ledger
 from core.errors import Refusal
 from core.i18n import N_, _, babel_locale
 from core.rules.ruleset import RuleSet
 from core.scoring.monthly import UnitScore
 from core.scoring.periods import Period
 from core.scoring.service import Publication, current_publication, view
-from core.status import current_rules, ruleset_for
+from core.work import ledger
+from core.work.status import current_rules, ruleset_for
 
 TARGET = 0.95
 KINDS = ("township", "department")

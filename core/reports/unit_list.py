@@ -16,10 +16,11 @@ from typing import Any
 
 import sqlite_utils
 
-from core import clock, directory, ledger
+from core import clock, directory
 from core.i18n import _, ngettext
 from core.reports.ledger_pdf import ledger_table
 from core.reports.tables import date_text, number_text, render_table
+from core.work import ledger
 
 
 def unit_rows(db: sqlite_utils.Database, unit_code: str, as_of: dt.date) -> tuple[directory.Unit,

@@ -22,7 +22,7 @@ from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
 
-from core import clock, task_view, tasks
+from core import clock
 from core.errors import Refusal
 from core.i18n import N_, _, language, ngettext
 from core.reports import layout
@@ -30,6 +30,7 @@ from core.reports.fonts import register_fonts
 from core.reports.notice import list_separator
 from core.reports.settings import print_settings
 from core.reports.text import para
+from core.work import task_view, tasks
 
 STEP_NAMES = {"claim": N_("the claim (same-day deployment)"), "report": N_("the first progress report"),
               "completion": N_("the completion report")}

@@ -20,7 +20,7 @@ import sqlite_utils
 from core.errors import Refusal
 from core.i18n import N_, _, ngettext
 from core.reports.tables import Column, TableDoc, date_text, number_text, render_table
-from core.tasks import Meeting
+from core.work.tasks import Meeting
 
 CATEGORY_NAMES = {"general": N_("general"), "major": N_("major")}
 

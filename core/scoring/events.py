@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from core.i18n import N_
 from core.rules.ruleset import MonthlyRules, QuarterlyRules
-from core.workflow import Event, Status, ordered, step
+from core.work.workflow import Event, Status, ordered, step
 
 DEDUCTIONS = ("late_claim", "late_report", "overdue", "returned", "public_criticism", "finding")
 BONUS_KINDS = ("approving_instruction", "commendation", "public_praise", "typical_speech")

@@ -19,7 +19,7 @@ from core.scoring.events import UnitEntry, unit_events
 from core.scoring.monthly import UnitInfo
 from core.scoring.periods import month_period
 from core.scoring.service import ENTRY_TABLES
-from core.status import current_rules
+from core.work.status import current_rules
 
 ENTRY_KINDS = ("approving_instruction", "commendation", "public_praise", "typical_speech", "public_criticism",
                "finding")

@@ -24,7 +24,7 @@ from core.scoring.events import DESCRIPTIONS
 from core.scoring.monthly import UnitScore
 from core.scoring.periods import parse_period
 from core.scoring.service import compute, current_publication, to_json, unit_view
-from core.status import current_rules
+from core.work.status import current_rules
 
 
 def publish(s: Session, period: str) -> tuple[int, Changes]:

@@ -51,7 +51,7 @@ from core.scoring.service import (
     _units,
     current_publication,
 )
-from core.status import current_rules, load_events, start_statuses
+from core.work.status import current_rules, load_events, start_statuses
 
 # ---------------------------------------------------------------- checking and saving
 

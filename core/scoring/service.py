@@ -21,14 +21,14 @@ from dataclasses import asdict, dataclass
 
 import sqlite_utils
 
-from core import ledger
 from core.directory import list_units
 from core.rules.ruleset import RuleSet
 from core.scoring.events import ScoreEvent, UnitEntry, in_period, lifecycle_events, unit_events
 from core.scoring.monthly import UnitInfo, UnitScore, month_scores
 from core.scoring.periods import Period
 from core.scoring.quarterly import quarter_scores
-from core.status import current_rules, load_events, start_statuses
+from core.work import ledger
+from core.work.status import current_rules, load_events, start_statuses
 
 
 @dataclass(frozen=True)

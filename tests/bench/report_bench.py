@@ -46,7 +46,6 @@ def main(argv: list[str]) -> int:
     a = parser.parse_args(argv)
     today = set_today(a)
 
-    from core import ledger
     from core.db.connection import open_database
     from core.demo.build import build_demo
     from core.i18n import set_language
@@ -55,6 +54,7 @@ def main(argv: list[str]) -> int:
     from core.reports.tables import plain_table
     from core.reports.unit_list import render_unit_list
     from core.reports.weekly_list import render_weekly_list
+    from core.work import ledger
 
     set_language("zh_CN")
     with tempfile.TemporaryDirectory(prefix="closeloop-reports-") as tmp:

@@ -98,7 +98,7 @@ def build(path: Path, scale: int, seed: int, today: dt.date) -> tuple[float, flo
 
 def ledger_figures(db: object, today: dt.date, repeat: int, unit: str, leader: str,
                    phrase: str) -> list[Figure]:
-    from core import ledger
+    from core.work import ledger
 
     filters = {
         "none": ledger.LedgerFilter(), f"unit {unit}": ledger.LedgerFilter(unit=unit),
@@ -129,8 +129,8 @@ def main(argv: list[str]) -> int:
     os.environ["CLOSELOOP_TODAY"] = today.isoformat()  # the app's today: the exact (cached) status path
     os.environ.setdefault("CLOSELOOP_LANG", "en")
 
-    from core import ledger
     from core.db.connection import open_database
+    from core.work import ledger
 
     with tempfile.TemporaryDirectory(prefix="closeloop-bench-") as tmp:
         figures: list[Figure] = []

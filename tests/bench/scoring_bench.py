@@ -49,7 +49,7 @@ def scoring_figures(db: object, path: Path, today: dt.date, repeat: int) -> list
     """The scoring figures on the demo at `path` (open as `db`), as of `today`."""
     from core.scoring import publish, rules_edit, service
     from core.scoring.periods import month_period, quarter_period
-    from core.status import current_rules
+    from core.work.status import current_rules
 
     last_month = today.replace(day=1) - dt.timedelta(days=1)  # the last month and quarter that have ended
     month = month_period(f"{last_month.year}-{last_month.month:02d}")

@@ -80,9 +80,9 @@ def admin_on_copy(template: Path, path: Path) -> Iterator[Session]:
 
 def build_county(template: Path, path: Path) -> dict[str, int]:
     """Build the test county at `path` (see the module docstring); returns the meeting ids."""
-    from core.actions import Action, record
-    from core.tasks import NewTask
-    from core.weekly import save_weekly
+    from core.work.actions import Action, record
+    from core.work.tasks import NewTask
+    from core.work.weekly import save_weekly
 
     with admin_on_copy(template, path) as s:
         rows = [NewTask(title=t, category="major" if n % 5 == 0 else "general", assigned_on=LONG_DATE,

@@ -29,7 +29,7 @@ from reportlab.lib.units import mm
 
 if TYPE_CHECKING:
     from core.office import Session
-    from core.tasks import NewTask
+    from core.work.tasks import NewTask
 
 D = dt.date
 T = TypeVar("T")
@@ -42,9 +42,9 @@ def design_scenario(s: Session, extra: Sequence[NewTask] = ()) -> list[str]:
 
     The `extra` tasks are added in the same batch, after the scenario's four; returns their numbers.
     """
-    from core import actions
-    from core.actions import Action
-    from core.tasks import NewTask, add_tasks
+    from core.work import actions
+    from core.work.actions import Action
+    from core.work.tasks import NewTask, add_tasks
 
     on = D(2026, 3, 2)
     numbers, _c = add_tasks(s, [NewTask(f"事项{i}", "general", on, "TGZ", leader="王建国") for i in range(3)]
@@ -69,12 +69,12 @@ def design_scenario(s: Session, extra: Sequence[NewTask] = ()) -> list[str]:
 
 def build_scored_county(template: Path, path: Path) -> Path:
     """Build the scored county (see the module docstring) at `path`; returns `path`."""
-    from core import actions
-    from core.actions import Action
     from core.directory import add_unit
     from core.rules.ruleset import save_ruleset
     from core.scoring import store
-    from core.tasks import NewTask
+    from core.work import actions
+    from core.work.actions import Action
+    from core.work.tasks import NewTask
 
     with admin_on_copy(template, path) as s:
         add_unit(s, "ZK", "喆堃镇", "township")

@@ -258,7 +258,7 @@ def test_the_app_restores_with_the_same_checks_and_says_which_numbers_are_reserv
         assert backup.suffix == ".clbak"
         import datetime as dt
 
-        from core.tasks import NewTask, add_tasks
+        from core.work.tasks import NewTask, add_tasks
         add_tasks(admin, [NewTask("后来的事项", "general", dt.date(2026, 11, 20), "TGZ")])
         with pytest.raises(Refusal, match="Wrong user name or password"):
             restore_backup(admin, backup, "wrong-password")

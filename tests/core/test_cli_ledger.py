@@ -173,9 +173,9 @@ def march_plan() -> list[Planned]:
 
 def build_march(path: Path) -> None:
     """The March plan (and one cancelled extra task) written through the core, as the CLI would."""
-    from core.actions import Action, record
     from core.office import open_session
-    from core.tasks import NewTask, add_tasks
+    from core.work.actions import Action, record
+    from core.work.tasks import NewTask, add_tasks
 
     plan = march_plan()
     s = open_session(path, "admin", PASSWORD, today=dt.date(2026, 11, 27))

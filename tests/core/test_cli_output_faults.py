@@ -77,12 +77,12 @@ def test_the_internal_error_says_whether_the_change_was_saved(hub_db, capsys, mo
     def broken(*_args: object, **_kwargs: object) -> None:
         raise RuntimeError("a defect after the commit")
 
-    monkeypatch.setattr("core.ledger.ledger_rows", broken)  # cmd_task lists the new task after saving it
+    monkeypatch.setattr("core.work.ledger.ledger_rows", broken)  # cmd_task lists the new task after saving it
     assert main(["--db", str(hub_db), *ADD]) == 1
     err = capsys.readouterr().err
     assert "after the change was saved (the change is kept)" in err and "nothing was changed" not in err
     assert _saved(hub_db) == 1
-    monkeypatch.setattr("core.tasks.task_problems", broken)  # now before anything is written
+    monkeypatch.setattr("core.work.tasks.task_problems", broken)  # now before anything is written
     assert main(["--db", str(hub_db), *ADD]) == 1
     err = capsys.readouterr().err
     assert "something went wrong inside Closeloop; nothing was changed" in err

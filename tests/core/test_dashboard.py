@@ -1,4 +1,4 @@
-"""The dashboard's figures (core.dashboard) on a small county whose every date is known.
+"""The dashboard's figures (core.work.dashboard) on a small county whose every date is known.
 
 Built once per module through the core's own API, as of Friday 2026-11-27 (T), with
 the default 13710 rules (general task assigned D: claim due D, first report D+3,
@@ -29,7 +29,8 @@ from pathlib import Path
 
 import pytest
 
-from core.dashboard import (
+from core.db.connection import open_database
+from core.work.dashboard import (
     TARGET_RATE,
     Dashboard,
     dashboard,
@@ -37,8 +38,7 @@ from core.dashboard import (
     trend_days,
     year_period,
 )
-from core.db.connection import open_database
-from core.ledger import LedgerFilter, Stats, ledger_ids, stats
+from core.work.ledger import LedgerFilter, Stats, ledger_ids, stats
 
 T = dt.date(2026, 11, 27)
 PASSWORD = "test-pass"
@@ -70,10 +70,10 @@ TEXTS = {"report": "正在推进", "completion": "已完成", "cancel": "并入�
 
 
 def build(path: Path) -> None:
-    from core.actions import Action, record
     from core.directory import add_unit
     from core.office import init_office
-    from core.tasks import NewTask, add_tasks
+    from core.work.actions import Action, record
+    from core.work.tasks import NewTask, add_tasks
 
     s = init_office(path, name="示例县委督查室", code="HUB", admin="admin", password=PASSWORD, today=T)
     add_unit(s, "TGZ", "太公镇", "township")

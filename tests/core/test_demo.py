@@ -12,13 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from core import ledger, status, workflow
 from core.auth import sign_in
 from core.db.connection import open_database
 from core.demo.build import build_demo, is_demo_database
 from core.errors import Refusal
 from core.i18n import set_language
 from core.office import init_office
+from core.work import ledger, status, workflow
 
 TODAY = dt.date(2026, 11, 27)
 SEED = 7

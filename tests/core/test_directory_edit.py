@@ -16,7 +16,7 @@ from core import directory
 from core.auth import sign_in
 from core.errors import Refusal, UsageError
 from core.office import Changes, Session, open_session
-from core.tasks import NewTask, add_tasks
+from core.work.tasks import NewTask, add_tasks
 
 PASSWORD = "test-pass"  # the template hub's password for every user
 DAY = dt.date(2026, 11, 20)

@@ -171,11 +171,11 @@ def test_dates_outside_the_window_are_refused_everywhere(cli, hub_db, state, cla
 
 def test_core_refuses_dates_from_a_form_outside_the_window(hub_db):
     """The GUI hands dates, not text, to the core: the same window applies."""
-    from core.actions import Action, record
     from core.errors import UsageError
     from core.office import open_session
     from core.scoring import store
-    from core.tasks import NewTask, add_meeting, add_tasks, task_problems
+    from core.work.actions import Action, record
+    from core.work.tasks import NewTask, add_meeting, add_tasks, task_problems
 
     s = open_session(hub_db, "admin", "test-pass")
     try:

@@ -11,13 +11,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core import actions, directory, ledger, status, workflow
-from core.actions import Action
+from core import directory
 from core.auth import insert_user, sign_in
 from core.db.connection import open_database
 from core.errors import ClerkError
 from core.office import Session, init_office, open_session, self_office
-from core.tasks import NewTask, add_tasks
+from core.work import actions, ledger, status, workflow
+from core.work.actions import Action
+from core.work.tasks import NewTask, add_tasks
 
 TODAY = dt.date(2026, 11, 27)
 D = dt.date(2026, 3, 8)

@@ -1,4 +1,4 @@
-"""core.permissions agrees with core.actions.record: what it allows succeeds, the rest is refused.
+"""core.permissions agrees with core.work.actions.record: what it allows succeeds, the rest is refused.
 
 The template holds one TGZ-led assignment in each state a clerk meets (and one
 overdue), built through the core's API. For each office/user setting and each
@@ -15,15 +15,15 @@ from pathlib import Path
 
 import pytest
 
-from core.actions import Action, record
 from core.auth import User, list_users
 from core.db.connection import open_database
 from core.errors import ClerkError
 from core.office import Session, self_office
 from core.permissions import ACTION_ORDER, actions_from_state, allowed_actions
-from core.task_view import assignment_brief
-from core.tasks import NewTask, add_tasks
-from core.workflow import ACTIONS
+from core.work.actions import Action, record
+from core.work.task_view import assignment_brief
+from core.work.tasks import NewTask, add_tasks
+from core.work.workflow import ACTIONS
 
 T = dt.date(2026, 11, 27)
 D = dt.date(2026, 11, 24)  # general: claim due 11-24, report due 11-27, completion due 12-01

@@ -23,9 +23,9 @@ def build_states(path: Path) -> None:
     2026-5 XYJ: claimed, completion 03-12 → submitted
     2026-6 TGZ: claimed 03-08, reported 03-12 → in_progress
     """
-    from core.actions import Action, record
     from core.office import open_session
-    from core.tasks import NewTask, add_tasks
+    from core.work.actions import Action, record
+    from core.work.tasks import NewTask, add_tasks
 
     s = open_session(path, "admin", PASSWORD, today=dt.date(2026, 11, 27))
     d = dt.date(2026, 3, 8)

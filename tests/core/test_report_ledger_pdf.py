@@ -16,11 +16,11 @@ from report_pdf_helpers import (
     table_rows,
 )
 
-from core import ledger
 from core.db.connection import open_database
 from core.errors import Refusal
 from core.reports.ledger_pdf import render_ledger, step_text
 from core.reports.tables import LIGHT_COLOURS
+from core.work import ledger
 
 
 @pytest.fixture(scope="module")

@@ -14,11 +14,11 @@ import pytest
 from report_pdf_helpers import TODAY, build_county, shipped_fonts  # noqa: F401 (a fixture)
 from score_report_helpers import compare_golden
 
-from core import ledger
 from core.db.connection import open_database
 from core.reports.ledger_pdf import render_ledger
 from core.reports.unit_list import render_unit_list
 from core.reports.weekly_list import render_weekly_list
+from core.work import ledger
 
 UPDATE = bool(os.environ.get("CLOSELOOP_UPDATE_GOLDEN"))
 

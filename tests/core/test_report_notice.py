@@ -35,10 +35,10 @@ def _fonts() -> Iterator[None]:
 
 @pytest.fixture(scope="module")
 def template(template_hub: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from core.actions import Action, record
     from core.office import open_session
     from core.reports.settings import PrintSettings, save_print_settings
-    from core.tasks import NewTask, add_meeting, add_tasks
+    from core.work.actions import Action, record
+    from core.work.tasks import NewTask, add_meeting, add_tasks
 
     path = tmp_path_factory.mktemp("notice") / "hub.db"
     src, dst = sqlite3.connect(template_hub), sqlite3.connect(path)
@@ -128,7 +128,7 @@ def test_urge_says_what_is_late_since_when_and_the_follow_up(db, tmp_path: Path)
                      _ld(D(2026, 11, 30)), "李堃"):
         assert expected in flat, expected
     assert text.index("Urge notice") < text.index("Cut along this line") < text.index("counterfoil")
-    from core.task_view import task_detail
+    from core.work.task_view import task_detail
 
     steps = overdue_steps(task_detail(db, "2026-1/TGZ", as_of=D(2026, 11, 27))["assignments"][0], D(2026, 11, 27))
     assert [(o.step, o.late_since, o.days) for o in steps] == [("report", D(2026, 11, 14), 14),

@@ -15,10 +15,10 @@ from report_pdf_helpers import (
     table_rows,
 )
 
-from core import ledger
 from core.db.connection import open_database
 from core.errors import Refusal
 from core.reports.unit_list import render_unit_list, unit_rows
+from core.work import ledger
 
 RANK = {"red": 0, "yellow": 1, "green": 2}
 

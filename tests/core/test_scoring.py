@@ -8,7 +8,7 @@ from core.rules.ruleset import MonthlyRules, QuarterlyRules, RankingRules
 from core.scoring.events import ScoreEvent, UnitEntry, in_period, lifecycle_events, unit_events
 from core.scoring.monthly import UnitInfo, UnitScore, month_scores, panel_mean, rank
 from core.scoring.quarterly import quarter_scores
-from core.workflow import Event, initial
+from core.work.workflow import Event, initial
 
 M, Q, R = MonthlyRules(), QuarterlyRules(), RankingRules()
 D = dt.date

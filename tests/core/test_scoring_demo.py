@@ -11,7 +11,7 @@ from score_report_helpers import TODAY, demo_session
 from core.office import Session
 from core.scoring import publish, service
 from core.scoring.periods import parse_period
-from core.status import current_rules
+from core.work.status import current_rules
 
 
 @pytest.fixture(scope="module")

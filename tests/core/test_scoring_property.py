@@ -13,8 +13,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core import actions
-from core.actions import Action
 from core.directory import add_leader
 from core.errors import ClerkError
 from core.office import open_session
@@ -23,7 +21,9 @@ from core.scoring import add_bonus, add_criticism, add_finding, save_rules, serv
 from core.scoring import publish as pub
 from core.scoring.periods import parse_period
 from core.scoring.rules_edit import period_scores
-from core.tasks import NewTask, add_tasks
+from core.work import actions
+from core.work.actions import Action
+from core.work.tasks import NewTask, add_tasks
 
 D = dt.date
 TODAY = D(2026, 11, 27)

@@ -14,7 +14,7 @@ from core.office import Session
 from core.scoring import affected_periods, publish, service, store
 from core.scoring.periods import parse_period
 from core.scoring.rules_edit import period_scores
-from core.status import current_rules
+from core.work.status import current_rules
 
 
 @pytest.fixture(scope="module")

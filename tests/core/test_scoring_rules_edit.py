@@ -8,8 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from core import actions
-from core.actions import Action
 from core.errors import ClerkError, UsageError
 from core.office import Changes, Session, open_session
 from core.rules.ruleset import DeadlineRule, RuleSet, current_ruleset
@@ -17,7 +15,9 @@ from core.scoring import AffectedPeriod, affected_periods, check_rules, save_rul
 from core.scoring import publish as pub
 from core.scoring.periods import parse_period
 from core.scoring.rules_edit import period_scores
-from core.tasks import NewTask, add_tasks
+from core.work import actions
+from core.work.actions import Action
+from core.work.tasks import NewTask, add_tasks
 
 D = dt.date
 TODAY = D(2026, 11, 27)

@@ -23,8 +23,8 @@ from core.office_settings import (
 )
 from core.rules.calendar import parse_notice
 from core.rules.ruleset import DEFAULT_TOML, DeadlineRule, Deadlines, current_ruleset, save_ruleset
-from core.status import dues_for
-from core.tasks import NewTask, add_tasks
+from core.work.status import dues_for
+from core.work.tasks import NewTask, add_tasks
 
 PASSWORD = "test-pass"  # the template hub's password for every user
 NOTICE_2027 = (Path(__file__).resolve().parents[1] / "core" / "fixtures" / "notice_2027_invented.txt").read_text(encoding="utf-8")

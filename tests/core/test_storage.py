@@ -129,7 +129,7 @@ KILLER = textwrap.dedent("""
     import datetime as dt, os, signal, sys
     sys.path.insert(0, sys.argv[1])
     from core import status
-    from core.actions import Action, record
+    from core.work.actions import Action, record
     from core.office import open_session
 
     s = open_session(sys.argv[2], "admin", sys.argv[3], today=dt.date(2026, 11, 27))

@@ -10,8 +10,8 @@ from core.directory import add_leader, add_unit, set_leader_active, set_unit_act
 from core.errors import ClerkError
 from core.office import Session, open_session
 from core.rules.ruleset import DEFAULT_TOML, save_ruleset
-from core.tasks import NewTask, add_tasks, task_problems
-from core.weekly import check_rows, coming_sunday, save_weekly
+from core.work.tasks import NewTask, add_tasks, task_problems
+from core.work.weekly import check_rows, coming_sunday, save_weekly
 
 PASSWORD = "test-pass"
 TODAY = dt.date(2026, 11, 27)    # a Friday (tests/core/conftest.py)

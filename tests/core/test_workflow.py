@@ -6,8 +6,8 @@ import datetime as dt
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core import workflow
-from core.workflow import Event, fold, initial, light
+from core.work import workflow
+from core.work.workflow import Event, fold, initial, light
 
 D = dt.date(2026, 3, 8)
 CLAIM, REPORT, DUE = D, D + dt.timedelta(days=3), D + dt.timedelta(days=7)

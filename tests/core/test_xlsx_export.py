@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from core import ledger
 from core.demo.build import DEMO_PASSWORD, build_demo
 from core.office import Session, open_session
 from core.reports.xlsx.export import LIGHT_FILLS, export_ledger, export_ranking
 from core.scoring import publish, service
+from core.work import ledger
 
 TODAY = dt.date(2026, 11, 27)
 DEMO_ENV = {"CLOSELOOP_PASSWORD": DEMO_PASSWORD}

@@ -236,19 +236,19 @@ def test_a_failure_inside_the_transaction_leaves_the_database_identical(
     plan = plan_import(s.db, path, today=TODAY)
     assert len(plan.rows) == 4 and not plan.refused
     before = state(hub_db)
-    import core.tasks
+    import core.work.tasks
 
-    real = core.tasks.task_problems
+    real = core.work.tasks.task_problems
     calls = {"n": 0}
 
     def fail_on_the_last(db, item, today):  # noqa: ANN001, ANN202
         calls["n"] += 1
         if calls["n"] == 4:  # e.g. a unit deactivated between the dry run and the import
-            from core.tasks import TaskProblem
+            from core.work.tasks import TaskProblem
             return [TaskProblem("inactive_unit", "lead", "ZJJ", Refusal("The unit is deactivated."))]
         return real(db, item, today)
 
-    monkeypatch.setattr(core.tasks, "task_problems", fail_on_the_last)
+    monkeypatch.setattr(core.work.tasks, "task_problems", fail_on_the_last)
     with pytest.raises(Refusal, match="deactivated"):
         apply_import(s, plan)
     assert state(hub_db) == before

@@ -35,13 +35,13 @@ def _d(month: int, day: int) -> dt.date:
 
 
 def build_scores_database(path: Path) -> None:
-    from core.actions import Action, record
     from core.directory import add_leader, add_unit
     from core.office import init_office
     from core.scoring.rules_edit import save_rules
     from core.scoring.store import add_bonus, add_criticism, set_panel_score
-    from core.status import current_rules
-    from core.tasks import NewTask, add_tasks
+    from core.work.actions import Action, record
+    from core.work.status import current_rules
+    from core.work.tasks import NewTask, add_tasks
 
     s = init_office(path, name="示例县委督查室", code="HUB", admin="admin", password=PASSWORD, today=T)
     add_unit(s, "TGZ", "太公镇", "township")

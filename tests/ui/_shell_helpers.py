@@ -8,8 +8,8 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from core.auth import User, sign_in
 from core.db.connection import connect
-from core.ledger import LedgerFilter, ledger_ids
 from core.office import Office, self_office
+from core.work.ledger import LedgerFilter, ledger_ids
 from ui.shell.context import AppContext
 
 T = dt.date(2026, 11, 27)  # conftest.T

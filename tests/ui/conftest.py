@@ -60,10 +60,10 @@ def build_small_database(path: Path) -> Scenario:
     - 2026-8 TGZ lead, claimed and reported, no completion → red (due 11-12)
     - 2026-9 XCZ lead, assigned T → yellow (claim due today)
     """
-    from core.actions import Action, record
     from core.directory import add_leader, add_unit
     from core.office import init_office
-    from core.tasks import NewTask, add_tasks
+    from core.work.actions import Action, record
+    from core.work.tasks import NewTask, add_tasks
 
     s = init_office(path, name="示例县委督查室", code="HUB", admin="admin", password=PASSWORD, today=T)
     add_unit(s, "TGZ", "太公镇", "township")

@@ -16,9 +16,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication
 
-from core.actions import Action, record
 from core.db.connection import connect
-from core.ledger import LedgerFilter, Stats, stats
+from core.work.actions import Action, record
+from core.work.ledger import LedgerFilter, Stats, stats
 from ui.pages.dashboard import DashboardPage
 from ui.pages.dashboard_tiles import number, percent
 from ui.shell.context import AppContext

@@ -19,9 +19,9 @@ from _shared_fixtures import signed_in
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QFileSystemModel
 
-from core.actions import Action, record
 from core.db.connection import connect
 from core.db.locks import held_locks
+from core.work.actions import Action, record
 from ui import file_dialogs
 from ui.shell.context import AppContext
 

@@ -15,9 +15,9 @@ from _shell_helpers import T, by_name, core_ids, make_ctx, type_with_input_metho
 from PySide6.QtCore import QDate, QPoint, Qt
 from PySide6.QtWidgets import QComboBox, QDateEdit, QLabel, QLineEdit, QTableView
 
-from core.actions import Action, record
 from core.i18n import _
-from core.ledger import SORT_KEYS, LedgerFilter
+from core.work.actions import Action, record
+from core.work.ledger import SORT_KEYS, LedgerFilter
 from ui.ledger_model import COLUMN_OF, PAGE_SIZE, LedgerModel
 from ui.pages.ledger import LedgerPage, count_text
 from ui.pages.ledger_filters import filter_from_json, filter_to_json
@@ -228,7 +228,7 @@ def test_model_passes_qtmodeltester(qtmodeltester, page: LedgerPage, force_py: b
 
 def test_rows_arrive_a_page_at_a_time(qtbot, qtmodeltester, db_path: Path, scenario: Scenario) -> None:  # noqa: ANN001
     from core.office import open_session
-    from core.tasks import NewTask, add_tasks
+    from core.work.tasks import NewTask, add_tasks
 
     s = open_session(db_path, "admin", scenario.password, today=T)
     add_tasks(s, [NewTask(title=f"批量事项{i}", category="general", assigned_on=T, lead="TGZ")

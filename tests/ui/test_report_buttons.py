@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QDate, Qt
 
-from core.ledger import LedgerFilter
+from core.work.ledger import LedgerFilter
 from tests.ui._report_helpers import make_ctx, write_pdf
 from ui.printing import jobs as report_jobs
 from ui.printing.preview import open_windows

@@ -295,7 +295,7 @@ def test_the_app_says_which_task_numbers_a_restore_reserves(qtbot, open_page, hu
                                                             monkeypatch: pytest.MonkeyPatch) -> None:
     import datetime as dt
 
-    from core.tasks import NewTask, add_tasks
+    from core.work.tasks import NewTask, add_tasks
 
     page = open_page("admin")
     backups, ctx = page.backups, page.ctx

@@ -14,7 +14,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QLabel, QLineEdit, QListWidget, QWidget
 
 from core.i18n import N_, _
-from core.ledger import LedgerFilter
+from core.work.ledger import LedgerFilter
 from ui.about import AboutDialog
 from ui.actions import plain
 from ui.pages import PAGES, PageSpec, visible_pages

@@ -21,12 +21,12 @@ from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtWidgets import QApplication, QPushButton
 
-from core.actions import EMPTY_TEXT
 from core.evidence import stored_path
 from core.i18n import _
-from core.ledger import ledger_rows
 from core.permissions import allowed_actions
-from core.task_view import assignment_brief
+from core.work.actions import EMPTY_TEXT
+from core.work.ledger import ledger_rows
+from core.work.task_view import assignment_brief
 from tests.ui._report_helpers import make_ctx
 from ui.ledger_model import STATE_LABELS
 from ui.shell.context import AppContext
@@ -40,10 +40,10 @@ PASSWORD = "test-pass"
 
 @pytest.fixture(scope="module")
 def view_template(template_db: tuple[Path, object], tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from core.actions import Action, record
     from core.directory import add_user
     from core.office import open_session
-    from core.tasks import NewTask, add_tasks
+    from core.work.actions import Action, record
+    from core.work.tasks import NewTask, add_tasks
 
     path = copy_db(template_db[0], tmp_path_factory.mktemp("task_view") / "hub.db")
     mp = pytest.MonkeyPatch()

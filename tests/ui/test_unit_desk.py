@@ -17,13 +17,13 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
-from core.actions import ACTION_NAMES
 from core.auth import list_users
 from core.db.connection import open_database
 from core.i18n import _, ngettext
-from core.ledger import Stats
 from core.office import self_office
-from core.workflow import UNIT_ACTIONS
+from core.work.actions import ACTION_NAMES
+from core.work.ledger import Stats
+from core.work.workflow import UNIT_ACTIONS
 from ui.pages.unit_desk import UnitDeskPage
 from ui.shell.context import AppContext
 

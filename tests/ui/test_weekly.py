@@ -21,8 +21,8 @@ from core.auth import sign_in
 from core.db.connection import connect
 from core.directory import add_unit, add_user
 from core.i18n import _
-from core.ledger import LedgerFilter, ledger_ids, ledger_rows
 from core.office import open_session, self_office
+from core.work.ledger import LedgerFilter, ledger_ids, ledger_rows
 from ui.pages.weekly import CELL_ROLE, WeeklyPage
 from ui.pages.weekly_model import COLUMN_OF, PROBLEM_COLOR, format_due
 from ui.shell.context import AppContext

@@ -1,6 +1,6 @@
 """The dashboard page (工作台): lights, due and overdue items, rates and charts, each a way into the ledger.
 
-Contract: `DashboardPage(ctx, parent)` loads `core.dashboard.dashboard(db, as_of=today)`
+Contract: `DashboardPage(ctx, parent)` loads `core.work.dashboard.dashboard(db, as_of=today)`
 on the database worker (`ctx.query`) when built, on `activate()` and after every
 `ctx.changed` (several changes in a row cause one reload), and shows it when it
 arrives; a result that a newer load superseded is dropped. `loaded(Dashboard)` is
@@ -23,9 +23,9 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from core.dashboard import Dashboard, dashboard
 from core.i18n import _, ngettext
-from core.ledger import LedgerFilter
+from core.work.dashboard import Dashboard, dashboard
+from core.work.ledger import LedgerFilter
 from ui.pages.dashboard_charts import TrendChart, UnitChart
 from ui.pages.dashboard_tiles import DueList, LightTile, RateTile, locale, number, overdue_text, soon_text
 from ui.pages.latest_load import LatestLoadMixin, message_label

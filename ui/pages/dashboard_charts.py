@@ -42,8 +42,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.dashboard import UnitRate, WeekPoint
 from core.i18n import N_, _
+from core.work.dashboard import UnitRate, WeekPoint
 from ui.pages.dashboard_tiles import BELOW_COLOR, locale, percent, whole_percent
 
 BAR_COLOR = "#3d6fb6"

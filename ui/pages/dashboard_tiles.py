@@ -30,8 +30,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.dashboard import DueRow, PeriodRates
 from core.i18n import N_, _, babel_locale, ngettext
+from core.work.dashboard import DueRow, PeriodRates
 
 LIGHT_COLORS = {"red": "#d32f2f", "yellow": "#e09b00", "green": "#2e7d32"}
 LIGHT_TINTS = {"red": "#fdecea", "yellow": "#fff6db", "green": "#e8f5e9"}

@@ -40,8 +40,8 @@ from PySide6.QtWidgets import (
 
 from core.errors import ClerkError
 from core.i18n import _, babel_locale, ngettext
-from core.ledger import LedgerFilter
 from core.office import Changes
+from core.work.ledger import LedgerFilter
 from ui.ledger_model import (
     COLUMN_OF,
     COLUMNS,

@@ -1,7 +1,7 @@
 """The ledger's filter bar and its saved filters.
 
 Contract:
-- `FilterBar(ctx)` shows one `core.ledger.LedgerFilter`: the search box and a
+- `FilterBar(ctx)` shows one `core.work.ledger.LedgerFilter`: the search box and a
   grid of choices (unit, unit kind, leader, state, light, category, source, and
   the period of assignment). `current_filter()` reads it; `set_filter(flt)` shows
   a filter (a dashboard click-through, a saved filter) and emits `changed` once.
@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 
 from core.directory import list_leaders, list_units
 from core.i18n import _
-from core.ledger import LedgerFilter
+from core.work.ledger import LedgerFilter
 from ui.ledger_model import (
     CATEGORY_LABELS,
     KIND_LABELS,

@@ -2,7 +2,7 @@
 
 Contract: `UnitDeskPage(ctx, parent)` is the page the window opens on in a unit
 office (`ctx.office.unit_id`). It lists the unit's open assignments through
-`core.ledger` (LedgerFilter(unit=code, state="open"), sort "light": red, then
+`core.work.ledger` (LedgerFilter(unit=code, state="open"), sort "light": red, then
 yellow, then green, each by next due) in the shared `LedgerModel` (ids held,
 rows fetched on demand). Claim, report, completion and extension request are
 buttons on the selected row; each is enabled when `core.permissions` allows it
@@ -35,10 +35,10 @@ from PySide6.QtWidgets import (
 from core.directory import list_units
 from core.errors import ClerkError
 from core.i18n import _, babel_locale, ngettext
-from core.ledger import LedgerFilter, Stats, stats
 from core.office import Changes
 from core.permissions import allowed_actions
-from core.task_view import AssignmentBrief, assignment_brief
+from core.work.ledger import LedgerFilter, Stats, stats
+from core.work.task_view import AssignmentBrief, assignment_brief
 from ui.ledger_model import COLUMN_OF, LIGHT_COLORS, LedgerModel
 from ui.shell import crash
 from ui.shell.context import AppContext
@@ -62,7 +62,7 @@ class UnitDeskPage(QWidget):
     """The unit's open assignments by urgency (see the module contract)."""
 
     loaded = Signal(int)
-    counts_loaded = Signal(object)   # core.ledger.Stats of the unit's assignments
+    counts_loaded = Signal(object)   # core.work.ledger.Stats of the unit's assignments
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)

@@ -2,22 +2,22 @@
 
 Contract (GUI thread only):
 - `WeeklyPage(ctx, parent)`: the meeting date (default: the coming Sunday,
-  `core.weekly.coming_sunday`), its title (default: the core's title for that
+  `core.work.weekly.coming_sunday`), its title (default: the core's title for that
   date) and the grid (`weekly_model`, `weekly_grid`). Units and leaders are
   picked by name, pinyin initials, full pinyin or code (`core.pinyin_match`,
   indexes built from `ctx.reader` and rebuilt when the directory changes).
-- Every edit is checked by `core.weekly.check_rows` on `ctx.reader` (instant
+- Every edit is checked by `core.work.weekly.check_rows` on `ctx.reader` (instant
   for a meeting's rows): the dues appear in the grid, problems turn their cells
   red and are listed, as sentences, in the problems panel (a click jumps to the cell).
 - Save (Ctrl+S) reveals every problem; with any, nothing is written. Otherwise
-  `core.weekly.save_weekly` runs through `ctx.write` (the worker; one
+  `core.work.weekly.save_weekly` runs through `ctx.write` (the worker; one
   transaction: the meeting and all its items); `ctx.changed` then tells the
   other pages. On success the page shows the task numbers, clears the grid and
   emits `saved(SavedMeeting)`; a refusal shows its sentence and emits
   `save_refused(str)`, and the grid keeps what was typed.
 - Only a hub's clerks and administrators may save; anyone else sees the grid read only.
 - "Print list…" previews the 周交办清单 of the meeting of the date shown (the
-  one saved last that day, `core.weekly.weekly_meeting_on` on `ctx.reader`)
+  one saved last that day, `core.work.weekly.weekly_meeting_on` on `ctx.reader`)
   through `ui.printing.documents.print_weekly_list`; disabled while there is none.
 """
 from __future__ import annotations
@@ -50,8 +50,8 @@ from core.errors import ClerkError
 from core.i18n import _, babel_locale, ngettext
 from core.office import Changes
 from core.pinyin_match import Entry, MatchIndex, leader_index, unit_index
-from core.tasks import Meeting, NewTask, default_meeting_title
-from core.weekly import RowCheck, SavedMeeting, check_rows, coming_sunday, save_weekly, weekly_meeting_on
+from core.work.tasks import Meeting, NewTask, default_meeting_title
+from core.work.weekly import RowCheck, SavedMeeting, check_rows, coming_sunday, save_weekly, weekly_meeting_on
 from ui.ledger_model import CATEGORY_LABELS
 from ui.pages.weekly_grid import GridView
 from ui.pages.weekly_model import COLUMN_OF, COLUMNS, DUE_COLUMNS, WeeklyGridModel
@@ -95,7 +95,7 @@ def category_index() -> MatchIndex:
 class WeeklyPage(QWidget):
     """See the module contract."""
 
-    saved = Signal(object)          # core.weekly.SavedMeeting
+    saved = Signal(object)          # core.work.weekly.SavedMeeting
     save_refused = Signal(str)      # the sentence shown to the clerk
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:

@@ -8,7 +8,7 @@ Contract (GUI thread only):
   (read only). Cells hold what the clerk sees: unit and leader names (a code or
   a whole name typed is turned into the name; anything else stays as typed).
 - After every edit the rows are checked by `checker(list[NewTask])` — the page
-  passes `core.weekly.check_rows` on the GUI thread's reader (a few ms for a
+  passes `core.work.weekly.check_rows` on the GUI thread's reader (a few ms for a
   meeting) — and `checked` is emitted. A cell with a problem is painted red with
   the sentence as its tooltip; a "nothing typed yet" problem (no title, no lead
   unit) shows only once the row is revealed (the clerk left it, or tried to save),
@@ -27,8 +27,8 @@ from PySide6.QtGui import QBrush, QColor
 
 from core.i18n import N_, _, babel_locale
 from core.pinyin_match import MatchIndex, split_names
-from core.tasks import CATEGORIES, NewTask
-from core.weekly import Problem, RowCheck
+from core.work.tasks import CATEGORIES, NewTask
+from core.work.weekly import Problem, RowCheck
 from ui.ledger_model import CATEGORY_LABELS
 
 Index = QModelIndex | QPersistentModelIndex

@@ -18,7 +18,7 @@ from typing import Any
 from PySide6.QtWidgets import QMainWindow, QWidget
 
 from core.i18n import N_, _
-from core.ledger import LedgerFilter
+from core.work.ledger import LedgerFilter
 from ui.printing import jobs as report_jobs
 from ui.shell.busy import BusyTask
 from ui.shell.context import AppContext
@@ -55,7 +55,7 @@ ASSIGNMENT_DOCUMENTS = {"notice": N_("Print notice…"), "urge": N_("Print urge 
 
 
 def assignment_documents(a: dict[str, Any], is_hub: bool) -> list[str]:
-    """The documents of one assignment of `core.task_view.task_detail` (keys of ASSIGNMENT_DOCUMENTS).
+    """The documents of one assignment of `core.work.task_view.task_detail` (keys of ASSIGNMENT_DOCUMENTS).
 
     The notice always; the urge notice when a step is overdue (light red: a
     pending step's due is before today) and this office is the county office, which urges.
@@ -78,7 +78,7 @@ def _ledger_job(ctx: AppContext, parent: QWidget | None, start: Callable[..., Bu
 
 def print_ledger(ctx: AppContext, parent: QWidget | None, flt: LedgerFilter, sort: str | None = None,
                  descending: bool = False) -> BusyTask | None:
-    """Preview the ledger as `flt` selects it, in `sort` order (a core.ledger.SORT_KEYS key)."""
+    """Preview the ledger as `flt` selects it, in `sort` order (a core.work.ledger.SORT_KEYS key)."""
     from core.reports.ledger_pdf import render_ledger
 
     return _ledger_job(ctx, parent, report_jobs.open_report, _("Supervision ledger"), render_ledger,

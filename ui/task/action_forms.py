@@ -5,7 +5,7 @@ Contract: `ActionForm(ctx, brief, kind, parent)` is a dialog opened with `open()
 future, never before the assignment date), the text the action needs, and as
 the action requires: attachments, milestones, the new date of an extension
 request, an approved date other than the requested one, an urge's follow-up
-date. "Record" runs `core.actions.record` through `ctx.write` (worker thread);
+date. "Record" runs `core.work.actions.record` through `ctx.write` (worker thread);
 a refusal from the core (ClerkError) appears in red in the form, which stays
 open with nothing written (`refused` is emitted with the sentence); success
 emits `recorded(Changes)` and closes the form (`ctx.changed` has told every page).
@@ -34,11 +34,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.actions import EMPTY_TEXT, Action, record
 from core.dates import EARLIEST, latest_date
 from core.i18n import N_, _
-from core.task_view import AssignmentBrief
-from core.workflow import UNIT_ACTIONS
+from core.work.actions import EMPTY_TEXT, Action, record
+from core.work.task_view import AssignmentBrief
+from core.work.workflow import UNIT_ACTIONS
 from ui import file_dialogs
 from ui.ledger_model import date_text
 from ui.shell.context import AppContext

@@ -1,6 +1,6 @@
 """The timeline of one assignment's events, and opening an evidence file.
 
-Contract: `Timeline.show_events(events)` draws the events of `core.task_view.task_detail`
+Contract: `Timeline.show_events(events)` draws the events of `core.work.task_view.task_detail`
 (already in effective-date order) one under the other — date, action, who
 recorded it and whether the county office entered it on the unit's behalf
 (代录), then what was said (after the date an event carries), its milestones

@@ -2,7 +2,7 @@
 
 Contract: `open_task_view(ctx, task_no, parent)` shows the task in a non-modal
 window (raising the one already open for that task) and returns it. The view
-loads `core.task_view.task_detail` on the worker thread (`loaded` follows; a
+loads `core.work.task_view.task_detail` on the worker thread (`loaded` follows; a
 refusal such as an unknown number shows in the window and emits `load_failed`)
 and reloads whenever `ctx.changed` reports a write to assignments or tasks.
 For each assignment (lead first) it shows the dues, the state and light, the
@@ -38,7 +38,7 @@ from core.evidence import stored_path
 from core.i18n import _, babel_locale, ngettext
 from core.office import Changes
 from core.permissions import allowed_actions
-from core.task_view import AssignmentBrief, task_briefs, task_detail
+from core.work.task_view import AssignmentBrief, task_briefs, task_detail
 from ui.ledger_model import (
     CATEGORY_LABELS,
     LIGHT_COLORS,

@@ -1,7 +1,7 @@
 """The ledger and the rankings as .xlsx workbooks for the clerk to print or pass on.
 
 Contract: `export_ledger(db, out, flt, *, sort=None, as_of=None)` writes the
-ledger rows as the app shows them (core.ledger: same filter, same order, same
+ledger rows as the app shows them (core.work.ledger: same filter, same order, same
 lights as of the day) and a second sheet with the rates of the same selection;
 `export_ranking(db, out, period, *, as_of=None)` writes a period's ranking per
 kind (core.scoring.service.view: the published snapshot when published). Both
@@ -23,12 +23,13 @@ from typing import Any
 
 import sqlite_utils
 
-from core import clock, ledger
-from core.actions import STATE_NAMES
+from core import clock
 from core.i18n import _, babel_locale
 from core.reports.atomic_file import atomic_output
 from core.scoring import service
 from core.scoring.periods import parse_period
+from core.work import ledger
+from core.work.actions import STATE_NAMES
 
 LIGHT_FILLS = {"red": "F4B6B6", "yellow": "FFE699", "green": "C6EFCE"}
 HEADER_FILL = "DDEBF7"

@@ -3,7 +3,7 @@
 Contract:
 - `plan_import(db, path, mapping=None, *, today=None) -> ImportPlan` reads the
   sheet (core.reports.xlsx.read: merged cells filled down, zh-CN dates, WPS
-  files) and checks every row as `core.tasks.add_tasks` would (the same
+  files) and checks every row as `core.work.tasks.add_tasks` would (the same
   `task_problems`, e.g. a date more than 7 days ahead) plus what only a sheet
   can get wrong (a unit named by neither code nor name, a date that is not a
   date, an unknown category or source, several lead units, a row already
@@ -36,7 +36,7 @@ from core.reports.atomic_file import atomic_output
 from core.reports.xlsx.dates import cell_date
 from core.reports.xlsx.mapping import FIELDS, TEMPLATE_HEADERS, Mapping
 from core.reports.xlsx.read import SheetRow, read_sheet
-from core.tasks import NewTask, add_meeting, add_tasks, task_problems
+from core.work.tasks import NewTask, add_meeting, add_tasks, task_problems
 
 CATEGORY_WORDS = {"一般": "general", "一般事项": "general", "general": "general",
                   "重大": "major", "重大事项": "major", "重点": "major", "major": "major"}

@@ -27,12 +27,12 @@ from PySide6.QtWidgets import (
 )
 
 from core import office_settings as settings_ops
-from core import status
 from core.i18n import N_, _, babel_locale, ngettext
 from core.office import Changes
 from core.rules.calendar import HolidayCalendar
 from core.rules.deadlines import compute_dues
 from core.rules.ruleset import MODES, DeadlineRule, Deadlines
+from core.work import status
 from ui.pages.directory.form import alive, error_label
 from ui.pages.settings.common import say, show_failure, version_text
 from ui.shell.context import AppContext

@@ -3,10 +3,10 @@
 Contract:
 - `check_rows(db, rows, today)` (read only, fast: a few indexed look-ups per
   row, safe on the GUI thread's reader for the ~30 rows of a meeting) gives, for
-  each `NewTask`, the problems that would make `core.tasks.add_tasks` refuse it —
-  the same checks (`core.tasks.task_problems`), worded for the clerk at the grid
+  each `NewTask`, the problems that would make `core.work.tasks.add_tasks` refuse it —
+  the same checks (`core.work.tasks.task_problems`), worded for the clerk at the grid
   and tagged with the grid field they concern — the dues add_tasks would store
-  (`core.status.dues_for` under the current rule-set version and the holiday
+  (`core.work.status.dues_for` under the current rule-set version and the holiday
   calendar; computed whenever the date and category are valid, so they show
   while the rest of the row is still being typed) and warnings that do not
   block a save (a year without holiday arrangement, a deactivated leader, a
@@ -23,14 +23,14 @@ from dataclasses import dataclass, replace
 
 import sqlite_utils
 
-from core import status
 from core.errors import UsageError
 from core.i18n import _
-from core.ledger import holiday_warnings
 from core.office import Changes, Session
 from core.rules.calendar import HolidayCalendar
 from core.rules.deadlines import Dues
-from core.tasks import CATEGORIES, Meeting, NewTask, TaskProblem, add_meeting, add_tasks, task_problems
+from core.work import status
+from core.work.ledger import holiday_warnings
+from core.work.tasks import CATEGORIES, Meeting, NewTask, TaskProblem, add_meeting, add_tasks, task_problems
 
 # the grid fields a problem can concern
 FIELDS = ("title", "category", "lead", "co", "leader", "date")

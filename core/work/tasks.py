@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
-from core import clock, status
+from core import clock
 from core.dates import check_date_window
 from core.directory import Unit, leader_by_name, unit_by_code
 from core.errors import ClerkError, Refusal, UsageError
@@ -19,6 +19,7 @@ from core.i18n import _
 from core.office import Changes, Session
 from core.rules.calendar import HolidayCalendar
 from core.text_checks import check_line, check_text
+from core.work import status
 
 MEETING_KINDS = ("weekly", "review", "assessment")
 CATEGORIES = ("general", "major")

@@ -19,10 +19,10 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
-from core import ledger, status_check, tasks
 from core.dates import from_iso
 from core.errors import Refusal
 from core.i18n import _
+from core.work import ledger, status_check, tasks
 
 
 @dataclass(frozen=True)

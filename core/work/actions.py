@@ -16,15 +16,16 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from core import clock, status, workflow
+from core import clock
 from core.dates import check_date_window
 from core.errors import Refusal, UsageError
 from core.evidence import check_files, store_file
 from core.i18n import N_, _
 from core.office import Changes, Session, attachment_cap_bytes
-from core.tasks import AssignmentRef, find_assignment
 from core.text_checks import check_text
-from core.workflow import Event
+from core.work import status, workflow
+from core.work.tasks import AssignmentRef, find_assignment
+from core.work.workflow import Event
 
 ACTION_NAMES = {
     "claim": N_("claim"), "report": N_("report"), "extension_request": N_("extension request"),

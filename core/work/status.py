@@ -20,7 +20,7 @@ from core.dates import from_iso, iso
 from core.rules.calendar import HolidayCalendar
 from core.rules.deadlines import Dues, compute_dues
 from core.rules.ruleset import RuleSet, parse_ruleset
-from core.workflow import Event, Status, fold, initial
+from core.work.workflow import Event, Status, fold, initial
 
 STATUS_COLUMNS = ("state", "claim_due", "report_due", "base_due", "due", "claimed_on", "first_report_on",
                   "submitted_on", "closed_on", "cancelled_on", "on_time", "late_claim", "late_report",
@@ -44,7 +44,7 @@ def _fingerprint_sql() -> str:
     return expr
 
 
-# `assignment_status.fp`: written by `refresh` with the row, compared by core.status_check before the
+# `assignment_status.fp`: written by `refresh` with the row, compared by core.work.status_check before the
 # ledger and the rates trust the cache. A row edited outside the app no longer matches its fingerprint
 # (unless the editor recomputes it, which `check` catches by rebuilding every row from the events).
 FINGERPRINT_SQL = _fingerprint_sql()
@@ -157,7 +157,7 @@ def refresh(db: sqlite_utils.Database, assignment_ids: Iterable[int],
             chunk = ids[start:start + 900]
             db.conn.execute(f"UPDATE assignment_status SET fp = {FINGERPRINT_SQL} "
                             f"WHERE assignment_id IN ({','.join('?' * len(chunk))})", chunk)
-        if clean:  # the app's own rows: the cache is as clean as it was (core.status_check)
+        if clean:  # the app's own rows: the cache is as clean as it was (core.work.status_check)
             db.conn.execute("UPDATE status_guard SET dirty = 0")
 
 

@@ -7,7 +7,7 @@ are computed as of a day T: with T today or later the cached status is exact;
 for an earlier T the steps done after T count as not yet done (an extension or
 return recorded after T is not unwound). Rates exclude cancelled assignments.
 `ledger_ids`, `count` and `stats` refuse a status cache edited outside the app
-(core.status_check.guard) rather than count it.
+(core.work.status_check.guard) rather than count it.
 """
 from __future__ import annotations
 
@@ -19,9 +19,10 @@ from dataclasses import dataclass
 import sqlite_utils
 from babel.numbers import format_decimal
 
-from core import clock, status_check
+from core import clock
 from core.i18n import _, babel_locale, ngettext
-from core.status import current_rules
+from core.work import status_check
+from core.work.status import current_rules
 
 SORT_KEYS = ("task_no", "title", "unit", "role", "leader", "assigned_on", "due", "state", "light", "days_left")
 STATE_FILTERS = ("assigned", "claimed", "in_progress", "submitted", "closed", "cancelled", "open")

@@ -3,7 +3,7 @@
 Contract:
 - `suspect_ids(db)` names the assignments whose cached status cannot be trusted
   without a rebuild: no status row, or a row whose `fp` is not the fingerprint
-  of its content (core.status.FINGERPRINT_SQL), i.e. edited outside the app.
+  of its content (core.work.status.FINGERPRINT_SQL), i.e. edited outside the app.
   While `status_guard.dirty` is 0 (no change of the cache since the app's last
   refresh from a clean state: triggers set it on any insert, update or delete)
   the answer is [] after reading one row; otherwise one SQL pass over every row
@@ -23,9 +23,9 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
-from core import status
 from core.errors import Refusal
 from core.i18n import ngettext
+from core.work import status
 
 _REMEMBERED = "_closeloop_status_checked"  # (data version, answer), kept on the Database object
 

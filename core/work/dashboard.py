@@ -1,7 +1,7 @@
 """The dashboard (工作台): the county at a glance as of a day, in one call.
 
 Contract: `dashboard(db, as_of=T)` reads (never writes) and returns a frozen
-`Dashboard` built only from `core.ledger` (`stats`, `ledger_ids`, `ledger_rows`),
+`Dashboard` built only from `core.work.ledger` (`stats`, `ledger_ids`, `ledger_rows`),
 so every figure equals what the ledger shows when filtered the same way:
 - `lights`: the county's red / yellow / green counts of open assignments
   (`stats(as_of=T)`), whatever year their tasks were assigned in;
@@ -29,7 +29,7 @@ from dataclasses import dataclass
 import sqlite_utils
 
 from core.directory import list_units
-from core.ledger import LedgerFilter, LedgerRow, Stats, ledger_ids, ledger_rows, stats, warn_days
+from core.work.ledger import LedgerFilter, LedgerRow, Stats, ledger_ids, ledger_rows, stats, warn_days
 
 TARGET_RATE = 0.95      # the county's target for both rates (docs/design.md §5)
 TREND_WEEKS = 12
