@@ -128,7 +128,7 @@ def test_deletes_and_edits_are_refused_by_triggers(cli, hub_db):
 KILLER = textwrap.dedent("""
     import datetime as dt, os, signal, sys
     sys.path.insert(0, sys.argv[1])
-    from core import status
+    from core.work import status
     from core.work.actions import Action, record
     from core.office import open_session
 
