@@ -19,7 +19,7 @@ import sqlite_utils
 
 from core import clock
 from core.auth import User, insert_user, sign_in, validate_new_user
-from core.db.connection import open_database, write_transaction
+from core.db.connection import insert_row, open_database, write_transaction
 from core.errors import Refusal, UsageError
 from core.i18n import _
 
@@ -40,15 +40,30 @@ class Office:
     unit_id: int | None
 
 
+@dataclass(frozen=True)
+class ActedOn:
+    """The assignment an action was recorded on, and its state and completion due after it."""
+
+    assignment_id: int
+    ref: str
+    state: str
+    due: dt.date
+
+
 @dataclass
 class Changes:
-    """What a write changed, so views can decide whether to redraw."""
+    """What a write changed, so views can decide whether to redraw.
+
+    `acted_on`: for an action (core.actions.record), the assignment it was recorded
+    on with its new state, so a caller prints or redraws without looking it up again.
+    """
 
     assignments: set[int] = field(default_factory=set)
     tasks: set[int] = field(default_factory=set)
     directory: bool = False
     calendar: bool = False
     rules: bool = False
+    acted_on: ActedOn | None = None
 
     def merge(self, other: Changes) -> Changes:
         self.assignments |= other.assignments
@@ -56,6 +71,7 @@ class Changes:
         self.directory |= other.directory
         self.calendar |= other.calendar
         self.rules |= other.rules
+        self.acted_on = other.acted_on or self.acted_on
         return self
 
 
@@ -118,7 +134,7 @@ class Session:
 
     def audit(self, action: str, *, ref: str = "", row_uuid: str | None = None,
               effective_date: dt.date | None = None, **details: object) -> None:
-        self.db["audit"].insert({
+        insert_row(self.db, "audit", {
             "recorded_at": clock.now_utc(), "user_name": self.user.name, "office": self.office.code,
             "action": action, "ref": ref, "row_uuid": row_uuid,
             "effective_date": effective_date.isoformat() if effective_date else None,

@@ -4,7 +4,8 @@
 by `workflow.fold`; it is a local cache (never synced) that lets the ledger sort
 and filter 40,000 assignments in SQL. Contract: after any write that adds
 events, or changes the calendar or a task's dues, call `refresh()` for the
-assignments concerned inside the same transaction. `rebuild_all()` recomputes
+assignments concerned inside the same transaction (or `store()` the statuses
+the caller has just folded from all their events). `rebuild_all()` recomputes
 every row and must leave the table unchanged when the cache is right.
 """
 from __future__ import annotations
@@ -123,7 +124,15 @@ def refresh(db: sqlite_utils.Database, assignment_ids: Iterable[int],
             calendar: HolidayCalendar | None = None) -> None:
     """Recompute the cached status of these assignments (inside the caller's transaction)."""
     ids = sorted(set(assignment_ids))
-    rows = [status_row(aid, st, missing) for aid, (st, missing) in compute(db, ids, calendar=calendar).items()]
+    store(db, compute(db, ids, calendar=calendar))
+
+
+def store(db: sqlite_utils.Database, computed: dict[int, tuple[Status, frozenset[int]]]) -> None:
+    """Write statuses already folded from every event of their assignments (one statement).
+
+    For a caller that has just folded them itself (core.actions.record); otherwise use `refresh()`.
+    """
+    rows = [status_row(aid, st, missing) for aid, (st, missing) in sorted(computed.items())]
     if rows:
         columns = ("assignment_id", *STATUS_COLUMNS)
         db.conn.executemany(
