@@ -46,15 +46,9 @@ def build_states(path: Path) -> None:
 
 @pytest.fixture(scope="module")
 def states_template(template_hub: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    import sqlite3
+    from tests._shared.db_copy import copy_database
 
-    path = tmp_path_factory.mktemp("states") / "states.db"
-    src, dst = sqlite3.connect(template_hub), sqlite3.connect(path)
-    try:
-        src.backup(dst)
-    finally:
-        src.close()
-        dst.close()
+    path = copy_database(template_hub, tmp_path_factory.mktemp("states") / "states.db")
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("CLOSELOOP_TODAY", "2026-11-27")
         build_states(path)

@@ -94,11 +94,9 @@ def scores_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def scores_db(scores_template: Path, tmp_path: Path) -> Path:
-    from conftest import copy_database
+    from tests._shared.db_copy import copy_database
 
-    path = tmp_path / "office.db"
-    copy_database(scores_template, path)
-    return path
+    return copy_database(scores_template, tmp_path / "office.db")
 
 
 @pytest.fixture
