@@ -122,13 +122,10 @@ def rows(path: Path, sql: str, args: list[object] | None = None) -> list[tuple[o
 
 
 def open_page(qtbot, cls, ctx: AppContext):  # noqa: ANN001, ANN201
-    page = cls(ctx)
-    qtbot.addWidget(page)
-    page.resize(1400, 860)
-    with qtbot.waitSignal(page.loaded, timeout=10_000):
-        page.show()
-    qtbot.waitExposed(page)
-    return page
+    """A scores page at its test size (the shared opener, tests/ui/_shared_fixtures.py)."""
+    from _shared_fixtures import open_page as shared_open_page
+
+    return shared_open_page(qtbot, cls, ctx, size=(1400, 860))
 
 
 def shown_scores(page) -> dict[str, list[tuple[str, float, int]]]:  # noqa: ANN001

@@ -163,3 +163,14 @@ def crash_reports(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[tuple[str, s
     monkeypatch.setattr(CrashDialog, "present", classmethod(lambda cls, m, d: shown.append((m, d))))
     yield shown
     assert not shown, f"unexpected crash dialog: {shown[0][1] if shown else ''}"
+
+
+@pytest.fixture
+def show_page(qtbot):  # noqa: ANN001, ANN201
+    """`show_page(cls, ctx, *args, size=(w, h), wait="loaded"|"idle"|None)`: the one way page tests open a page.
+
+    See `open_page` in tests/ui/_shared_fixtures.py.
+    """
+    from _shared_fixtures import open_page
+
+    return lambda cls, ctx, *args, **kwargs: open_page(qtbot, cls, ctx, *args, **kwargs)

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from _shared_fixtures import open_page
 from PySide6.QtCore import Qt
 
 from core.actions import ACTION_NAMES
@@ -63,12 +64,7 @@ def ctx(unit_path: Path) -> Iterator[AppContext]:
 
 
 def open_desk(qtbot, ctx: AppContext) -> UnitDeskPage:  # noqa: ANN001
-    with qtbot.waitSignals([ctx.worker.idle], timeout=10_000):
-        page = UnitDeskPage(ctx, None)
-        qtbot.addWidget(page)
-    page.resize(1100, 500)
-    page.show()
-    return page
+    return open_page(qtbot, UnitDeskPage, ctx, None, size=(1100, 500), wait="idle")
 
 
 def shown_numbers(page: UnitDeskPage) -> list[str]:
