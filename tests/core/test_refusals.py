@@ -176,16 +176,16 @@ CASES = [
      1, "does not exist or is not a file"),
     ("the database as attachment", ["report", "2026-2/TGZ", "--on", "2026-03-12", "--text", "进展", "--attach",
                                     "{tmp}/office/hub.db"], 1,
-     "The attachment {tmp}/office/hub.db is the office's database itself; attach a document"),
+     "{tmp}/office/hub.db is this office's database (or one of its journal files)"),
     ("the database as a bonus's file", ["bonus", "add", "--unit", "TGZ", "--kind", "commendation", "--on", "2026-03-12",
                                         "--text", "表扬", "--attach", "{tmp}/office/../office/hub.db"], 1,
-     "is the office's database itself"),
+     "is this office's database (or one of its journal files)"),
     ("attachment on a claim", ["claim", "2026-1/TGZ", "--on", "2026-03-08", "--attach", "{tmp}/a.txt"], 2,
      "unrecognized arguments: --attach"),
     ("unreadable rules file", ["rules", "import", "{tmp}/none.toml"], 2, "Cannot read {tmp}/none.toml"),
     ("unreadable notice", ["calendar", "import-notice", "{tmp}/none.txt", "--yes"], 2, "Cannot read {tmp}/none.txt"),
     ("backup over a file", ["backup", "--out", "{tmp}/office/hub.db"], 1,
-     "{tmp}/office/hub.db already exists; a backup never replaces a file"),
+     "{tmp}/office/hub.db is this office's database (or one of its journal files)"),
     # the command line itself
     ("unknown command", ["frobnicate"], 2, "argument COMMAND: invalid choice: 'frobnicate'"),
     ("missing --on", ["claim", "2026-1/TGZ"], 2, "the following arguments are required: --on"),
@@ -207,6 +207,15 @@ def test_refused_and_nothing_changed(cli, db, tmp_path, state, argv, code, messa
     assert r.err.startswith("Error: ") and message in r.err, r.err
     assert "usage:" not in r.err.lower() and r.out == ""
     assert state(db) == before
+
+
+def test_a_backup_never_replaces_an_existing_file(cli, db, tmp_path, state):
+    other = tmp_path / "kept.clbak"
+    other.write_bytes(b"not to be replaced")
+    before = state(db)
+    r = cli("backup", "--out", str(other))
+    assert r.code == 1 and f"{other} already exists; a backup never replaces a file" in r.err, r.err
+    assert other.read_bytes() == b"not to be replaced" and state(db) == before
 
 
 @pytest.mark.parametrize(("argv", "sentence"), [
