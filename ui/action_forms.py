@@ -5,7 +5,8 @@ Contract: `ActionForm(ctx, brief, kind, parent)` is a dialog opened with `open()
 future, never before the assignment date), the text the action needs, and as
 the action requires: attachments, milestones, the new date of an extension
 request, an approved date other than the requested one, an urge's follow-up
-date. "Record" runs `core.actions.record` through `ctx.write` (worker thread);
+date. "Record" runs `core.actions.record` on the brief's assignment id through
+`ctx.write` (worker thread);
 a refusal from the core (ClerkError) appears in red in the form, which stays
 open with nothing written (`refused` is emitted with the sentence); success
 emits `recorded(Changes)` and closes the form (`ctx.changed` has told every page).
@@ -280,7 +281,8 @@ class ActionForm(RecordDialogMixin, WriteDialogMixin, QDialog):
     def submit(self) -> None:
         if self.busy:
             return
-        action, ref = self.action(), self.brief.ref
+        action, assignment_id = self.action(), self.brief.id
         self._set_busy(True)
-        self.ctx.write(lambda s: record(s, ref, action), self._done, self._failed)
+        # by the assignment's id: the core looks it up once, no id → REF → id round trip
+        self.ctx.write(lambda s: record(s, assignment_id, action), self._done, self._failed)
 

@@ -4,7 +4,8 @@ Contract: `open_task_view(ctx, task_no, parent)` shows the task in a non-modal
 window (raising the one already open for that task) and returns it. The view
 loads `core.task_view.task_detail` on the worker thread (`loaded` follows; a
 refusal such as an unknown number shows in the window and emits `load_failed`)
-and reloads whenever `ctx.changed` reports a write to assignments or tasks.
+and reloads when `ctx.changed` reports a write to one of its own assignments,
+the directory or the calendar (`concerned()`), not on another task's write.
 For each assignment (lead first) it shows the dues, the state and light, the
 pending extension and follow-up, and the timeline with its evidence files (a
 file opens through `ui.task_view_timeline.open_file`, replaceable in tests).
@@ -287,8 +288,20 @@ class TaskView(QDialog):
         self.load_failed.emit(str(exc))
 
     def _on_changed(self, changes: Changes) -> None:
-        if not self._closed and (changes.assignments or changes.tasks or changes.directory or changes.calendar):
+        if not self._closed and self.concerned(changes):
             self.reload()
+
+    def concerned(self, changes: Changes) -> bool:
+        """Whether a write changed what this view shows: its own assignments, names or the calendar.
+
+        Before the first load (no assignment ids known yet) any write to assignments or tasks counts.
+        """
+        if changes.directory or changes.calendar:
+            return True
+        own = {b.id for b in self.briefs.values()}
+        if not own:
+            return bool(changes.assignments or changes.tasks)
+        return bool(own & changes.assignments)
 
     def show_message(self, text: str) -> None:
         self.message.setText(text)

@@ -154,11 +154,12 @@ def cmd_action(s: Session, a: argparse.Namespace) -> int:
     text = getattr(a, "reason", None) or getattr(a, "plan", None) or getattr(a, "text", "") or ""
     value = _date(getattr(a, "until", None), "--until") or _date(getattr(a, "follow_up", None), "--follow-up")
     milestones = [_milestone(m) for m in getattr(a, "milestone", [])]
-    actions.record(s, a.ref, Action(kind, on, text=text, value=value, milestones=milestones,
-                                    attachments=getattr(a, "attach", [])))
-    row = ledger.ledger_rows(s.db, [tasks.find_assignment(s.db, a.ref).id], as_of=s.today)[0]
+    done = actions.record(s, a.ref, Action(kind, on, text=text, value=value, milestones=milestones,
+                                           attachments=getattr(a, "attach", []))).acted_on
+    assert done is not None  # record names the assignment it acted on: no second look-up
     out.say(_("{ref}: {action} recorded for {date}; now {state}, completion due {due}.").format(
-        ref=row.ref, action=_(actions.ACTION_NAMES[kind]), date=on, state=_(STATE_NAMES[row.state]), due=row.due))
+        ref=done.ref, action=_(actions.ACTION_NAMES[kind]), date=on, state=_(STATE_NAMES[done.state]),
+        due=done.due))
     return 0
 
 

@@ -24,7 +24,6 @@ completion D+7) and warn_days 2. Each task below says what T sees:
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -39,6 +38,7 @@ from core.dashboard import (
 )
 from core.db.connection import open_database
 from core.ledger import LedgerFilter, Stats, ledger_ids, stats
+from tests._shared.db_copy import copy_database
 
 T = dt.date(2026, 11, 27)
 PASSWORD = "test-pass"
@@ -99,15 +99,6 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     finally:
         mp.undo()
     return path
-
-
-def copy_database(source: Path, target: Path) -> None:
-    src, dst = sqlite3.connect(source), sqlite3.connect(target)
-    try:
-        src.backup(dst)
-    finally:
-        src.close()
-        dst.close()
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import random
-import shutil
 from pathlib import Path
 
 import pytest
@@ -18,6 +17,7 @@ from core.db.connection import open_database
 from core.errors import ClerkError
 from core.office import Session, init_office, open_session, self_office
 from core.tasks import NewTask, add_tasks
+from tests._shared.db_copy import copy_database
 
 TODAY = dt.date(2026, 11, 27)
 D = dt.date(2026, 3, 8)
@@ -38,8 +38,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def session_on(template: Path, tmp_path: Path, today: dt.date = TODAY) -> Session:
-    path = tmp_path / "hub.db"
-    shutil.copy(template, path)
+    path = copy_database(template, tmp_path / "hub.db")
     db = open_database(path)
     return Session(db, path, self_office(db), sign_in(db, "clerk", "demo"), today)
 
@@ -171,8 +170,7 @@ def test_hub_records_unit_actions_on_behalf(template: Path, tmp_path: Path):
 
 
 def test_open_session_signs_in(template: Path, tmp_path: Path):
-    path = tmp_path / "x.db"
-    shutil.copy(template, path)
+    path = copy_database(template, tmp_path / "x.db")
     s = open_session(path, "admin", "demo", TODAY)
     assert s.user.role == "admin" and s.office.role == "hub"
     with pytest.raises(ClerkError):

@@ -24,6 +24,7 @@ from core.permissions import ACTION_ORDER, actions_from_state, allowed_actions
 from core.task_view import assignment_brief
 from core.tasks import NewTask, add_tasks
 from core.workflow import ACTIONS
+from tests._shared.db_copy import copy_database
 
 T = dt.date(2026, 11, 27)
 D = dt.date(2026, 11, 24)  # general: claim due 11-24, report due 11-27, completion due 12-01
@@ -50,15 +51,7 @@ def _session(path: Path, user_name: str = "clerk") -> Session:
     return Session(db, path, self_office(db), user, T)
 
 
-def _copy(source: Path, target: Path) -> Path:
-    target.unlink(missing_ok=True)
-    src, dst = sqlite3.connect(source), sqlite3.connect(target)
-    try:
-        src.backup(dst)
-    finally:
-        src.close()
-        dst.close()
-    return target
+_copy = copy_database  # tests/_shared/db_copy.py: replaces an existing target
 
 
 @pytest.fixture(scope="module")

@@ -32,14 +32,8 @@ def ctx(db_path: Path, scenario) -> Iterator[AppContext]:  # noqa: ANN001
 
 
 @pytest.fixture
-def page(qtbot, ctx: AppContext) -> DashboardPage:  # noqa: ANN001
-    widget = DashboardPage(ctx)
-    qtbot.addWidget(widget)
-    widget.resize(1280, 800)
-    with qtbot.waitSignal(widget.loaded, timeout=10_000):
-        widget.show()
-    qtbot.waitExposed(widget)
-    return widget
+def page(show_page, ctx: AppContext) -> DashboardPage:  # noqa: ANN001
+    return show_page(DashboardPage, ctx, size=(1280, 800))
 
 
 def _stats(db_path: Path, **period: dt.date) -> Stats:
