@@ -12,6 +12,7 @@ from pathlib import Path
 from core import actions, clock, directory, ledger, tasks
 from core.actions import STATE_NAMES, Action
 from core.cli import output as out
+from core.cli.cli_parser import ledger_filter
 from core.dates import parse_date
 from core.errors import UsageError
 from core.i18n import _, ngettext
@@ -129,7 +130,7 @@ def _task_list(s: Session, a: argparse.Namespace) -> int:
         directory.unit_by_code(s.db, a.unit)
     if a.leader:
         directory.leader_by_name(s.db, a.leader)
-    flt = ledger.LedgerFilter(unit=a.unit, leader=a.leader, state=a.state, light=a.light, search=a.search)
+    flt = ledger_filter(a)
     check_limit(a.limit)
     ids = ledger.ledger_ids(s.db, flt, as_of=as_of, sort=a.sort, limit=a.limit)
     rows = ledger.ledger_rows(s.db, ids, as_of=as_of)

@@ -19,8 +19,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from core import directory, ledger
+from core import directory
 from core.cli import output as out
+from core.cli.cli_parser import CliParser, add_ledger_filters, ledger_filter
 from core.dates import parse_date
 from core.errors import Refusal, UsageError
 from core.i18n import _, ngettext
@@ -29,18 +30,10 @@ from core.office import Session
 
 def add_parsers(cmds: argparse._SubParsersAction, sub: Callable[..., argparse.ArgumentParser]) -> None:
     """Add this module's commands under `cmds`; `sub(parent, name, help)` makes one."""
-    from core.cli.parser import CliParser
-
     exp = sub(cmds, "export-xlsx", _("export the ledger or a ranking to Excel")).add_subparsers(
         dest="what", metavar="WHAT", parser_class=CliParser, required=True)
     c = sub(exp, "ledger", _("the ledger (task list filters apply)"))
-    c.add_argument("--unit")
-    c.add_argument("--leader")
-    c.add_argument("--state", choices=list(ledger.STATE_FILTERS))
-    c.add_argument("--light", choices=list(ledger.LIGHTS))
-    c.add_argument("--search")
-    c.add_argument("--as-of", dest="as_of")
-    c.add_argument("--sort", default="task_no", choices=list(ledger.SORT_KEYS))
+    add_ledger_filters(c, limit=False)
     c.add_argument("--out", required=True, metavar="F.xlsx")
     c = sub(exp, "ranking", _("a month's or quarter's ranking"))
     c.add_argument("period", metavar="YYYY-MM|YYYY-Qn")
@@ -78,7 +71,7 @@ def cmd_export(s: Session, a: argparse.Namespace) -> int:
         directory.unit_by_code(s.db, a.unit)
     if a.leader:
         directory.leader_by_name(s.db, a.leader)
-    flt = ledger.LedgerFilter(unit=a.unit, leader=a.leader, state=a.state, light=a.light, search=a.search)
+    flt = ledger_filter(a)
     n = xlsx_export.export_ledger(s.db, target, flt, sort=a.sort, as_of=as_of)
     out.say(ngettext("{n} assignment written to {path}.", "{n} assignments written to {path}.", n).format(
         n=out.number(n), path=target))
