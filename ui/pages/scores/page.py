@@ -11,7 +11,7 @@ chart (`ScoreChart`) per kind, townships apart from departments, and, for the
 unit clicked in either, the lines explaining its score. Publish and Reopen open
 `PublishDialog` / `ReopenDialog` (`open()`, kept in `self.dialog`); they and
 every other write control are enabled only for a writing user of the hub.
-Print and Export hand a core renderer to `ui.report_preview` (imported when
+Print and Export hand a core renderer to `ui.report_jobs` (imported when
 clicked). Subclasses add tabs (`extra_tabs`) and fill them in `show_extra`.
 Threading: GUI thread only; reads and writes run on the worker.
 """
@@ -331,7 +331,7 @@ class ScoresPage(LatestLoadMixin, QWidget):
 
     def print_report(self) -> None:
         try:
-            from ui.report_preview import open_report
+            from ui.report_jobs import open_report
             title, render, file_name = self.report_render()
         except ImportError:
             self.show_message(_("Printing is not available in this version."))
@@ -342,7 +342,7 @@ class ScoresPage(LatestLoadMixin, QWidget):
         key = self.period
         try:
             from core.reports.xlsx_export import export_ranking
-            from ui.report_preview import export_file
+            from ui.report_jobs import export_file
         except ImportError:
             self.show_message(_("Exporting is not available in this version."))
             return
