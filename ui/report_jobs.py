@@ -30,10 +30,10 @@ from pathlib import Path
 from typing import Any
 
 import sqlite_utils
-from babel.numbers import format_decimal
 from PySide6.QtWidgets import QWidget
 
-from core.i18n import _, babel_locale, ngettext
+from core.format import number
+from core.i18n import _, ngettext
 from ui import crash, report_dialogs
 from ui.busy import BusyTask, Job, run_busy
 from ui.context import AppContext
@@ -123,7 +123,7 @@ def export_file(ctx: AppContext, parent: QWidget | None, title: str, write: Rend
 
     def done(rows: int) -> None:
         sentence = ngettext("{n} row written to {path}.", "{n} rows written to {path}.", rows).format(
-            n=format_decimal(rows, locale=babel_locale()), path=target)
+            n=number(rows), path=target)
         if report_dialogs.ask_open_folder(parent, title, sentence):
             report_dialogs.open_folder(target.parent)
 

@@ -32,7 +32,8 @@ from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtWidgets import QLabel, QMainWindow, QProgressDialog, QSpinBox, QToolBar, QToolButton, QWidget
 
 from core.errors import ClerkError
-from core.i18n import _, babel_locale
+from core.format import whole_percent
+from core.i18n import _
 from core.reports.output import atomic_output
 from ui import report_dialogs, report_print, settings_store
 from ui.actions import plain
@@ -268,12 +269,10 @@ class PreviewWindow(QMainWindow):
         self.next_action.setEnabled(page < n - 1)
 
     def _zoom_changed(self, *_args: object) -> None:
-        from babel.numbers import format_percent
-
         mode = self.view.zoomMode()
         if self._closed:
             return
-        self.zoom_label.setText(format_percent(self._effective_zoom(), locale=babel_locale()))
+        self.zoom_label.setText(whole_percent(self._effective_zoom()))
         self.zoom_in_action.setEnabled(mode != QPdfView.ZoomMode.Custom or self.view.zoomFactor() < ZOOM_MAX)
         self.zoom_out_action.setEnabled(mode != QPdfView.ZoomMode.Custom or self.view.zoomFactor() > ZOOM_MIN)
 

@@ -19,7 +19,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from babel.numbers import format_decimal
 from PySide6.QtCore import QByteArray, QSettings, Qt, Signal, SignalInstance
 from PySide6.QtWidgets import (
     QDialog,
@@ -35,7 +34,8 @@ from PySide6.QtWidgets import (
 
 from core.errors import ClerkError
 from core.evidence import stored_path
-from core.i18n import _, babel_locale, ngettext
+from core.format import number
+from core.i18n import _, ngettext
 from core.office import Changes
 from core.permissions import allowed_actions
 from core.task_view import AssignmentBrief, task_briefs, task_detail
@@ -105,7 +105,7 @@ def outcome_text(a: dict[str, Any]) -> str:
     if a["returns"]:
         n = int(a["returns"])
         parts.append(ngettext("returned {n} time", "returned {n} times", n).format(
-            n=format_decimal(n, locale=babel_locale())))
+            n=number(n)))
     return _("; ").join(parts)
 
 

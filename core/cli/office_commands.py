@@ -11,6 +11,7 @@ from core.cli import output as out
 from core.cli.auth import acting_password
 from core.dates import check_year
 from core.errors import Refusal, UsageError
+from core.format import number
 from core.i18n import _, ngettext
 from core.office import Session, init_office
 
@@ -92,9 +93,9 @@ def cmd_calendar(s: Session, a: argparse.Namespace) -> int:
     saved = import_notice(s, preview, f"{preview.title}（{path.name}）", expected=plan.changes)
     written, recomputed = saved.written, saved.recomputed
     out.say(ngettext("{year}: {n} days saved.", "{year}: {n} days saved.", written).format(
-        year=preview.year, n=out.number(written)))
+        year=preview.year, n=number(written)))
     out.say(ngettext("The deadlines of {m} assignment were recomputed.",
-                     "The deadlines of {m} assignments were recomputed.", recomputed).format(m=out.number(recomputed)))
+                     "The deadlines of {m} assignments were recomputed.", recomputed).format(m=number(recomputed)))
     return 0
 
 

@@ -28,6 +28,7 @@ from core.cli import output as out
 from core.cli.cli_parser import CliParser, add_ledger_filters, ledger_filter
 from core.dates import parse_date
 from core.errors import Refusal
+from core.format import number
 from core.i18n import _, ngettext
 from core.office import Session
 from core.reports.output import check_out
@@ -96,7 +97,7 @@ class _ReportParser(argparse.ArgumentParser):
 
 def _done(path: Path, pages: int) -> int:
     out.say(ngettext("Wrote {path} ({n} page).", "Wrote {path} ({n} pages).", pages).format(
-        path=path, n=out.number(pages)))
+        path=path, n=number(pages)))
     return 0
 
 

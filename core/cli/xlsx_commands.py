@@ -24,6 +24,7 @@ from core.cli import output as out
 from core.cli.cli_parser import CliParser, add_ledger_filters, ledger_filter
 from core.dates import parse_date
 from core.errors import Refusal, UsageError
+from core.format import number
 from core.i18n import _, ngettext
 from core.office import Session
 
@@ -65,7 +66,7 @@ def cmd_export(s: Session, a: argparse.Namespace) -> int:
     if a.what == "ranking":
         n = xlsx_export.export_ranking(s.db, target, a.period, as_of=as_of)
         out.say(ngettext("{n} unit written to {path}.", "{n} units written to {path}.", n).format(
-            n=out.number(n), path=target))
+            n=number(n), path=target))
         return 0
     if a.unit:
         directory.unit_by_code(s.db, a.unit)
@@ -74,7 +75,7 @@ def cmd_export(s: Session, a: argparse.Namespace) -> int:
     flt = ledger_filter(a)
     n = xlsx_export.export_ledger(s.db, target, flt, sort=a.sort, as_of=as_of)
     out.say(ngettext("{n} assignment written to {path}.", "{n} assignments written to {path}.", n).format(
-        n=out.number(n), path=target))
+        n=number(n), path=target))
     return 0
 
 
@@ -92,7 +93,7 @@ def print_plan(plan: Any) -> None:
         for reason in r.reasons:
             out.say(_("Row {row} refused: {reason}").format(row=r.row, reason=reason))
     out.say(_("Sheet “{sheet}”, header in row {header}: {ok} to create, {bad} refused.").format(
-        sheet=plan.sheet, header=plan.header_row, ok=out.number(len(plan.rows)), bad=out.number(len(plan.refused))))
+        sheet=plan.sheet, header=plan.header_row, ok=number(len(plan.rows)), bad=number(len(plan.refused))))
 
 
 def cmd_import(s: Session, a: argparse.Namespace) -> int:
@@ -121,7 +122,7 @@ def cmd_import(s: Session, a: argparse.Namespace) -> int:
                                n).format(n=n))
     changes = xlsx_import.apply_import(s, plan)
     n = len(changes.tasks)
-    out.say(ngettext("{n} task imported.", "{n} tasks imported.", n).format(n=out.number(n)))
+    out.say(ngettext("{n} task imported.", "{n} tasks imported.", n).format(n=number(n)))
     return 0
 
 

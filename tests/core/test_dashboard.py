@@ -30,7 +30,6 @@ from pathlib import Path
 import pytest
 
 from core.dashboard import (
-    TARGET_RATE,
     Dashboard,
     dashboard,
     month_period,
@@ -38,7 +37,7 @@ from core.dashboard import (
     year_period,
 )
 from core.db.connection import open_database
-from core.ledger import LedgerFilter, Stats, ledger_ids, stats
+from core.ledger import TARGET_RATE, LedgerFilter, Stats, ledger_ids, stats
 
 T = dt.date(2026, 11, 27)
 PASSWORD = "test-pass"
