@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 
 from core.errors import ClerkError
 from core.evidence import stored_path
-from core.format import number
+from core.format import medium_date, number
 from core.i18n import _, ngettext
 from core.office import Changes
 from core.permissions import allowed_actions
@@ -49,7 +49,6 @@ from ui.ledger_model import (
     ROLE_LABELS,
     SOURCE_LABELS,
     STATE_LABELS,
-    date_text,
     light_icon,
 )
 from ui.record_form import ERROR_COLOR
@@ -64,8 +63,8 @@ _open_views: list[TaskView] = []   # the windows not yet closed
 
 def _date(value: object) -> str:
     if isinstance(value, dt.date):
-        return date_text(value)
-    return date_text(dt.date.fromisoformat(str(value))) if value else ""
+        return medium_date(value)
+    return medium_date(dt.date.fromisoformat(str(value))) if value else ""
 
 
 def dues_text(a: dict[str, Any]) -> str:
