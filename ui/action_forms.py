@@ -37,12 +37,12 @@ from PySide6.QtWidgets import (
 
 from core.actions import EMPTY_TEXT, Action, record
 from core.dates import EARLIEST, latest_date
+from core.format import medium_date
 from core.i18n import N_, _
 from core.task_view import AssignmentBrief
 from core.workflow import UNIT_ACTIONS
 from ui import file_dialogs
 from ui.context import AppContext
-from ui.ledger_model import date_text
 from ui.record_form import (
     AttachmentList,
     RecordDialogMixin,
@@ -152,7 +152,7 @@ class ActionForm(RecordDialogMixin, WriteDialogMixin, QDialog):
                               minimum=brief.assigned_on, maximum=max(today, brief.assigned_on))
         self.date.setToolTip(_("The day it happened; earlier than today when entered from paper. "
                                "Never before the assignment date ({date}) nor in the future.")
-                             .format(date=date_text(brief.assigned_on)))
+                             .format(date=medium_date(brief.assigned_on)))
         form.addRow(_("&Effective date:"), self.date)
 
         self.value: QDateEdit | None = None
@@ -201,12 +201,12 @@ class ActionForm(RecordDialogMixin, WriteDialogMixin, QDialog):
             self.value = date_edit(max(b.due, today) + dt.timedelta(days=14), _("Proposed new date"),
                                    minimum=b.assigned_on)
             self.value.setToolTip(_("Must be later than the completion due in force ({date}).")
-                                  .format(date=date_text(b.due)))
-            form.addRow(_("Completion due:"), QLabel(date_text(b.due)))
+                                  .format(date=medium_date(b.due)))
+            form.addRow(_("Completion due:"), QLabel(medium_date(b.due)))
             form.addRow(_("&New date:"), self.value)
         elif self.kind == "extension_approve":
             requested = b.pending_extension or b.due
-            form.addRow(_("Requested date:"), QLabel(date_text(requested)))
+            form.addRow(_("Requested date:"), QLabel(medium_date(requested)))
             self.value_check = QCheckBox(_("Approve &another date:"))
             self.value = date_edit(requested, _("Approved date"), minimum=b.assigned_on)
             form.addRow(self.value_check, self.value)

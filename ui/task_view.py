@@ -20,7 +20,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from babel.numbers import format_decimal
 from PySide6.QtCore import QByteArray, QSettings, Qt, Signal, SignalInstance
 from PySide6.QtWidgets import (
     QDialog,
@@ -36,7 +35,8 @@ from PySide6.QtWidgets import (
 
 from core.errors import ClerkError
 from core.evidence import stored_path
-from core.i18n import _, babel_locale, ngettext
+from core.format import medium_date, number
+from core.i18n import _, ngettext
 from core.office import Changes
 from core.permissions import allowed_actions
 from core.task_view import AssignmentBrief, task_briefs, task_detail
@@ -50,7 +50,6 @@ from ui.ledger_model import (
     ROLE_LABELS,
     SOURCE_LABELS,
     STATE_LABELS,
-    date_text,
     light_icon,
 )
 from ui.record_form import ERROR_COLOR
@@ -65,8 +64,8 @@ _open_views: list[TaskView] = []   # the windows not yet closed
 
 def _date(value: object) -> str:
     if isinstance(value, dt.date):
-        return date_text(value)
-    return date_text(dt.date.fromisoformat(str(value))) if value else ""
+        return medium_date(value)
+    return medium_date(dt.date.fromisoformat(str(value))) if value else ""
 
 
 def dues_text(a: dict[str, Any]) -> str:
@@ -106,7 +105,7 @@ def outcome_text(a: dict[str, Any]) -> str:
     if a["returns"]:
         n = int(a["returns"])
         parts.append(ngettext("returned {n} time", "returned {n} times", n).format(
-            n=format_decimal(n, locale=babel_locale())))
+            n=number(n)))
     return _("; ").join(parts)
 
 

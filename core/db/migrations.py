@@ -247,8 +247,8 @@ def migrate_database(db: sqlite_utils.Database, path: Path) -> list[str]:
         return []
     has_data = "_sqlite_migrations" in db.table_names()
     if has_data and str(path) != ":memory:":
+        from core.backup.format import unique_name
         from core.backup.write import write_backup
-        from core.backup_policy import unique_name
 
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
         write_backup(db, path, unique_name(path.parent / "backups", f"{path.stem}-before-{pending[0]}-{stamp}"))

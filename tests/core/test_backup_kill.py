@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from core.backup import check_backup
+from core.backup.verify import check_backup
 from core.backup_policy import list_backups
 from core.db.connection import connect
 from core.db.schema import schema_problems

@@ -123,7 +123,7 @@ def test_the_cli_refuses_another_offices_backup(cli, hub_db, tmp_path, state):
     other = init_office(tmp_path / "other" / "other.db", name="另一个督查室", code="HUB2", admin="admin",
                         password=PASSWORD)
     theirs = tmp_path / "theirs.clbak"
-    from core.backup import write_backup
+    from core.backup.write import write_backup
     write_backup(other.db, other.path, theirs)
     other.db.conn.close()
     err = _refused(cli, state, hub_db, "restore", str(theirs))

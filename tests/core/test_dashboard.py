@@ -29,7 +29,6 @@ from pathlib import Path
 import pytest
 
 from core.dashboard import (
-    TARGET_RATE,
     Dashboard,
     dashboard,
     month_period,
@@ -37,7 +36,7 @@ from core.dashboard import (
     year_period,
 )
 from core.db.connection import open_database
-from core.ledger import LedgerFilter, Stats, ledger_ids, stats
+from core.ledger import TARGET_RATE, LedgerFilter, Stats, ledger_ids, stats
 from tests._shared.db_copy import copy_database
 
 T = dt.date(2026, 11, 27)

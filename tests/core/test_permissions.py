@@ -156,3 +156,12 @@ def test_every_action_is_ordered_and_closed_states_take_none() -> None:
     assert actions_from_state("closed", None) == frozenset()
     assert actions_from_state("cancelled", dt.date(2026, 12, 1)) == frozenset()
     assert actions_from_state("submitted", None) == {"return", "close", "urge", "cancel"}
+
+
+def test_hub_may_write_is_a_writing_user_of_the_hub():
+    from core.permissions import hub_may_write
+
+    admin, clerk, viewer = User(1, "a", "admin", True), User(2, "c", "clerk", True), User(3, "v", "viewer", True)
+    gone = User(4, "old", "clerk", False)
+    assert [hub_may_write("hub", u) for u in (admin, clerk, viewer, gone)] == [True, True, False, False]
+    assert [hub_may_write("unit", u) for u in (admin, clerk, viewer, gone)] == [False] * 4

@@ -71,7 +71,7 @@ def db(template: Path, tmp_path: Path) -> Iterator[object]:
 
 
 def _ld(d: dt.date) -> str:
-    from core.reports.layout import long_date
+    from core.format import long_date
 
     return long_date(d)
 

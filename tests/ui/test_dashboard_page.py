@@ -18,10 +18,10 @@ from PySide6.QtWidgets import QApplication
 
 from core.actions import Action, record
 from core.db.connection import connect
+from core.format import number, percent
 from core.ledger import LedgerFilter, Stats, stats
 from ui.context import AppContext
 from ui.pages.dashboard import DashboardPage
-from ui.pages.dashboard_tiles import number, percent
 
 T = dt.date(2026, 11, 27)
 

@@ -24,11 +24,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.format import locale
 from core.i18n import _
 from core.scoring.events import DESCRIPTIONS
 from core.scoring.listing import Entry
 from ui.context import AppContext
-from ui.pages.dashboard_tiles import locale
 from ui.pages.scores.ranking_model import points
 
 ADD_KINDS = ("bonus", "criticism", "finding")
