@@ -51,10 +51,14 @@ def entry_hash(prev_hash: str, values: Sequence[object], seals: Iterable[Seal]) 
 def install_capture(db: sqlite_utils.Database) -> None:
     """Note every insert and update of a sealed table on this connection (idempotent)."""
     conn = db.conn
-    if conn.execute("SELECT 1 FROM temp.sqlite_master WHERE name = 'cl_touched'").fetchone():
-        return
-    statements = ["CREATE TEMP TABLE cl_touched (tbl TEXT NOT NULL, row_id INTEGER NOT NULL, "
-                  "PRIMARY KEY (tbl, row_id)) WITHOUT ROWID"]
+    try:  # the table is the mark that this connection already captures (no look-up of temp.sqlite_master)
+        conn.execute("CREATE TEMP TABLE cl_touched (tbl TEXT NOT NULL, row_id INTEGER NOT NULL, "
+                     "PRIMARY KEY (tbl, row_id)) WITHOUT ROWID")
+    except sqlite3.OperationalError as err:
+        if "already exists" in str(err):
+            return
+        raise
+    statements = []
     for table in SEALED:
         for when in ("INSERT", "UPDATE"):
             statements.append(
@@ -86,12 +90,15 @@ def seals_of(conn: sqlite3.Connection, table: str, ids: Sequence[int] | None = N
 
 
 def _take_touched(conn: sqlite3.Connection) -> list[Seal]:
-    if not conn.execute("SELECT 1 FROM temp.sqlite_master WHERE name = 'cl_touched'").fetchone():
-        return []
+    try:  # read and empty the capture in one statement; a connection without capture has none
+        taken = conn.execute("DELETE FROM temp.cl_touched RETURNING tbl, row_id").fetchall()
+    except sqlite3.OperationalError as err:
+        if "no such table" in str(err):
+            return []
+        raise
     touched: dict[str, list[int]] = {}
-    for tbl, row_id in conn.execute("SELECT tbl, row_id FROM temp.cl_touched"):
+    for tbl, row_id in sorted(taken):
         touched.setdefault(tbl, []).append(int(row_id))
-    conn.execute("DELETE FROM temp.cl_touched")
     return [s for tbl, ids in touched.items() for s in seals_of(conn, tbl, ids)]
 
 

@@ -18,7 +18,8 @@ from pathlib import Path
 
 import sqlite_utils
 
-from core.backup.format import EXTENSION, clean_leftovers
+from core.backup.access import require_backup
+from core.backup.format import EXTENSION, clean_leftovers, unique_name
 from core.backup.write import write_backup
 from core.errors import UsageError
 from core.i18n import _
@@ -70,14 +71,20 @@ def take_backup(db: sqlite_utils.Database, db_path: Path, now: dt.datetime | Non
     return target
 
 
-def unique_name(folder: Path, base: str) -> Path:
-    """`folder/base.clbak`, or `base-2.clbak`, `base-3.clbak`… when taken."""
-    target = Path(folder) / f"{base}{EXTENSION}"
-    n = 2
-    while target.exists():
-        target = Path(folder) / f"{base}-{n}{EXTENSION}"
-        n += 1
-    return target
+def back_up(s: Session, target: str | Path | None = None) -> Path:
+    """A backup by the signed-in user (clerk or administrator, core.backup.access) into `target` or,
+    without one, into the policy's folder; audited as `backup`; returns the file written.
+
+    The one backup the CLI (`backup`) and the app (Settings → Backup) both call.
+    """
+    require_backup(s.user)
+    if target is None:
+        written = take_backup(s.db, s.path)
+    else:
+        written = write_backup(s.db, s.path, Path(target))
+    with s.write():
+        s.audit("backup", ref=str(written))
+    return written
 
 
 def list_backups(db: sqlite_utils.Database, db_path: Path) -> list[Path]:

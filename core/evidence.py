@@ -18,7 +18,7 @@ from pathlib import Path
 
 from core.db.locks import database_files
 from core.errors import Refusal
-from core.i18n import _, babel_locale
+from core.i18n import _
 
 
 @dataclass(frozen=True)
@@ -42,11 +42,11 @@ def megabytes(size: int) -> str:
 
     So a low limit never reads "0.0 MB" (e.g. 4 KB over a 1 KB limit: "0.0038 MB", "0.001 MB").
     """
-    from babel.numbers import format_decimal
+    from core.format import number
 
     value = size / 1048576
     digits = 1 if value >= 0.1 or value <= 0 else min(9, 1 - math.floor(math.log10(value)))
-    return format_decimal(round(value, digits), "#,##0.0" + "#" * (digits - 1), locale=babel_locale())
+    return number(round(value, digits), "#,##0.0" + "#" * (digits - 1))
 
 
 def _same_file(a: os.stat_result, path: Path) -> bool:

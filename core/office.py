@@ -40,15 +40,30 @@ class Office:
     unit_id: int | None
 
 
+@dataclass(frozen=True)
+class ActedOn:
+    """The assignment an action was recorded on, and its state and completion due after it."""
+
+    assignment_id: int
+    ref: str
+    state: str
+    due: dt.date
+
+
 @dataclass
 class Changes:
-    """What a write changed, so views can decide whether to redraw."""
+    """What a write changed, so views can decide whether to redraw.
+
+    `acted_on`: for an action (core.work.actions.record), the assignment it was recorded
+    on with its new state, so a caller prints or redraws without looking it up again.
+    """
 
     assignments: set[int] = field(default_factory=set)
     tasks: set[int] = field(default_factory=set)
     directory: bool = False
     calendar: bool = False
     rules: bool = False
+    acted_on: ActedOn | None = None
 
     def merge(self, other: Changes) -> Changes:
         self.assignments |= other.assignments
@@ -56,6 +71,7 @@ class Changes:
         self.directory |= other.directory
         self.calendar |= other.calendar
         self.rules |= other.rules
+        self.acted_on = other.acted_on or self.acted_on
         return self
 
 

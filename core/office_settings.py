@@ -200,8 +200,8 @@ def import_notice(s: Session, preview: NoticePreview, source: str,
 # ---------------------------------------------------------------- backups
 
 def back_up_now(s: Session) -> Path:
-    """A backup into the policy's folder now (clerk or admin; core.backup.back_up); audited; returns the file."""
-    from core.backup import back_up
+    """A backup into the policy's folder now (clerk or admin; core.backup_policy.back_up); audited; returns the file."""
+    from core.backup_policy import back_up
 
     return back_up(s)
 
@@ -218,7 +218,7 @@ class Restored:
     source: Path
     safety: Path | None    # the backup of the content before the restore
     changes: Changes
-    sentences: list[str]   # what the restore did (core.backup.RestoreResult.sentences)
+    sentences: list[str]   # what the restore did (core.backup.restore.RestoreResult.sentences)
 
 
 def restore_backup(s: Session, source: str | Path, password: str) -> Restored:
@@ -228,7 +228,7 @@ def restore_backup(s: Session, source: str | Path, password: str) -> Restored:
     are core.backup.restore's, the same as the CLI's; the restored content replaces
     the live one on this session's connection in one step.
     """
-    from core.backup import restore
+    from core.backup.restore import restore
 
     result = restore(s.path, source, s.user.name, password, live=s.db, today=s.today)
     return Restored(result.source, result.previous, everything_changed(s.db), result.sentences())

@@ -8,6 +8,9 @@ from the assignment's current state, for this office and user:
 - a unit office may record only claim, report, completion and extension
   request, and only on its own unit's assignments (`own_unit`);
 - a closed or cancelled assignment takes no action.
+`hub_may_write(office_role, user)` is the one check for the hub's own data (the
+directory, the calendar, the deadline and scoring rules, weekly meetings, scores):
+a user who may write (an active clerk or administrator) of a hub office.
 It looks at the state and the pending extension only. The dates a clerk enters
 are checked by `record` itself (never before the assignment date, never in the
 future; an extension request dated after the completion due in force is
@@ -71,3 +74,8 @@ def allowed_actions(office_role: str, user: User, status: AssignmentState, *, ow
     else:
         may = frozenset()
     return [a for a in ACTION_ORDER if a in by_state and a in may]
+
+
+def hub_may_write(office_role: str, user: User) -> bool:
+    """Whether `user` of an office of `office_role` may change the hub's own data (see the module contract)."""
+    return office_role == "hub" and user.can_write

@@ -29,12 +29,11 @@ from collections.abc import Sequence
 from typing import Any
 
 import sqlite_utils
-from babel import Locale
-from babel.dates import format_date
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QIcon, QPainter, QPixmap
 
-from core.i18n import N_, _, babel_locale
+from core.format import medium_date
+from core.i18n import N_, _
 from core.work.ledger import SORT_KEYS, LedgerFilter, LedgerRow, ledger_ids, ledger_rows, step_text
 from ui.shell import crash
 from ui.shell.worker import DbWorker
@@ -105,22 +104,6 @@ def next_step_text(row: LedgerRow, as_of: dt.date) -> str:
     empty when nothing is pending (closed, cancelled, or awaiting close-out).
     """
     return step_text(row.next_step, row.next_due, as_of)
-
-
-@functools.lru_cache(maxsize=8)
-def babel_for(name: str) -> Locale:
-    """babel's Locale for a name, parsed once (parsing a name scans every locale: ~0.5 ms a call)."""
-    return Locale.parse(name)
-
-
-@functools.lru_cache(maxsize=8192)
-def _date_text(d: dt.date, locale_name: str) -> str:
-    return format_date(d, "medium", locale=babel_for(locale_name))
-
-
-def date_text(d: dt.date) -> str:
-    """A date as the ledger shows it (medium length, the user's locale); cached per date."""
-    return _date_text(d, babel_locale())
 
 
 class LedgerModel(QAbstractTableModel):
@@ -314,9 +297,9 @@ class LedgerModel(QAbstractTableModel):
         if key == "leader":
             return row.leader
         if key == "assigned_on":
-            return date_text(row.assigned_on)
+            return medium_date(row.assigned_on)
         if key == "due":
-            return date_text(row.due)
+            return medium_date(row.due)
         if key == "state":
             return _(STATE_LABELS.get(row.state, row.state))
         if key == "light":

@@ -38,6 +38,16 @@ class FileEntry:
     size: int
 
 
+def unique_name(folder: Path, base: str) -> Path:
+    """`folder/base.clbak`, or `base-2.clbak`, `base-3.clbak`… when taken."""
+    target = Path(folder) / f"{base}{EXTENSION}"
+    n = 2
+    while target.exists():
+        target = Path(folder) / f"{base}-{n}{EXTENSION}"
+        n += 1
+    return target
+
+
 def partial_name(target: Path, kind: str) -> Path:
     """`<target>.<pid>.<kind>`: a file this process is writing (see the module contract)."""
     return target.with_name(f"{target.name}.{os.getpid()}.{kind}")

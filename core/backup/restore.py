@@ -224,11 +224,12 @@ def _add_evidence(checked: Checked, db_path: Path) -> None:
 
 def _safety_backup(live: sqlite_utils.Database, db_path: Path) -> Path:
     from core import backup_policy
+    from core.backup.format import unique_name
     from core.backup.write import write_backup
 
     folder = backup_policy.policy(live, db_path).folder
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    return write_backup(live, db_path, backup_policy.unique_name(folder, f"{db_path.stem}-before-restore-{stamp}"))
+    return write_backup(live, db_path, unique_name(folder, f"{db_path.stem}-before-restore-{stamp}"))
 
 
 def _set_aside(db_path: Path, stamp: str) -> Path | None:

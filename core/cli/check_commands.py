@@ -11,6 +11,7 @@ import argparse
 from core import integrity
 from core.cli import terminal as out
 from core.errors import ClerkError
+from core.format import number
 from core.i18n import _, ngettext
 from core.office import Session
 
@@ -25,7 +26,7 @@ def _summary(report: integrity.Report) -> str:
         "change, or run 'check --repair' to rebuild the status cache.",
         "{n} problems found: the database was changed outside the app. Restore a backup from before the "
         "change, or run 'check --repair' to rebuild the status cache.",
-        len(report.problems)).format(n=out.number(len(report.problems)))
+        len(report.problems)).format(n=number(len(report.problems)))
 
 
 def cmd_check(s: Session, a: argparse.Namespace) -> int:
@@ -37,13 +38,13 @@ def cmd_check(s: Session, a: argparse.Namespace) -> int:
         return 0
     if report.repaired is not None:
         out.say(_("The status cache of {n} assignments was rebuilt from the events.").format(
-            n=out.number(report.repaired)))
+            n=number(report.repaired)))
     for p in report.problems:
         out.say(p.message)
     if report.ok:
         out.say(_("Checked {entries} audit entries, {rows} sealed rows and {assignments} assignments: "
                   "nothing was changed outside the app.").format(
-            entries=out.number(report.audit_entries), rows=out.number(report.sealed_rows),
-            assignments=out.number(report.assignments)))
+            entries=number(report.audit_entries), rows=number(report.sealed_rows),
+            assignments=number(report.assignments)))
         return 0
     raise ProblemsFound(_summary(report))

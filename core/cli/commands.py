@@ -11,8 +11,10 @@ from pathlib import Path
 
 from core import clock, directory
 from core.cli import terminal as out
+from core.cli.cli_parser import ledger_filter
 from core.dates import parse_date
 from core.errors import UsageError
+from core.format import number, percent
 from core.i18n import _, ngettext
 from core.office import Session
 from core.work import actions, ledger, tasks
@@ -130,7 +132,7 @@ def _task_list(s: Session, a: argparse.Namespace) -> int:
         directory.unit_by_code(s.db, a.unit)
     if a.leader:
         directory.leader_by_name(s.db, a.leader)
-    flt = ledger.LedgerFilter(unit=a.unit, leader=a.leader, state=a.state, light=a.light, search=a.search)
+    flt = ledger_filter(a)
     check_limit(a.limit)
     ids = ledger.ledger_ids(s.db, flt, as_of=as_of, sort=a.sort, limit=a.limit)
     rows = ledger.ledger_rows(s.db, ids, as_of=as_of)
@@ -141,8 +143,8 @@ def _task_list(s: Session, a: argparse.Namespace) -> int:
     out.print_table(
         [_("Ref"), _("Item"), _("Role"), _("Due"), _("State"), _("Light"), _("Days left")],
         [(r.ref, r.title, roles[r.role], r.due, _(STATE_NAMES[r.state]), out.light_name(r.light),
-          "" if r.days_left is None else out.number(r.days_left)) for r in rows], max_width=30)
-    out.say(ngettext("{n} assignment.", "{n} assignments.", len(rows)).format(n=out.number(len(rows))))
+          "" if r.days_left is None else number(r.days_left)) for r in rows], max_width=30)
+    out.say(ngettext("{n} assignment.", "{n} assignments.", len(rows)).format(n=number(len(rows))))
     return 0
 
 
@@ -155,11 +157,12 @@ def cmd_action(s: Session, a: argparse.Namespace) -> int:
     text = getattr(a, "reason", None) or getattr(a, "plan", None) or getattr(a, "text", "") or ""
     value = _date(getattr(a, "until", None), "--until") or _date(getattr(a, "follow_up", None), "--follow-up")
     milestones = [_milestone(m) for m in getattr(a, "milestone", [])]
-    actions.record(s, a.ref, Action(kind, on, text=text, value=value, milestones=milestones,
-                                    attachments=getattr(a, "attach", [])))
-    row = ledger.ledger_rows(s.db, [tasks.find_assignment(s.db, a.ref).id], as_of=s.today)[0]
+    done = actions.record(s, a.ref, Action(kind, on, text=text, value=value, milestones=milestones,
+                                           attachments=getattr(a, "attach", []))).acted_on
+    assert done is not None  # record names the assignment it acted on: no second look-up
     out.say(_("{ref}: {action} recorded for {date}; now {state}, completion due {due}.").format(
-        ref=row.ref, action=_(actions.ACTION_NAMES[kind]), date=on, state=_(STATE_NAMES[row.state]), due=row.due))
+        ref=done.ref, action=_(actions.ACTION_NAMES[kind]), date=on, state=_(STATE_NAMES[done.state]),
+        due=done.due))
     return 0
 
 
@@ -192,11 +195,11 @@ def cmd_stats(s: Session, a: argparse.Namespace) -> int:
             _("Open"), _("Red"), _("Yellow"), _("Green")]
 
     def line(name: str, x: ledger.Stats) -> list[object]:
-        return [name, *(out.number(n) for n in (x.counted, x.closed, x.on_time)), out.percent(x.completion_rate),
-                out.percent(x.on_time_rate), *(out.number(n) for n in (x.open, x.red, x.yellow, x.green))]
+        return [name, *(number(n) for n in (x.counted, x.closed, x.on_time)), percent(x.completion_rate),
+                percent(x.on_time_rate), *(number(n) for n in (x.open, x.red, x.yellow, x.green))]
 
     out.print_table(head, [*[line(names.get(k, k), v) for k, v in groups.items()], line(_("All"), total)])
-    out.say(_("As of {date}; the county's target is {target}.").format(date=as_of, target=out.percent(0.95)))
+    out.say(_("As of {date}; the county's target is {target}.").format(date=as_of, target=percent(ledger.TARGET_RATE)))
     return 0
 
 

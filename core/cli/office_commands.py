@@ -11,6 +11,7 @@ from core.cli import terminal as out
 from core.cli.auth import acting_password
 from core.dates import check_year
 from core.errors import Refusal, UsageError
+from core.format import number
 from core.i18n import _, ngettext
 from core.office import Session, init_office
 
@@ -92,22 +93,22 @@ def cmd_calendar(s: Session, a: argparse.Namespace) -> int:
     saved = import_notice(s, preview, f"{preview.title}（{path.name}）", expected=plan.changes)
     written, recomputed = saved.written, saved.recomputed
     out.say(ngettext("{year}: {n} days saved.", "{year}: {n} days saved.", written).format(
-        year=preview.year, n=out.number(written)))
+        year=preview.year, n=number(written)))
     out.say(ngettext("The deadlines of {m} assignment were recomputed.",
-                     "The deadlines of {m} assignments were recomputed.", recomputed).format(m=out.number(recomputed)))
+                     "The deadlines of {m} assignments were recomputed.", recomputed).format(m=number(recomputed)))
     return 0
 
 
 def default_backup_path(db_path: Path) -> Path:
     """backups/<name>-YYYYmmdd-HHMMSS.clbak beside the database, with -2, -3… if taken."""
-    from core.backup_policy import unique_name
+    from core.backup.format import unique_name
 
     return unique_name(db_path.parent / "backups", f"{db_path.stem}-{dt.datetime.now():%Y%m%d-%H%M%S}")
 
 
 def cmd_backup(s: Session, a: argparse.Namespace) -> int:
-    """A backup by a clerk or administrator (core.backup.back_up: the app's rule and file)."""
-    from core.backup import back_up
+    """A backup by a clerk or administrator (core.backup_policy.back_up: the app's rule and file)."""
+    from core.backup_policy import back_up
 
     target = back_up(s, Path(a.out) if a.out else default_backup_path(s.path))
     out.say(_("Backed up to {path}.").format(path=target))
@@ -116,7 +117,7 @@ def cmd_backup(s: Session, a: argparse.Namespace) -> int:
 
 def cmd_restore(db_path: Path, user: str, a: argparse.Namespace) -> int:
     """Restore through core.backup.restore: the same checks, credentials and one-step swap as the app."""
-    from core.backup import restore
+    from core.backup.restore import restore
 
     source = Path(a.file)
     if db_path.is_dir():

@@ -1,25 +1,15 @@
 """The headless CLI's arguments (exactly the names of the core issue).
 
-A usage error prints one translated line and exits 2 (`CliParser.error`).
+A usage error prints one translated line and exits 2 (`CliParser.error`, in
+core/cli/cli_parser.py with the argument groups several commands share).
 """
 from __future__ import annotations
 
 import argparse
-from typing import NoReturn
 
-from core.errors import UsageError
+from core.cli.cli_parser import CliParser, add_ledger_filters
+from core.cli.cli_parser import sub as _sub
 from core.i18n import _
-
-
-class CliParser(argparse.ArgumentParser):
-    """argparse that raises UsageError instead of printing usage and exiting."""
-
-    def error(self, message: str) -> NoReturn:
-        raise UsageError(_("{message} (see '{prog} --help').").format(message=message, prog=self.prog))
-
-
-def _sub(parent: argparse._SubParsersAction, name: str, help_: str) -> argparse.ArgumentParser:
-    return parent.add_parser(name, help=help_, description=help_)
 
 
 def build_parser() -> CliParser:
@@ -89,17 +79,7 @@ def build_parser() -> CliParser:
     c.add_argument("--json", action="store_true")
     c = _sub(task, "list", _("list assignments (the ledger)"))
     c.add_argument("--json", action="store_true")
-    c.add_argument("--unit")
-    c.add_argument("--leader")
-    c.add_argument("--state", choices=["assigned", "claimed", "in_progress", "submitted", "closed",
-                                       "cancelled", "open"])
-    c.add_argument("--light", choices=["red", "yellow", "green"])
-    c.add_argument("--search")
-    c.add_argument("--as-of", dest="as_of")
-    c.add_argument("--sort", default="task_no",
-                   choices=["task_no", "title", "unit", "role", "leader", "assigned_on", "due", "state",
-                            "light", "days_left"])
-    c.add_argument("--limit", type=int)
+    add_ledger_filters(c)
     c = _sub(task, "show", _("show a task or one assignment"))
     c.add_argument("ref", metavar="REF|TASKNO")
     c.add_argument("--json", action="store_true")

@@ -14,8 +14,8 @@ each command name to `handler(session, args) -> exit code`.
 
 Each prints one line: the file written and its pages. `--out` is checked first
 (its folder must exist and it must not be a folder); a refusal leaves no file.
-The ledger's filters are the `task list` arguments themselves (copied from that
-parser), so both accept and select exactly the same.
+The ledger's filters are those of `task list` (core.cli.cli_parser.add_ledger_filters),
+so both accept and select exactly the same.
 """
 from __future__ import annotations
 
@@ -25,23 +25,13 @@ from pathlib import Path
 from typing import Any
 
 from core.cli import terminal as out
+from core.cli.cli_parser import CliParser, add_ledger_filters, ledger_filter
 from core.dates import parse_date
 from core.errors import Refusal
+from core.format import number
 from core.i18n import _, ngettext
 from core.office import Session
 from core.reports.atomic_file import check_out
-from core.work import ledger
-
-LEDGER_FILTERS = ("unit", "leader", "state", "light", "search", "as_of", "sort", "limit")
-
-
-def _ledger_filter_actions(cmds: argparse._SubParsersAction) -> list[argparse.Action]:
-    """The filter arguments of `task list` (added before this module's commands)."""
-    task = cmds.choices["task"]
-    actions = next(a for a in task._actions if isinstance(a, argparse._SubParsersAction))
-    listing = actions.choices["list"]
-    return [a for a in listing._actions if a.dest in LEDGER_FILTERS]
-
 
 DOCUMENTS = ("weekly", "notice", "urge", "monthly", "quarterly", "ledger", "unit")
 
@@ -53,8 +43,6 @@ def add_parsers(cmds: argparse._SubParsersAction, sub: Callable[..., argparse.Ar
     parser that sends `report <document> …` to the printing commands and anything else (a REF
     such as 2026-12/TGZ, never one of the document words) to the progress-report action.
     """
-    from core.cli.parser import CliParser
-
     action = cmds.choices["report"]
     printer = CliParser(prog=action.prog, description=_("print meeting materials and lists to PDF"))
     rep = printer.add_subparsers(dest="what", metavar="WHAT", parser_class=CliParser, required=True)
@@ -82,8 +70,7 @@ def add_parsers(cmds: argparse._SubParsersAction, sub: Callable[..., argparse.Ar
     c = doc("quarterly", _("the quarterly assessment result"))
     c.add_argument("period", metavar="YYYY-Qn")
     c = doc("ledger", _("the ledger (task list filters apply)"))
-    for action in _ledger_filter_actions(cmds):
-        c._add_action(action)
+    add_ledger_filters(c)
     c = doc("unit", _("a unit's open assignments, most urgent first"))
     c.add_argument("unit", metavar="C")
     c.add_argument("--as-of", dest="as_of")
@@ -110,7 +97,7 @@ class _ReportParser(argparse.ArgumentParser):
 
 def _done(path: Path, pages: int) -> int:
     out.say(ngettext("Wrote {path} ({n} page).", "Wrote {path} ({n} pages).", pages).format(
-        path=path, n=out.number(pages)))
+        path=path, n=number(pages)))
     return 0
 
 
@@ -144,8 +131,7 @@ def cmd_report(s: Session, a: argparse.Namespace) -> int:
         from core.reports.ledger_pdf import render_ledger
 
         check_limit(a.limit)
-        flt = ledger.LedgerFilter(unit=a.unit, leader=a.leader, state=a.state, light=a.light, search=a.search)
-        return _done(target, render_ledger(s.db, target, flt, sort=a.sort, as_of=as_of, limit=a.limit))
+        return _done(target, render_ledger(s.db, target, ledger_filter(a), sort=a.sort, as_of=as_of, limit=a.limit))
     if a.what == "unit":
         from core.reports.unit_list import render_unit_list
 

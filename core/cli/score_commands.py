@@ -8,7 +8,8 @@ import argparse
 
 from core.cli import terminal as out
 from core.dates import parse_date
-from core.i18n import _, babel_locale
+from core.format import percent
+from core.i18n import _
 from core.office import Session
 from core.scoring import publish, service, store
 from core.scoring.monthly import UnitScore
@@ -16,9 +17,9 @@ from core.scoring.periods import month_period, parse_period, quarter_period
 
 
 def points(value: float) -> str:
-    from babel.numbers import format_decimal
+    from core.format import number
 
-    return format_decimal(value, "#,##0.##", locale=babel_locale())
+    return number(value, "#,##0.##")
 
 
 def _row(x: UnitScore, quarter: bool) -> dict[str, object]:
@@ -57,7 +58,7 @@ def cmd_score(s: Session, a: argparse.Namespace) -> int:
         row: list[object] = [x.rank, x.unit, x.name, kinds[x.kind], points(x.score)]
         if quarter:
             row += [" / ".join(points(m) for m in x.months), points(x.bonus), _("yes") if x.reward else ""]
-        rows.append(row + [out.percent(x.completion_rate), out.percent(x.on_time_rate)])
+        rows.append(row + [percent(x.completion_rate), percent(x.on_time_rate)])
     out.print_table(head, rows)
     if pub:
         out.say(_("Published {when} by {user} (version {version}, rule set {rules}).").format(

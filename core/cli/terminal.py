@@ -14,7 +14,7 @@ import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
-from core.i18n import _, babel_locale
+from core.i18n import _
 
 
 class StdoutGuard:
@@ -104,21 +104,6 @@ def _default(value: object) -> object:
     if isinstance(value, (set, frozenset, tuple)):
         return list(value)
     raise TypeError(type(value).__name__)
-
-
-def percent(rate: float | None) -> str:
-    """96.875% → '96.9%' (one decimal, docs/design.md §5); '—' when nothing is counted."""
-    if rate is None:
-        return "—"
-    from babel.numbers import format_percent
-
-    return format_percent(rate, "#,##0.0%", locale=babel_locale())
-
-
-def number(n: int) -> str:
-    from babel.numbers import format_decimal
-
-    return format_decimal(n, locale=babel_locale())
 
 
 def width(text: str) -> int:

@@ -21,27 +21,20 @@ from typing import Any
 
 from core import directory
 from core.cli import terminal as out
+from core.cli.cli_parser import CliParser, add_ledger_filters, ledger_filter
 from core.dates import parse_date
 from core.errors import Refusal, UsageError
+from core.format import number
 from core.i18n import _, ngettext
 from core.office import Session
-from core.work import ledger
 
 
 def add_parsers(cmds: argparse._SubParsersAction, sub: Callable[..., argparse.ArgumentParser]) -> None:
     """Add this module's commands under `cmds`; `sub(parent, name, help)` makes one."""
-    from core.cli.parser import CliParser
-
     exp = sub(cmds, "export-xlsx", _("export the ledger or a ranking to Excel")).add_subparsers(
         dest="what", metavar="WHAT", parser_class=CliParser, required=True)
     c = sub(exp, "ledger", _("the ledger (task list filters apply)"))
-    c.add_argument("--unit")
-    c.add_argument("--leader")
-    c.add_argument("--state", choices=list(ledger.STATE_FILTERS))
-    c.add_argument("--light", choices=list(ledger.LIGHTS))
-    c.add_argument("--search")
-    c.add_argument("--as-of", dest="as_of")
-    c.add_argument("--sort", default="task_no", choices=list(ledger.SORT_KEYS))
+    add_ledger_filters(c, limit=False)
     c.add_argument("--out", required=True, metavar="F.xlsx")
     c = sub(exp, "ranking", _("a month's or quarter's ranking"))
     c.add_argument("period", metavar="YYYY-MM|YYYY-Qn")
@@ -73,16 +66,16 @@ def cmd_export(s: Session, a: argparse.Namespace) -> int:
     if a.what == "ranking":
         n = xlsx_export.export_ranking(s.db, target, a.period, as_of=as_of)
         out.say(ngettext("{n} unit written to {path}.", "{n} units written to {path}.", n).format(
-            n=out.number(n), path=target))
+            n=number(n), path=target))
         return 0
     if a.unit:
         directory.unit_by_code(s.db, a.unit)
     if a.leader:
         directory.leader_by_name(s.db, a.leader)
-    flt = ledger.LedgerFilter(unit=a.unit, leader=a.leader, state=a.state, light=a.light, search=a.search)
+    flt = ledger_filter(a)
     n = xlsx_export.export_ledger(s.db, target, flt, sort=a.sort, as_of=as_of)
     out.say(ngettext("{n} assignment written to {path}.", "{n} assignments written to {path}.", n).format(
-        n=out.number(n), path=target))
+        n=number(n), path=target))
     return 0
 
 
@@ -100,7 +93,7 @@ def print_plan(plan: Any) -> None:
         for reason in r.reasons:
             out.say(_("Row {row} refused: {reason}").format(row=r.row, reason=reason))
     out.say(_("Sheet “{sheet}”, header in row {header}: {ok} to create, {bad} refused.").format(
-        sheet=plan.sheet, header=plan.header_row, ok=out.number(len(plan.rows)), bad=out.number(len(plan.refused))))
+        sheet=plan.sheet, header=plan.header_row, ok=number(len(plan.rows)), bad=number(len(plan.refused))))
 
 
 def cmd_import(s: Session, a: argparse.Namespace) -> int:
@@ -129,7 +122,7 @@ def cmd_import(s: Session, a: argparse.Namespace) -> int:
                                n).format(n=n))
     changes = xlsx_import.apply_import(s, plan)
     n = len(changes.tasks)
-    out.say(ngettext("{n} task imported.", "{n} tasks imported.", n).format(n=out.number(n)))
+    out.say(ngettext("{n} task imported.", "{n} tasks imported.", n).format(n=number(n)))
     return 0
 
 

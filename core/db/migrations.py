@@ -10,6 +10,7 @@ ever deleted, corrections are new rows.
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 from pathlib import Path
 
 import sqlite_utils
@@ -218,19 +219,36 @@ def m004_scoring_entries(db: sqlite_utils.Database) -> None:
         )
 
 
+def _all_applied(db: sqlite_utils.Database) -> bool:
+    """True when every migration is recorded: one SELECT (sqlite-utils' `pending()` takes five).
+
+    Any doubt (no migrations table yet, an unreadable one) answers False, and the full path decides.
+    """
+    try:
+        applied = {r[0] for r in db.execute(
+            "SELECT name FROM _sqlite_migrations WHERE migration_set = ?", [migrations.name])}
+    except sqlite3.Error:
+        return False
+    # every registered migration, through the public API: all of them are pending in an empty database
+    registered = migrations.pending(sqlite_utils.Database(memory=True))
+    return all(m.name in applied for m in registered)
+
+
 def migrate_database(db: sqlite_utils.Database, path: Path) -> list[str]:
     """Apply pending migrations; back the file up first if it already held data.
 
     Returns the names of the migrations applied. Each migration runs in its own
     transaction, so a failure leaves the database at the last good step.
     """
+    if _all_applied(db):
+        return []
     pending = [m.name for m in migrations.pending(db)]
     if not pending:
         return []
     has_data = "_sqlite_migrations" in db.table_names()
     if has_data and str(path) != ":memory:":
+        from core.backup.format import unique_name
         from core.backup.write import write_backup
-        from core.backup_policy import unique_name
 
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
         write_backup(db, path, unique_name(path.parent / "backups", f"{path.stem}-before-{pending[0]}-{stamp}"))

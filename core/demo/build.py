@@ -28,8 +28,6 @@ from collections import defaultdict
 from pathlib import Path
 
 import sqlite_utils
-from babel.dates import format_date
-from babel.numbers import format_decimal
 
 from core import audit_chain, directory
 from core.demo import names
@@ -37,7 +35,8 @@ from core.demo.events import DemoEvent, Plan, check_applies, simulate
 from core.demo.tasks import County, DemoMeeting, DemoTask, plan_meetings, plan_tasks
 from core.errors import Refusal
 from core.evidence import evidence_dir
-from core.i18n import _, babel_locale
+from core.format import medium_date, number
+from core.i18n import _
 from core.office import Session, init_office, set_setting
 from core.rules.calendar import HolidayCalendar
 from core.rules.ruleset import current_ruleset
@@ -119,19 +118,14 @@ def build_demo(path: str | Path, *, scale: int = 1, seed: int = 1, today: dt.dat
     finally:
         remove_database(path)
     path = final
-    locale = babel_locale()
-
-    def number(n: int) -> str:
-        return format_decimal(n, locale=locale)
-
     return _("Demo county built in {path}: {units} units, {leaders} leaders, {meetings} meetings, {tasks} tasks, "
              "{assignments} assignments and {events} events as of {today}, in {seconds} s; "
              "users admin and clerk, password demo.").format(
         path=path, units=number(counts["unit"]), leaders=number(counts["leader"]),
         meetings=number(counts["meeting"]), tasks=number(counts["task"]),
         assignments=number(counts["assignment"]), events=number(n_events),
-        today=format_date(today, format="medium", locale=locale),
-        seconds=format_decimal(round(time.perf_counter() - started, 1), format="#,##0.0", locale=locale))
+        today=medium_date(today),
+        seconds=number(round(time.perf_counter() - started, 1), "#,##0.0"))
 
 
 def _swap_in(built: Path, path: Path, replace: bool) -> None:

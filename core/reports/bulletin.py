@@ -30,23 +30,20 @@ from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Spacer, Table, TableStyle
 
 from core import clock
+from core.format import long_date, number, percent
 from core.i18n import _, ngettext
 from core.reports import bulletin_text
 from core.reports.chart import Bar, score_chart
 from core.reports.fonts import FontSet, register_fonts
 from core.reports.layout import LEADING, Styles, official_document, styles
 from core.reports.score_data import (
-    TARGET,
     KindPart,
     Letterhead,
     PeriodData,
-    count_text,
-    day_text,
     kind_name,
     letterhead,
     month_text,
     names_text,
-    pct,
     period_data,
     points_text,
     score_text,
@@ -55,6 +52,7 @@ from core.reports.score_data import (
 )
 from core.reports.text import para
 from core.scoring.periods import Period, month_period
+from core.work.ledger import TARGET_RATE
 
 SHORT_TABLE = 6
 TABLE_GRID = [("GRID", (0, 0), (-1, -1), 0.5, "black"), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
@@ -89,27 +87,27 @@ def totals_paragraphs(d: PeriodData, st: Styles) -> list[Flowable]:
     t = d.totals
     out = [ngettext("In {month}, {n} key task was assigned to the units ({assignments} assignments).",
                     "In {month}, {n} key tasks were assigned to the units ({assignments} assignments).",
-                    d.tasks).format(month=month_text(d.period), n=count_text(d.tasks),
-                                    assignments=count_text(d.assignments))]
+                    d.tasks).format(month=month_text(d.period), n=number(d.tasks),
+                                    assignments=number(d.assignments))]
     if t.counted == 0:
-        out.append(_("No assignment of the month was due or closed by {day}.").format(day=day_text(d.as_of)))
+        out.append(_("No assignment of the month was due or closed by {day}.").format(day=long_date(d.as_of)))
     else:
         out.append(_("As of {day}, {counted} assignments were due or closed; {closed} were closed, "
-                     "{on_time} of them on time.").format(day=day_text(d.as_of), counted=count_text(t.counted),
-                                                          closed=count_text(t.closed),
-                                                          on_time=count_text(t.on_time)))
+                     "{on_time} of them on time.").format(day=long_date(d.as_of), counted=number(t.counted),
+                                                          closed=number(t.closed),
+                                                          on_time=number(t.on_time)))
         rate = t.on_time_rate or 0.0
-        if rate >= TARGET:
+        if rate >= TARGET_RATE:
             out.append(_("The completion rate is {completion} and the on-time rate {on_time}, meeting the "
-                         "county's target of {target}.").format(completion=pct(t.completion_rate),
-                                                               on_time=pct(t.on_time_rate), target=pct(TARGET)))
+                         "county's target of {target}.").format(completion=percent(t.completion_rate),
+                                                               on_time=percent(t.on_time_rate), target=percent(TARGET_RATE)))
         else:
             out.append(_("The completion rate is {completion} and the on-time rate {on_time}, {gap} percentage "
                          "points below the county's target of {target}.").format(
-                completion=pct(t.completion_rate), on_time=pct(t.on_time_rate),
-                gap=points_text(round((TARGET - rate) * 100, 1)), target=pct(TARGET)))
+                completion=percent(t.completion_rate), on_time=percent(t.on_time_rate),
+                gap=points_text(round((TARGET_RATE - rate) * 100, 1)), target=percent(TARGET_RATE)))
     kinds = [_("{kind}: completion rate {completion}, on-time rate {on_time}.").format(
-        kind=kind_name(k.kind), completion=pct(k.stats.completion_rate), on_time=pct(k.stats.on_time_rate))
+        kind=kind_name(k.kind), completion=percent(k.stats.completion_rate), on_time=percent(k.stats.on_time_rate))
         for k in d.kinds if k.stats and k.stats.counted]
     return [para(sentences(out), st.body)] + ([para(sentences(kinds), st.body)] if kinds else [])
 
@@ -118,7 +116,7 @@ def ranking_table(part: KindPart, st: Styles) -> Table:
     cell, head = centred(st.cell), st.cell_header
     rows = [[para(h, head) for h in (_("Rank"), _("Unit"), _("Score"), _("Completion rate"), _("On-time rate"))]]
     rows += [[para(str(s.rank), cell), para(s.name, st.cell), para(score_text(s.score), cell),
-              para(pct(s.completion_rate), cell), para(pct(s.on_time_rate), cell)] for s in part.scores]
+              para(percent(s.completion_rate), cell), para(percent(s.on_time_rate), cell)] for s in part.scores]
     return grid_table(rows, [16 * mm, 60 * mm, 24 * mm, 28 * mm, 28 * mm])
 
 
@@ -130,7 +128,7 @@ def named_paragraph(part: KindPart, st: Styles) -> list[Flowable]:
         if len(scores) == 1 and len(part.top) > 3:
             text.append(ngettext("{count} unit shares the top score of {score}: {names}.",
                                  "{count} units share the top score of {score}: {names}.", len(part.top)).format(
-                count=count_text(len(part.top)), score=points_text(part.top[0].score), names=names_text(part.top)))
+                count=number(len(part.top)), score=points_text(part.top[0].score), names=names_text(part.top)))
         else:
             text.append(_("Ranked at the top: {names}.").format(names=names_text(part.top)))
     if part.bottom:
@@ -147,7 +145,7 @@ def chart_for(part: KindPart, st: Styles) -> Flowable:
 
 def signed(last: Flowable, office: str, day: dt.date, st: Styles) -> Flowable:
     """The last paragraph, the issuing office and the date on one page (never a signature alone)."""
-    return KeepTogether([last, Spacer(1, LEADING), para(office, st.right), para(day_text(day), st.right)])
+    return KeepTogether([last, Spacer(1, LEADING), para(office, st.right), para(long_date(day), st.right)])
 
 
 def keep_short(block: list[Flowable], rows: int) -> list[Flowable]:
@@ -158,10 +156,10 @@ def keep_short(block: list[Flowable], rows: int) -> list[Flowable]:
 def ranking_section(d: PeriodData, st: Styles) -> list[Flowable]:
     if d.publication:
         note = _("The scores below were published on {day}; the rates are counted as of that day.").format(
-            day=day_text(d.as_of))
+            day=long_date(d.as_of))
     else:
         note = _("The scores below are provisional, counted as of {day}; the month is not yet published.").format(
-            day=day_text(d.as_of))
+            day=long_date(d.as_of))
     out: list[Flowable] = [para(note, st.body)]
     for i, part in enumerate(d.kinds, 1):
         out.append(CondPageBreak(4 * LEADING))

@@ -24,7 +24,6 @@ Contract:
   2 or 4 cells; labels fit their longest text); `signature(st, office, date)`: the
   issuing office and date, right-aligned, for the end of a notice.
 - `doc_number(prefix, year, n)` → '卫督〔2026〕12号' (full year, no leading zeros).
-- `long_date(d)` → the date in the UI language's long form (2026年11月27日).
 Both documents write through `atomic_output`: a failure leaves no file.
 Pure functions; no database, no Qt; any thread.
 """
@@ -46,7 +45,8 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Spacer, Table, TableStyle
 from reportlab.platypus.flowables import HRFlowable
 
-from core.i18n import _, babel_locale
+from core.format import long_date
+from core.i18n import _
 from core.reports.atomic_file import atomic_output
 from core.reports.fonts import FontSet
 from core.reports.text import para
@@ -112,12 +112,6 @@ def styles(fonts: FontSet) -> Styles:
 def doc_number(prefix: str, year: int, n: int) -> str:
     """'卫督〔2026〕12号': the office's prefix, the full year in 〔〕, the number without leading zeros."""
     return f"{prefix}〔{int(year)}〕{int(n)}号"
-
-
-def long_date(d: dt.date) -> str:
-    from babel.dates import format_date
-
-    return format_date(d, "long", locale=babel_locale())
 
 
 class _Doc(BaseDocTemplate):

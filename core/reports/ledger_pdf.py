@@ -20,8 +20,9 @@ from typing import Any
 import sqlite_utils
 
 from core import clock, directory
+from core.format import number
 from core.i18n import N_, _, ngettext
-from core.reports.tables import LIGHT_COLOURS, Column, TableDoc, date_text, number_text, render_table
+from core.reports.tables import LIGHT_COLOURS, Column, TableDoc, date_text, render_table
 from core.work import ledger
 from core.work.actions import STATE_NAMES
 from core.work.ledger import step_text  # the ledger page's phrases; also imported from here
@@ -87,7 +88,7 @@ def ledger_table(rows: Sequence[ledger.LedgerRow], as_of: dt.date, *, title: str
     body: list[list[str]] = []
     fills: dict[tuple[int, int], Any] = {}
     for i, r in enumerate(rows):
-        row = [number_text(i + 1), r.task_no, r.title]
+        row = [number(i + 1), r.task_no, r.title]
         if with_unit:
             row.append(r.unit_name)
         row += [_(ROLE_NAMES[r.role]), r.leader, date_text(r.assigned_on), date_text(r.due),
@@ -97,7 +98,7 @@ def ledger_table(rows: Sequence[ledger.LedgerRow], as_of: dt.date, *, title: str
         if r.light:
             fills[(i, light_col)] = LIGHT_COLOURS[r.light]
     footer = ngettext("{n} assignment in total.", "{n} assignments in total.", len(rows)).format(
-        n=number_text(len(rows)))
+        n=number(len(rows)))
     return TableDoc(title, subtitle, cols, body, footer, fills=fills)
 
 

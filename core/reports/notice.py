@@ -18,6 +18,7 @@ import sqlite_utils
 
 from core import clock
 from core.errors import Refusal
+from core.format import long_date
 from core.i18n import N_, _, language
 from core.reports import layout
 from core.reports.fonts import register_fonts
@@ -37,7 +38,7 @@ def _date(value: object) -> str:
     if value is None or value == "":
         return ""
     d = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
-    return layout.long_date(d)
+    return long_date(d)
 
 
 def render_notice(db: sqlite_utils.Database, out: Path | str, ref: str, *, as_of: dt.date | None = None) -> int:

@@ -22,6 +22,7 @@ from babel.dates import format_skeleton
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, Spacer, Table
 
+from core.format import long_date, number
 from core.i18n import _, babel_locale, ngettext
 from core.reports.bulletin import centred, grid_table, heading, keep_short, render_period_document
 from core.reports.fonts import FontSet
@@ -29,8 +30,6 @@ from core.reports.layout import LEADING, Styles
 from core.reports.score_data import (
     KindPart,
     PeriodData,
-    count_text,
-    day_text,
     kind_name,
     names_text,
     points_text,
@@ -64,10 +63,10 @@ def method_paragraph(d: PeriodData, st: Styles) -> Flowable:
     text = [_("A unit's quarter total is {combine} plus its bonuses, capped at {cap} points.").format(
         combine=combine, cap=points_text(q.bonus_cap))]
     if d.publication:
-        text.append(_("These results were published on {day}.").format(day=day_text(d.as_of)))
+        text.append(_("These results were published on {day}.").format(day=long_date(d.as_of)))
     else:
         text.append(_("These results are provisional, counted as of {day}; the quarter is not yet published.")
-                    .format(day=day_text(d.as_of)))
+                    .format(day=long_date(d.as_of)))
     return para(sentences(text), st.body)
 
 
@@ -79,7 +78,7 @@ def rewards_paragraphs(d: PeriodData, st: Styles) -> list[Flowable]:
         if part.rewarded:
             text = ngettext("{kind} (the first {limit} by rank): {names}.",
                             "{kind} (the first {limit} by rank): {names}.", limit).format(
-                kind=kind_name(part.kind), limit=count_text(limit), names=names_text(part.rewarded))
+                kind=kind_name(part.kind), limit=number(limit), names=names_text(part.rewarded))
         else:
             text = _("{kind}: none.").format(kind=kind_name(part.kind))
         out.append(para(text, st.body))

@@ -17,10 +17,10 @@ import json
 from dataclasses import dataclass
 
 import sqlite_utils
-from babel.dates import format_date, format_skeleton
-from babel.numbers import format_decimal, format_percent
+from babel.dates import format_skeleton
 
 from core.errors import Refusal
+from core.format import long_date, number
 from core.i18n import N_, _, babel_locale
 from core.rules.ruleset import RuleSet
 from core.scoring.monthly import UnitScore
@@ -29,7 +29,6 @@ from core.scoring.service import Publication, current_publication, view
 from core.work import ledger
 from core.work.status import current_rules, ruleset_for
 
-TARGET = 0.95
 KINDS = ("township", "department")
 KIND_NAMES = {"township": N_("Townships and subdistricts"), "department": N_("County departments")}
 
@@ -105,7 +104,7 @@ def period_data(db: sqlite_utils.Database, p: Period, as_of: dt.date) -> PeriodD
     """
     if p.first > as_of:
         raise Refusal(_("The period {period} has not begun on {day}; choose a period that has.").format(
-            period=p.key, day=day_text(as_of)))
+            period=p.key, day=long_date(as_of)))
     pub = current_publication(db, p.key)
     scores = pub.scores if pub else view(db, p, as_of)
     day = publication_day(db, pub) if pub else as_of
@@ -128,21 +127,12 @@ def period_data(db: sqlite_utils.Database, p: Period, as_of: dt.date) -> PeriodD
 
 # ---------------------------------------------------------------- formatting (babel, the UI's language)
 
-def pct(rate: float | None) -> str:
-    """A rate to one decimal (96.9%), or a dash when nothing was due."""
-    return "—" if rate is None else format_percent(rate, "#,##0.0%", locale=babel_locale())
-
-
 def score_text(x: float) -> str:
-    return format_decimal(x, "#,##0.00", locale=babel_locale())
+    return number(x, "#,##0.00")
 
 
 def points_text(x: float) -> str:
-    return format_decimal(x, "#,##0.##", locale=babel_locale())
-
-
-def count_text(n: int) -> str:
-    return format_decimal(n, "#,##0", locale=babel_locale())
+    return number(x, "#,##0.##")
 
 
 def month_text(p: Period) -> str:
@@ -151,10 +141,6 @@ def month_text(p: Period) -> str:
 
 def quarter_text(p: Period) -> str:
     return format_skeleton("yQQQQ", p.first, locale=babel_locale())
-
-
-def day_text(d: dt.date) -> str:
-    return format_date(d, "long", locale=babel_locale())
 
 
 def kind_name(kind: str) -> str:

@@ -15,15 +15,11 @@ caller's thread; never imports Qt.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from babel import Locale
-from babel.dates import format_skeleton
-from babel.numbers import format_decimal
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
@@ -31,7 +27,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import LongTable, PageBreak, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from core.i18n import babel_locale
+from core.format import short_date
 from core.reports.atomic_file import atomic_output, check_out
 
 PAGE = landscape(A4)
@@ -78,24 +74,9 @@ class TableDoc:
     fills: dict[tuple[int, int], Any] = field(default_factory=dict)
 
 
-@functools.lru_cache(maxsize=8)
-def _locale(name: str) -> Locale:
-    """babel's Locale, parsed once (parsing a name costs ~0.5 ms: too much per cell of a long table)."""
-    return Locale.parse(name)
-
-
-@functools.lru_cache(maxsize=4096)
-def _date_text(d: dt.date, locale: str) -> str:
-    return format_skeleton("yMd", d, locale=_locale(locale))
-
-
 def date_text(d: dt.date | None) -> str:
-    """A short date in the reader's language (2026/11/27, 11/27/2026); empty for None."""
-    return "" if d is None else _date_text(d, babel_locale())
-
-
-def number_text(n: int) -> str:
-    return format_decimal(n, locale=_locale(babel_locale()))
+    """A short date in the reader's language (core.format.short_date: 2026/11/27); empty for None."""
+    return "" if d is None else short_date(d)
 
 
 class _Styles:
@@ -257,5 +238,5 @@ def plain_table(out: Path | str, headers: Sequence[str], rows: Sequence[Sequence
     return pages
 
 
-__all__ = ["check_out", "Column", "TableDoc", "LIGHT_COLOURS", "PAGE", "date_text", "number_text", "render_table",
+__all__ = ["check_out", "Column", "TableDoc", "LIGHT_COLOURS", "PAGE", "date_text", "render_table",
            "plain_table"]

@@ -17,9 +17,10 @@ from typing import Any
 import sqlite_utils
 
 from core import clock, directory
+from core.format import number
 from core.i18n import _, ngettext
 from core.reports.ledger_pdf import ledger_table
-from core.reports.tables import date_text, number_text, render_table
+from core.reports.tables import date_text, render_table
 from core.work import ledger
 
 
@@ -39,12 +40,12 @@ def render_unit_list(db: sqlite_utils.Database, out: Path | str, unit_code: str,
     unit, rows = unit_rows(db, unit_code, as_of)
     counts = {light: sum(1 for r in rows if r.light == light) for light in ledger.LIGHTS}
     lights = _("red {red}, yellow {yellow}, green {green}").format(
-        **{k: number_text(v) for k, v in counts.items()})
+        **{k: number(v) for k, v in counts.items()})
     subtitle = _("As of {date}: {lights}").format(date=date_text(as_of), lights=lights)
     doc = ledger_table(rows, as_of, title=_("Open assignments of {unit}").format(unit=unit.name),
                        subtitle=subtitle, with_unit=False)
     doc.footer = ngettext("{n} open assignment.", "{n} open assignments.", len(rows)).format(
-        n=number_text(len(rows)))
+        n=number(len(rows)))
     if fonts is None:
         from core.reports.fonts import register_fonts
 

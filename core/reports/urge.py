@@ -24,6 +24,7 @@ from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
 
 from core import clock
 from core.errors import Refusal
+from core.format import long_date
 from core.i18n import N_, _, language, ngettext
 from core.reports import layout
 from core.reports.fonts import register_fonts
@@ -73,8 +74,8 @@ def latest_follow_up(db: sqlite_utils.Database, assignment_id: int, as_of: dt.da
 def _step_sentence(o: OverdueStep) -> str:
     text = ngettext("{step} was due on {due}; it has been overdue since {since} ({days} day).",
                     "{step} was due on {due}; it has been overdue since {since} ({days} days).",
-                    o.days).format(step=_(STEP_NAMES[o.step]), due=layout.long_date(o.due),
-                                   since=layout.long_date(o.late_since), days=o.days)
+                    o.days).format(step=_(STEP_NAMES[o.step]), due=long_date(o.due),
+                                   since=long_date(o.late_since), days=o.days)
     return text[:1].upper() + text[1:]
 
 
@@ -97,10 +98,10 @@ def render_urge(db: sqlite_utils.Database, out: Path | str, ref: str, *, as_of: 
     role = _("lead unit") if a["role"] == "lead" else _("co unit")
     intro = _("Your unit is the {role} of the item \u201c{title}\u201d (number {ref}), assigned on {assigned}. "
               "As of {today}:").format(role=role, title=detail["title"], ref=a_ref.ref,
-                                       assigned=layout.long_date(a_ref.assigned_on), today=layout.long_date(as_of))
+                                       assigned=long_date(a_ref.assigned_on), today=long_date(as_of))
     if follow_up:
         ask = _("Please complete the overdue work and report to this office by {date}.").format(
-            date=layout.long_date(follow_up))
+            date=long_date(follow_up))
     else:
         ask = _("Please complete the overdue work without delay and report to this office.")
     parts = [intro, *(_step_sentence(o) for o in late), ask]
@@ -126,7 +127,7 @@ def _counterfoil(st: layout.Styles, ref: str, title: str, unit: str, late: list[
     value = ParagraphStyle("cf_value", parent=st.plain, fontSize=size, leading=size * 1.4)
     label.fallbackFont = value.fallbackFont = st.fonts.fallback
     overdue = sep.join(_("{step}, since {since}").format(step=_(STEP_NAMES[o.step]),
-                                                        since=layout.long_date(o.late_since)) for o in late)
+                                                        since=long_date(o.late_since)) for o in late)
 
     def L(text: str) -> Flowable:  # noqa: N802
         return para(text, label)
@@ -138,8 +139,8 @@ def _counterfoil(st: layout.Styles, ref: str, title: str, unit: str, late: list[
         [L(_("Item number")), V(ref), L(_("Unit")), V(unit)],
         [L(_("Item")), V(title), "", ""],
         [L(_("Overdue")), V(overdue), "", ""],
-        [L(_("Follow-up date")), V(layout.long_date(follow_up) if follow_up else "—"),
-         L(_("Issued by")), V(_("{office}, {date}").format(office=office, date=layout.long_date(on)))],
+        [L(_("Follow-up date")), V(long_date(follow_up) if follow_up else "—"),
+         L(_("Issued by")), V(_("{office}, {date}").format(office=office, date=long_date(on)))],
         [L(_("Received by")), V(""), "", ""],
     ]
     w = layout.BLOCK_W

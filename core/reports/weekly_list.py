@@ -18,8 +18,9 @@ from typing import Any
 import sqlite_utils
 
 from core.errors import Refusal
+from core.format import number
 from core.i18n import N_, _, ngettext
-from core.reports.tables import Column, TableDoc, date_text, number_text, render_table
+from core.reports.tables import Column, TableDoc, date_text, render_table
 from core.work.tasks import Meeting
 
 CATEGORY_NAMES = {"general": N_("general"), "major": N_("major")}
@@ -73,12 +74,12 @@ def weekly_document(db: sqlite_utils.Database, meeting_id: int) -> TableDoc:
                Column(_("Lead unit"), 30), Column(_("Co units"), 45), Column(_("Report due"), 21, wrap=False),
                Column(_("Completion due"), 21, wrap=False)]
     sep = _(", ")
-    rows = [[number_text(n), x.task_no, x.title, _(CATEGORY_NAMES[x.category]), x.leader, x.lead_unit,
+    rows = [[number(n), x.task_no, x.title, _(CATEGORY_NAMES[x.category]), x.leader, x.lead_unit,
              sep.join(x.co_units), date_text(x.report_due), date_text(x.due)]
             for n, x in enumerate(items, 1)]
     title = _("Weekly assignment list")
     subtitle = _("{meeting} ({date})").format(meeting=meeting.title, date=date_text(meeting.date))
-    footer = ngettext("{n} item in total.", "{n} items in total.", len(items)).format(n=number_text(len(items)))
+    footer = ngettext("{n} item in total.", "{n} items in total.", len(items)).format(n=number(len(items)))
     return TableDoc(title, subtitle, columns, rows, footer, pdf_title=f"{title} {meeting.title}")
 
 

@@ -52,14 +52,19 @@ class HolidayCalendar:
     @classmethod
     def from_db(cls, db: sqlite_utils.Database) -> HolidayCalendar:
         """The calendar held by `db` (tables holiday and holiday_year), read in one query."""
+        return cls.from_rows(db.execute(
+            "SELECT date, kind FROM holiday UNION ALL SELECT year, NULL FROM holiday_year"))
+
+    @classmethod
+    def from_rows(cls, rows: Iterable[tuple[object, object]]) -> HolidayCalendar:
+        """The calendar of rows (date, kind) of `holiday` and (year, None) of `holiday_year`."""
         kinds: dict[dt.date, str] = {}
         years: list[int] = []
-        for key, kind in db.execute(
-                "SELECT date, kind FROM holiday UNION ALL SELECT year, NULL FROM holiday_year"):
+        for key, kind in rows:
             if kind is None:
                 years.append(int(key))
             else:
-                kinds[dt.date.fromisoformat(key)] = kind
+                kinds[dt.date.fromisoformat(str(key))] = str(kind)
         return cls(kinds, years)
 
     @property

@@ -4,6 +4,14 @@ Contract: `month_period`, `quarter_period` and `parse_period` read a period a
 clerk typed (full-width digits read as ASCII, other scripts' digits refused) and
 refuse, with a UsageError, one outside the years of the window of dates a clerk
 may enter (core.dates: 2000 to ten years after today).
+
+The period arithmetic lives here and nowhere else (pure, any year, no window check):
+`month_of(day)` and `quarter_of(day)` are the month and the quarter holding a day;
+`Period.previous()` / `Period.next()` the month or quarter before / after;
+`Period.quarter()` the quarter of a month; `Period.months()` the months of a quarter;
+`Period.first` / `Period.last` its first and last day. `default_period(today, quarterly)`
+is the last ended month or quarter, `period_choices(today, quarterly, count)` the one
+under way and the ones before it, newest first (the score pages' period list).
 """
 from __future__ import annotations
 
@@ -31,7 +39,55 @@ class Period:
         """The months of a quarter (a month is its own only month)."""
         if not self.is_quarter:
             return [self]
-        return [month_period(f"{self.first.year}-{m:02d}") for m in range(self.first.month, self.first.month + 3)]
+        return [_month(self.first.year, m) for m in range(self.first.month, self.first.month + 3)]
+
+    def quarter(self) -> Period:
+        """The quarter of a month (a quarter is its own quarter)."""
+        return self if self.is_quarter else quarter_of(self.first)
+
+    def previous(self) -> Period:
+        """The month or quarter just before this one."""
+        before = self.first - dt.timedelta(days=1)
+        return quarter_of(before) if self.is_quarter else month_of(before)
+
+    def next(self) -> Period:
+        """The month or quarter just after this one."""
+        after = self.last + dt.timedelta(days=1)
+        return quarter_of(after) if self.is_quarter else month_of(after)
+
+
+def _month(year: int, month: int) -> Period:
+    return Period(f"{year}-{month:02d}", dt.date(year, month, 1), _month_end(year, month), False)
+
+
+def _quarter(year: int, q: int) -> Period:
+    return Period(f"{year}-Q{q}", dt.date(year, 3 * q - 2, 1), _month_end(year, 3 * q), True)
+
+
+def month_of(day: dt.date) -> Period:
+    """The month holding `day`."""
+    return _month(day.year, day.month)
+
+
+def quarter_of(day: dt.date) -> Period:
+    """The quarter holding `day` (January–March is Q1)."""
+    return _quarter(day.year, (day.month - 1) // 3 + 1)
+
+
+def default_period(today: dt.date, quarterly: bool) -> str:
+    """The key of the last ended month (YYYY-MM) or quarter (YYYY-Qn) as of `today`."""
+    under_way = quarter_of(today) if quarterly else month_of(today)
+    return under_way.previous().key
+
+
+def period_choices(today: dt.date, quarterly: bool, count: int = 24) -> list[str]:
+    """The keys of the period under way and the ones before it (`count` months' worth), newest first."""
+    p = quarter_of(today) if quarterly else month_of(today)
+    keys = []
+    for _i in range(count // 3 + 1 if quarterly else count + 1):
+        keys.append(p.key)
+        p = p.previous()
+    return keys
 
 
 def _month_end(year: int, month: int) -> dt.date:
@@ -53,7 +109,7 @@ def month_period(text: str) -> Period:
         raise UsageError(_("'{text}' is not a month; write it as YYYY-MM, e.g. 2026-03.").format(text=visible(text)))
     y, mo = int(m[1]), int(m[2])
     _in_window(text, y)
-    return Period(f"{y}-{mo:02d}", dt.date(y, mo, 1), _month_end(y, mo), False)
+    return _month(y, mo)
 
 
 def quarter_period(text: str) -> Period:
@@ -62,7 +118,7 @@ def quarter_period(text: str) -> Period:
         raise UsageError(_("'{text}' is not a quarter; write it as YYYY-Qn, e.g. 2026-Q1.").format(text=visible(text)))
     y, q = int(m[1]), int(m[2])
     _in_window(text, y)
-    return Period(f"{y}-Q{q}", dt.date(y, 3 * q - 2, 1), _month_end(y, 3 * q), True)
+    return _quarter(y, q)
 
 
 def parse_period(text: str) -> Period:

@@ -1,6 +1,6 @@
 """Recording the actions of docs/design.md §4 on an assignment, with their refusals.
 
-Contract: `record(session, ref, Action(...))` checks who may act, the dates, the
+Contract: `record(session, ref_or_id, Action(...))` checks who may act, the dates, the
 required texts and files, then replays the assignment's events with the new one
 in its effective-date place; it refuses (changing nothing) when the new action
 would not apply there or would make a later recorded action stop applying.
@@ -18,13 +18,14 @@ from pathlib import Path
 
 from core import clock
 from core.dates import check_date_window
+from core.db.connection import insert_row
 from core.errors import Refusal, UsageError
 from core.evidence import check_files, store_file
 from core.i18n import N_, _
-from core.office import Changes, Session, attachment_cap_bytes
+from core.office import ActedOn, Changes, Session, attachment_cap_bytes
 from core.text_checks import check_text
 from core.work import status, workflow
-from core.work.tasks import AssignmentRef, find_assignment
+from core.work.tasks import AssignmentRef, resolve_assignment
 from core.work.workflow import Event
 
 ACTION_NAMES = {
@@ -141,13 +142,23 @@ def _check_role(s: Session, a: AssignmentRef, action: Action) -> bool:
     return False
 
 
-def _check_replay(s: Session, a: AssignmentRef, action: Action) -> None:
+@dataclass(frozen=True)
+class _Replay:
+    """What the replay read: the start (default dues), the years lacking holidays, the recorded events."""
+
+    start: workflow.Status
+    missing_years: frozenset[int]
+    events: list[Event]
+
+
+def _check_replay(s: Session, a: AssignmentRef, action: Action) -> _Replay:
     """Refuse unless the new event applies in its place and every recorded event still applies.
 
     A closed or cancelled assignment takes no new event, whatever its date: a
     backdated action must not reopen a decision (nor rewrite an on-time close).
+    Returns what it read, so the status after the new event is folded without reading it again.
     """
-    start = status.start_statuses(s.db, [a.id])[a.id][0]
+    start, missing = status.start_statuses(s.db, [a.id])[a.id]
     existing = status.load_events(s.db, [a.id]).get(a.id, [])
     old = workflow.fold(start, existing)
     if not old.status.is_open:
@@ -167,17 +178,23 @@ def _check_replay(s: Session, a: AssignmentRef, action: Action) -> None:
         raise Refusal(_("This would contradict the {action} recorded for {date}; "
                         "record actions in the order they happened.").format(
             action=_(ACTION_NAMES[broken[0].kind]), date=broken[0].on.isoformat()))
+    return _Replay(start, missing, existing)
 
 
-def record(s: Session, ref: str, action: Action) -> Changes:
-    """Record `action` on the assignment `ref`; see the module contract."""
+def record(s: Session, ref: str | int, action: Action) -> Changes:
+    """Record `action` on the assignment `ref` (its REF, or its id from a form); see the module contract.
+
+    The assignment is looked up once; the returned Changes' `acted_on` holds it with
+    its new state and completion due.
+    """
     s.require_write()
-    a = find_assignment(s.db, ref)
+    a = resolve_assignment(s.db, ref)
     _check_input(s, a, action)
     on_behalf = _check_role(s, a, action)
-    files = check_files(list(action.attachments), attachment_cap_bytes(s.db), s.path)
+    cap = attachment_cap_bytes(s.db) if action.attachments else 0
+    files = check_files(list(action.attachments), cap, s.path)
     with s.write():
-        _check_replay(s, a, action)
+        replay = _check_replay(s, a, action)
         stored = [store_file(s.path, f) for f in files]
         data: dict[str, object] = {}
         if action.milestones:
@@ -186,11 +203,15 @@ def record(s: Session, ref: str, action: Action) -> Changes:
                            recorded_at=clock.now_utc(), user_name=s.user.name, on_behalf=int(on_behalf),
                            text=action.text.strip(), date_value=action.value.isoformat() if action.value else None,
                            data=json.dumps(data, ensure_ascii=False))
-        event_id = int(s.db["event"].insert(row).last_pk)
+        event_id = insert_row(s.db, "event", row)
         for f in stored:
-            s.db["evidence"].insert(s.synced_row(event_id=event_id, sha256=f.sha256, name=f.name, size=f.size))
-        status.refresh(s.db, [a.id])
+            insert_row(s.db, "evidence", s.synced_row(event_id=event_id, sha256=f.sha256, name=f.name, size=f.size))
+        # the status after it, from what the replay read: the same fold status.refresh would do
+        after = workflow.fold(replay.start, [*replay.events,
+                                             Event(action.kind, action.on, action.value, event_id)]).status
+        status.store(s.db, {a.id: (after, replay.missing_years)})
         s.audit(action.kind, ref=a.ref, row_uuid=str(row["uuid"]), effective_date=action.on,
                 text=action.text.strip(), value=action.value, on_behalf=on_behalf,
                 files=[f.name for f in stored], milestones=data.get("milestones"))
-    return Changes(assignments={a.id}, tasks={a.task_id})
+    return Changes(assignments={a.id}, tasks={a.task_id},
+                   acted_on=ActedOn(a.id, a.ref, after.state, after.due))

@@ -11,7 +11,7 @@ so every figure equals what the ledger shows when filtered the same way:
 - `overdue`: red assignments, the earliest missed due first, at most
   `overdue_limit` of them (`lights.red` is the full count);
 - `month` / `year`: the §5 rates of tasks assigned in T's calendar month / year,
-  as of T, against `TARGET_RATE`;
+  as of T, against `core.work.ledger.TARGET_RATE`;
 - `units`: the same year's rates per unit (only units with assignments that year);
 - `trend`: the weekly trend (see `weekly_trend` for what it plots and why).
 
@@ -29,9 +29,17 @@ from dataclasses import dataclass
 import sqlite_utils
 
 from core.directory import list_units
-from core.work.ledger import LedgerFilter, LedgerRow, Stats, ledger_ids, ledger_rows, stats, warn_days
+from core.work.ledger import (
+    TARGET_RATE,
+    LedgerFilter,
+    LedgerRow,
+    Stats,
+    ledger_ids,
+    ledger_rows,
+    stats,
+    warn_days,
+)
 
-TARGET_RATE = 0.95      # the county's target for both rates (docs/design.md §5)
 TREND_WEEKS = 12
 DEFAULT_OVERDUE_LIMIT = 50
 

@@ -17,16 +17,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import sqlite_utils
-from babel.numbers import format_decimal
 
 from core import clock
-from core.i18n import _, babel_locale, ngettext
+from core.format import number
+from core.i18n import _, ngettext
 from core.work import status_check
 from core.work.status import current_rules
 
 SORT_KEYS = ("task_no", "title", "unit", "role", "leader", "assigned_on", "due", "state", "light", "days_left")
 STATE_FILTERS = ("assigned", "claimed", "in_progress", "submitted", "closed", "cancelled", "open")
 LIGHTS = ("red", "yellow", "green")
+TARGET_RATE = 0.95  # the county's target for both rates (docs/design.md §5): the one copy in the code
 GROUPS = ("unit", "leader", "kind")
 FAR = "9999-12-31"
 
@@ -356,4 +357,4 @@ def step_text(step: str | None, due: dt.date | None, as_of: dt.date) -> str:
         text = ngettext("Report due in {n} day", "Report due in {n} days", n)
     else:
         text = ngettext("{n} day left", "{n} days left", n)
-    return text.format(n=format_decimal(n, locale=babel_locale()))
+    return text.format(n=number(n))

@@ -4,7 +4,8 @@
 by `workflow.fold`; it is a local cache (never synced) that lets the ledger sort
 and filter 40,000 assignments in SQL. Contract: after any write that adds
 events, or changes the calendar or a task's dues, call `refresh()` for the
-assignments concerned inside the same transaction. `rebuild_all()` recomputes
+assignments concerned inside the same transaction (or `store()` the statuses
+the caller has just folded from all their events). `rebuild_all()` recomputes
 every row and must leave the table unchanged when the cache is right.
 """
 from __future__ import annotations
@@ -67,20 +68,31 @@ def current_rules(db: sqlite_utils.Database) -> tuple[int, RuleSet]:
     return (int(row[0]), _ruleset_from_body(row[1])) if row else (0, _ruleset_from_body(""))
 
 
-_calendars: dict[int, tuple[tuple[object, ...], HolidayCalendar]] = {}
+_calendars: dict[int, tuple[str, HolidayCalendar]] = {}
+
+
+_CALENDAR_KEY = ("ifnull((SELECT COUNT(*) FROM holiday), '') || '|' || ifnull((SELECT MAX(rowid) FROM holiday), '') "
+                 "|| '|' || ifnull((SELECT group_concat(year || source || imported_at) FROM holiday_year), '')")
+_KEY_ROW = "#key"
 
 
 def holiday_calendar(db: sqlite_utils.Database) -> HolidayCalendar:
-    """The database's holiday calendar, re-read only when its tables changed."""
-    key = tuple(db.execute(
-        "SELECT (SELECT COUNT(*) FROM holiday), (SELECT MAX(rowid) FROM holiday), "
-        "(SELECT group_concat(year || source || imported_at) FROM holiday_year)"
-    ).fetchone())
+    """The database's holiday calendar, re-read only when its tables changed.
+
+    The first read on a connection takes the calendar and its change key in one
+    query; later reads check the key (one small query) and re-read only on a change.
+    """
     cached = _calendars.get(id(db.conn))
-    if cached is None or cached[0] != key:
-        cached = (key, HolidayCalendar.from_db(db))
-        _calendars[id(db.conn)] = cached
-    return cached[1]
+    if cached is not None:
+        key = db.execute(f"SELECT {_CALENDAR_KEY}").fetchone()[0]
+        if cached[0] == key:
+            return cached[1]
+    rows = db.execute("SELECT date, kind FROM holiday UNION ALL SELECT year, NULL FROM holiday_year "
+                      f"UNION ALL SELECT '{_KEY_ROW}', {_CALENDAR_KEY}").fetchall()
+    key = next(kind for day, kind in rows if day == _KEY_ROW)
+    calendar = HolidayCalendar.from_rows(r for r in rows if r[0] != _KEY_ROW)
+    _calendars[id(db.conn)] = (key, calendar)
+    return calendar
 
 
 def dues_for(db: sqlite_utils.Database, assigned_on: dt.date, category: str, rules_version: int,
@@ -146,8 +158,18 @@ def refresh(db: sqlite_utils.Database, assignment_ids: Iterable[int],
             calendar: HolidayCalendar | None = None) -> None:
     """Recompute the cached status of these assignments (inside the caller's transaction)."""
     ids = sorted(set(assignment_ids))
+    store(db, compute(db, ids, calendar=calendar))
+
+
+def store(db: sqlite_utils.Database, computed: dict[int, tuple[Status, frozenset[int]]]) -> None:
+    """Write statuses already folded from every event of their assignments, with their fingerprints.
+
+    For a caller that has just folded them itself (core.work.actions.record); otherwise use `refresh()`.
+    The guard's dirty flag stays as clean as it was (core.work.status_check).
+    """
+    ids = sorted(computed)
     clean = db.execute("SELECT dirty FROM status_guard").fetchone() == (0,)
-    rows = [status_row(aid, st, missing) for aid, (st, missing) in compute(db, ids, calendar=calendar).items()]
+    rows = [status_row(aid, st, missing) for aid, (st, missing) in sorted(computed.items())]
     if rows:
         columns = ("assignment_id", *STATUS_COLUMNS)
         db.conn.executemany(

@@ -248,6 +248,21 @@ def find_assignment(db: sqlite_utils.Database, ref: str) -> AssignmentRef:
     return AssignmentRef(row[0], row[1], row[2], row[3], row[4], row[5], row[6], dt.date.fromisoformat(row[7]))
 
 
+def assignment_by_id(db: sqlite_utils.Database, assignment_id: int) -> AssignmentRef:
+    """The assignment with this id (a form's), or a Refusal when there is none."""
+    row = db.execute(_REF_SQL + "WHERE a.id = ?", [assignment_id]).fetchone()
+    if row is None:
+        raise Refusal(_("There is no assignment {id}; open the task again.").format(id=assignment_id))
+    return AssignmentRef(row[0], row[1], row[2], row[3], row[4], row[5], row[6], dt.date.fromisoformat(row[7]))
+
+
+def resolve_assignment(db: sqlite_utils.Database, ref_or_id: str | int) -> AssignmentRef:
+    """An assignment named by its REF (the CLI's `TASKNO/UNITCODE`) or by its id (a GUI form's): one look-up."""
+    if isinstance(ref_or_id, int):
+        return assignment_by_id(db, ref_or_id)
+    return find_assignment(db, ref_or_id)
+
+
 def task_assignments(db: sqlite_utils.Database, task_no: str) -> list[AssignmentRef]:
     rows = db.execute(_REF_SQL + "WHERE t.task_no = ? ORDER BY a.role DESC, a.id", [task_no]).fetchall()
     if not rows:

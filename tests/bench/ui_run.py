@@ -403,12 +403,9 @@ def main(argv: list[str]) -> int:
             db = a.db.resolve()
             today = a.today or _demo_day(db)
         work = Path(tmp) / "bench.db"  # a copy: the app's migrations and backups never touch DB
-        src, dst = sqlite3.connect(db), sqlite3.connect(work)
-        try:
-            src.backup(dst)
-        finally:
-            src.close()
-            dst.close()
+        from tests._shared.db_copy import copy_database  # after ROOT is on sys.path
+
+        copy_database(db, work)
         figures, notes = measure(work, today, a.repeat, a.keys)
         text = report(figures, notes, db, today, a.repeat)
     print(text)

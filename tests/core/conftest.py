@@ -1,7 +1,7 @@
 """Fixtures for the core and CLI tests: English messages, a fixed day, a template hub database.
 
 The template hub is built once per session through the core's own API and copied
-(SQLite backup API) for each test (docs/architecture.md §9, habit 10). It holds:
+(SQLite backup API, tests/_shared/db_copy.py) for each test (docs/architecture.md §9, habit 10). It holds:
 - units TGZ 太公镇 and XYJ 新阳街道 (township), FGJ 县发改局 and ZJJ 县住建局 (department);
 - the leader 王建国 (副县长), in charge of TGZ and FGJ;
 - users admin (administrator), clerk and viewer, all with the password `PASSWORD`
@@ -28,6 +28,8 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from tests._shared.db_copy import copy_database  # noqa: E402  (the one copy helper, shared with tests/ui)
+
 TODAY = "2026-11-27"
 PASSWORD = "test-pass"
 UNITS = (("TGZ", "太公镇", "township"), ("XYJ", "新阳街道", "township"),
@@ -45,16 +47,6 @@ class Result(NamedTuple):
     def json(self) -> Any:
         assert self.code == 0, self.err
         return json.loads(self.out)
-
-
-def copy_database(source: Path, target: Path) -> None:
-    """Copy a database with SQLite's backup API (never copy the file of a live database)."""
-    src, dst = sqlite3.connect(source), sqlite3.connect(target)
-    try:
-        src.backup(dst)
-    finally:
-        src.close()
-        dst.close()
 
 
 def db_state(path: Path) -> tuple[list[str], list[str]]:
@@ -186,7 +178,8 @@ def state() -> Callable[[Path], tuple[list[str], list[str]]]:
 
 
 @pytest.fixture
-def copy_db() -> Callable[[Path, Path], None]:
+def copy_db() -> Callable[..., Path]:
+    """tests._shared.db_copy.copy_database as a fixture: copy_db(source, target, *sql) -> target."""
     return copy_database
 
 

@@ -11,7 +11,6 @@ The PDFs are read back with pdfplumber/pypdf; fonts come from resources/fonts on
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,6 +19,8 @@ from typing import TYPE_CHECKING
 import pdfplumber
 import pytest
 from pypdf import PdfReader
+
+from tests._shared.db_copy import copy_database
 
 if TYPE_CHECKING:
     from core.office import Session
@@ -48,13 +49,7 @@ def long_titles() -> list[str]:
     return titles
 
 
-def copy_db(source: Path, target: Path) -> Path:
-    """A consistent copy of the database `source` at `target` (sqlite's backup); returns `target`."""
-    src, dst = sqlite3.connect(source), sqlite3.connect(target)
-    src.backup(dst)
-    src.close()
-    dst.close()
-    return target
+copy_db = copy_database  # the shared helper (tests/_shared/db_copy.py), under the name these tests import
 
 
 @contextmanager

@@ -13,7 +13,6 @@ from __future__ import annotations
 import os
 import random
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -21,11 +20,12 @@ from pathlib import Path
 
 import pytest
 
-from core.backup import check_backup
+from core.backup.verify import check_backup
 from core.backup_policy import list_backups
 from core.db.connection import connect
 from core.db.schema import schema_problems
 from core.errors import Refusal
+from tests._shared.db_copy import copy_database
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "test-pass"
@@ -92,12 +92,7 @@ def _only_whole_backups_offered(db: Path, scratch: Path) -> None:
 
 
 def _reset(template: Path, db: Path) -> None:
-    src, dst = sqlite3.connect(template), sqlite3.connect(db)
-    try:
-        src.backup(dst)
-    finally:
-        src.close()
-        dst.close()
+    copy_database(template, db)
 
 
 def test_kill_9_during_backup_and_restore_leaves_a_usable_database_and_no_half_file(cli, hub_db, tmp_path):

@@ -19,6 +19,7 @@ from core.backup import format as backup_format
 from core.errors import Refusal
 from core.office import init_office, open_session
 from core.office_settings import back_up_now, restore_backup
+from tests._shared.db_copy import copy_database
 
 PASSWORD = "test-pass"
 
@@ -29,16 +30,7 @@ def _add_task(cli, title: str, lead: str = "TGZ") -> None:  # noqa: ANN001
 
 def _plain_copy(src: Path, dst: Path, *sql: str) -> Path:
     """A copy of a database (SQLite backup API) with `sql` run on it: a doctored backup."""
-    a, b = sqlite3.connect(src), sqlite3.connect(dst)
-    try:
-        a.backup(b)
-        for statement in sql:
-            b.execute(statement)
-        b.commit()
-    finally:
-        a.close()
-        b.close()
-    return dst
+    return copy_database(src, dst, *sql)
 
 
 def _rezip(backup: Path, out: Path, *sql: str) -> Path:
@@ -131,7 +123,7 @@ def test_the_cli_refuses_another_offices_backup(cli, hub_db, tmp_path, state):
     other = init_office(tmp_path / "other" / "other.db", name="另一个督查室", code="HUB2", admin="admin",
                         password=PASSWORD)
     theirs = tmp_path / "theirs.clbak"
-    from core.backup import write_backup
+    from core.backup.write import write_backup
     write_backup(other.db, other.path, theirs)
     other.db.conn.close()
     err = _refused(cli, state, hub_db, "restore", str(theirs))

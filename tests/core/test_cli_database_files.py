@@ -55,11 +55,3 @@ def test_the_core_refuses_the_database_as_evidence_whatever_face_calls_it(hub_db
         with pytest.raises(Refusal, match="database itself"):
             check_files([given], 10 * 1024 * 1024, db_path=hub_db)
 
-
-def test_a_backup_never_replaces_another_file(cli, hub_db: Path, tmp_path: Path) -> None:
-    keep = tmp_path / "会议纪要.clbak"
-    keep.write_bytes(b"the clerk's own file")
-    result = cli("backup", "--out", str(keep))
-    assert result.code == 1, result
-    assert str(keep) in result.err, result.err
-    assert keep.read_bytes() == b"the clerk's own file"

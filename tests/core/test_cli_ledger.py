@@ -213,15 +213,9 @@ def expected(plan: list[Planned], t: dt.date) -> dict[str, int]:
 
 @pytest.fixture(scope="module")
 def march_template(template_hub: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    import sqlite3
+    from tests._shared.db_copy import copy_database
 
-    path = tmp_path_factory.mktemp("march") / "march.db"
-    src, dst = sqlite3.connect(template_hub), sqlite3.connect(path)
-    try:
-        src.backup(dst)
-    finally:
-        src.close()
-        dst.close()
+    path = copy_database(template_hub, tmp_path_factory.mktemp("march") / "march.db")
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("CLOSELOOP_TODAY", "2026-11-27")
         build_march(path)

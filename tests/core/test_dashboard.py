@@ -24,21 +24,20 @@ completion D+7) and warn_days 2. Each task below says what T sees:
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from pathlib import Path
 
 import pytest
 
 from core.db.connection import open_database
 from core.work.dashboard import (
-    TARGET_RATE,
     Dashboard,
     dashboard,
     month_period,
     trend_days,
     year_period,
 )
-from core.work.ledger import LedgerFilter, Stats, ledger_ids, stats
+from core.work.ledger import TARGET_RATE, LedgerFilter, Stats, ledger_ids, stats
+from tests._shared.db_copy import copy_database
 
 T = dt.date(2026, 11, 27)
 PASSWORD = "test-pass"
@@ -99,15 +98,6 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     finally:
         mp.undo()
     return path
-
-
-def copy_database(source: Path, target: Path) -> None:
-    src, dst = sqlite3.connect(source), sqlite3.connect(target)
-    try:
-        src.backup(dst)
-    finally:
-        src.close()
-        dst.close()
 
 
 @pytest.fixture

@@ -19,6 +19,7 @@ from core.errors import Refusal
 from core.i18n import set_language
 from core.office import init_office
 from core.work import ledger, status, workflow
+from tests._shared.db_copy import copy_database
 
 TODAY = dt.date(2026, 11, 27)
 SEED = 7
@@ -137,11 +138,7 @@ def test_every_stored_event_applies_when_replayed(demo: Path) -> None:
 
 
 def test_rebuilding_the_status_cache_changes_nothing(demo: Path, tmp_path: Path) -> None:
-    copy = tmp_path / "copy.db"
-    src, dst = sqlite3.connect(demo), sqlite3.connect(copy)
-    src.backup(dst)
-    src.close()
-    dst.close()
+    copy = copy_database(demo, tmp_path / "copy.db")
     sql = "SELECT * FROM assignment_status ORDER BY assignment_id"
     database = open_database(copy)
     try:

@@ -4,7 +4,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import random
-import shutil
 from pathlib import Path
 
 import pytest
@@ -19,6 +18,7 @@ from core.office import Session, init_office, open_session, self_office
 from core.work import actions, ledger, status, workflow
 from core.work.actions import Action
 from core.work.tasks import NewTask, add_tasks
+from tests._shared.db_copy import copy_database
 
 TODAY = dt.date(2026, 11, 27)
 D = dt.date(2026, 3, 8)
@@ -39,8 +39,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def session_on(template: Path, tmp_path: Path, today: dt.date = TODAY) -> Session:
-    path = tmp_path / "hub.db"
-    shutil.copy(template, path)
+    path = copy_database(template, tmp_path / "hub.db")
     db = open_database(path)
     return Session(db, path, self_office(db), sign_in(db, "clerk", "demo"), today)
 
@@ -172,8 +171,7 @@ def test_hub_records_unit_actions_on_behalf(template: Path, tmp_path: Path):
 
 
 def test_open_session_signs_in(template: Path, tmp_path: Path):
-    path = tmp_path / "x.db"
-    shutil.copy(template, path)
+    path = copy_database(template, tmp_path / "x.db")
     s = open_session(path, "admin", "demo", TODAY)
     assert s.user.role == "admin" and s.office.role == "hub"
     with pytest.raises(ClerkError):

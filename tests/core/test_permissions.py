@@ -24,6 +24,7 @@ from core.work.actions import Action, record
 from core.work.task_view import assignment_brief
 from core.work.tasks import NewTask, add_tasks
 from core.work.workflow import ACTIONS
+from tests._shared.db_copy import copy_database
 
 T = dt.date(2026, 11, 27)
 D = dt.date(2026, 11, 24)  # general: claim due 11-24, report due 11-27, completion due 12-01
@@ -50,15 +51,7 @@ def _session(path: Path, user_name: str = "clerk") -> Session:
     return Session(db, path, self_office(db), user, T)
 
 
-def _copy(source: Path, target: Path) -> Path:
-    target.unlink(missing_ok=True)
-    src, dst = sqlite3.connect(source), sqlite3.connect(target)
-    try:
-        src.backup(dst)
-    finally:
-        src.close()
-        dst.close()
-    return target
+_copy = copy_database  # tests/_shared/db_copy.py: replaces an existing target
 
 
 @pytest.fixture(scope="module")
@@ -163,3 +156,12 @@ def test_every_action_is_ordered_and_closed_states_take_none() -> None:
     assert actions_from_state("closed", None) == frozenset()
     assert actions_from_state("cancelled", dt.date(2026, 12, 1)) == frozenset()
     assert actions_from_state("submitted", None) == {"return", "close", "urge", "cancel"}
+
+
+def test_hub_may_write_is_a_writing_user_of_the_hub():
+    from core.permissions import hub_may_write
+
+    admin, clerk, viewer = User(1, "a", "admin", True), User(2, "c", "clerk", True), User(3, "v", "viewer", True)
+    gone = User(4, "old", "clerk", False)
+    assert [hub_may_write("hub", u) for u in (admin, clerk, viewer, gone)] == [True, True, False, False]
+    assert [hub_may_write("unit", u) for u in (admin, clerk, viewer, gone)] == [False] * 4

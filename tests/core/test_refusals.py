@@ -46,15 +46,9 @@ def build_states(path: Path) -> None:
 
 @pytest.fixture(scope="module")
 def states_template(template_hub: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    import sqlite3
+    from tests._shared.db_copy import copy_database
 
-    path = tmp_path_factory.mktemp("states") / "states.db"
-    src, dst = sqlite3.connect(template_hub), sqlite3.connect(path)
-    try:
-        src.backup(dst)
-    finally:
-        src.close()
-        dst.close()
+    path = copy_database(template_hub, tmp_path_factory.mktemp("states") / "states.db")
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("CLOSELOOP_TODAY", "2026-11-27")
         build_states(path)
@@ -213,6 +207,15 @@ def test_refused_and_nothing_changed(cli, db, tmp_path, state, argv, code, messa
     assert r.err.startswith("Error: ") and message in r.err, r.err
     assert "usage:" not in r.err.lower() and r.out == ""
     assert state(db) == before
+
+
+def test_a_backup_never_replaces_an_existing_file(cli, db, tmp_path, state):
+    other = tmp_path / "kept.clbak"
+    other.write_bytes(b"not to be replaced")
+    before = state(db)
+    r = cli("backup", "--out", str(other))
+    assert r.code == 1 and f"{other} already exists; a backup never replaces a file" in r.err, r.err
+    assert other.read_bytes() == b"not to be replaced" and state(db) == before
 
 
 @pytest.mark.parametrize(("argv", "sentence"), [

@@ -26,10 +26,11 @@ from score_report_helpers import (
 )
 
 from core.errors import Refusal, UsageError
+from core.format import percent as pct
 from core.office import open_session
 from core.reports import bulletin_text
 from core.reports.bulletin import render_monthly_bulletin
-from core.reports.score_data import named, pct, period_data, score_text
+from core.reports.score_data import named, period_data, score_text
 from core.scoring import publish, service, store
 from core.scoring.periods import month_period
 

@@ -6,7 +6,6 @@ tasks, claims, reports, an urge with a follow-up date) and copied per test.
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,6 +18,8 @@ from _pdf_layout_checks import (
     shipped_fonts_only,
     text_of,
 )
+
+from tests._shared.db_copy import copy_database
 
 D = dt.date
 PASSWORD = "test-pass"
@@ -40,11 +41,7 @@ def template(template_hub: Path, tmp_path_factory: pytest.TempPathFactory) -> Pa
     from core.work.actions import Action, record
     from core.work.tasks import NewTask, add_meeting, add_tasks
 
-    path = tmp_path_factory.mktemp("notice") / "hub.db"
-    src, dst = sqlite3.connect(template_hub), sqlite3.connect(path)
-    src.backup(dst)
-    src.close()
-    dst.close()
+    path = copy_database(template_hub, tmp_path_factory.mktemp("notice") / "hub.db")
     mp = pytest.MonkeyPatch()
     mp.setenv("CLOSELOOP_TODAY", "2026-11-27")
     try:
@@ -68,18 +65,13 @@ def template(template_hub: Path, tmp_path_factory: pytest.TempPathFactory) -> Pa
 def db(template: Path, tmp_path: Path) -> Iterator[object]:
     from core.db.connection import open_database
 
-    path = tmp_path / "hub.db"
-    src, dst = sqlite3.connect(template), sqlite3.connect(path)
-    src.backup(dst)
-    src.close()
-    dst.close()
-    conn = open_database(path)
+    conn = open_database(copy_database(template, tmp_path / "hub.db"))
     yield conn
     conn.conn.close()
 
 
 def _ld(d: dt.date) -> str:
-    from core.reports.layout import long_date
+    from core.format import long_date
 
     return long_date(d)
 

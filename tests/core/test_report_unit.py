@@ -1,7 +1,6 @@
 """A unit's own list (issue 5, document 7): open assignments, red first, then by due; hub and unit databases."""
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -19,6 +18,7 @@ from core.db.connection import open_database
 from core.errors import Refusal
 from core.reports.unit_list import render_unit_list, unit_rows
 from core.work import ledger
+from tests._shared.db_copy import copy_database
 
 RANK = {"red": 0, "yellow": 1, "green": 2}
 
@@ -58,15 +58,10 @@ def test_open_assignments_most_urgent_first(county: Path, shipped_fonts, tmp_pat
 
 
 def test_the_same_list_in_the_units_own_database(county: Path, shipped_fonts, tmp_path: Path) -> None:  # noqa: F811
-    unit_db = tmp_path / "tgz-office.db"
-    src, dst = sqlite3.connect(county), sqlite3.connect(unit_db)
-    src.backup(dst)
-    src.close()
     # a unit office's database: its own office row is the unit's (as enrollment makes it)
-    dst.execute("UPDATE office SET role = 'unit', code = 'TGZ', unit_id = (SELECT id FROM unit WHERE code = 'TGZ') "
-                "WHERE is_self = 1")
-    dst.commit()
-    dst.close()
+    unit_db = copy_database(county, tmp_path / "tgz-office.db",
+                            "UPDATE office SET role = 'unit', code = 'TGZ', "
+                            "unit_id = (SELECT id FROM unit WHERE code = 'TGZ') WHERE is_self = 1")
     _pages, hub_rows = render(county, tmp_path / "hub.pdf", "TGZ", shipped_fonts)
     _pages, unit_rows_ = render(unit_db, tmp_path / "unit.pdf", "tgz", shipped_fonts)
     assert unit_rows_ == hub_rows
@@ -77,11 +72,7 @@ def test_a_unit_with_nothing_open_and_an_unknown_unit(county: Path, shipped_font
     from core.directory import add_unit
     from core.office import open_session
 
-    copy = tmp_path / "copy.db"
-    src, dst = sqlite3.connect(county), sqlite3.connect(copy)
-    src.backup(dst)
-    src.close()
-    dst.close()
+    copy = copy_database(county, tmp_path / "copy.db")
     s = open_session(copy, "admin", "test-pass", TODAY)
     add_unit(s, "KONG", "新设镇", "township")
     s.db.conn.close()

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
-import sqlite3
 import tempfile
 from pathlib import Path
 
@@ -24,6 +23,7 @@ from core.scoring.rules_edit import period_scores
 from core.work import actions
 from core.work.actions import Action
 from core.work.tasks import NewTask, add_tasks
+from tests._shared.db_copy import copy_database
 
 D = dt.date
 TODAY = D(2026, 11, 27)
@@ -37,11 +37,7 @@ KINDS = ("township", "department")
 @pytest.fixture(scope="module")
 def base(template_hub: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The template hub with two more leaders."""
-    path = tmp_path_factory.mktemp("scoring_property") / "hub.db"
-    src, dst = sqlite3.connect(template_hub), sqlite3.connect(path)
-    src.backup(dst)
-    src.close()
-    dst.close()
+    path = copy_database(template_hub, tmp_path_factory.mktemp("scoring_property") / "hub.db")
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("CLOSELOOP_TODAY", TODAY.isoformat())
         s = open_session(path, "admin", PASSWORD, TODAY)
@@ -122,11 +118,7 @@ def test_explanations_add_up_and_ranks_follow_scores(base: Path, tasks, entries,
                                                      publish_april) -> None:
     folder = Path(tempfile.mkdtemp(prefix="scoring-property-"))
     try:
-        path = folder / "hub.db"
-        src, dst = sqlite3.connect(base), sqlite3.connect(path)
-        src.backup(dst)
-        src.close()
-        dst.close()
+        path = copy_database(base, folder / "hub.db")
         s = open_session(path, "admin", PASSWORD, TODAY)
         try:
             build(s, tasks, entries, panels, rule_set, publish_april)

@@ -135,13 +135,13 @@ KILLER = textwrap.dedent("""
     s = open_session(sys.argv[2], "admin", sys.argv[3], today=dt.date(2026, 11, 27))
     s.db.execute("PRAGMA cache_size = 1")  # spill the open transaction's pages into the WAL file
 
-    def die(db, ids, *args, **kwargs):
+    def die(db, computed, *args, **kwargs):
         # inside record()'s transaction, after the event and its evidence rows were inserted
         n = db.execute("SELECT COUNT(*) FROM event").fetchone()[0]
         print(n, flush=True)
         os.kill(os.getpid(), signal.SIGKILL)
 
-    status.refresh = die
+    status.store = die  # record() writes the status it folded with status.store
     record(s, "2026-1/TGZ", Action("report", dt.date(2026, 3, 10), text="已开挖", attachments=[sys.argv[4]]))
     print("not killed", flush=True)
 """)

@@ -15,19 +15,13 @@ from typing import Any
 import pytest
 from _shared_fixtures import signed_in
 
+from tests._shared.db_copy import copy_database
 from ui.shell.context import AppContext
 
 PASSWORD = "test-pass"
 
 
-def copy_db(source: Path, target: Path) -> Path:
-    src, dst = sqlite3.connect(source), sqlite3.connect(target)
-    try:
-        src.backup(dst)
-    finally:
-        src.close()
-        dst.close()
-    return target
+copy_db = copy_database  # the shared helper (tests/_shared/db_copy.py), under the name these tests use
 
 
 def build_template(template_db: tuple[Path, object], folder: Path) -> Path:

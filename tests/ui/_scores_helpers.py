@@ -94,11 +94,9 @@ def scores_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def scores_db(scores_template: Path, tmp_path: Path) -> Path:
-    from conftest import copy_database
+    from tests._shared.db_copy import copy_database
 
-    path = tmp_path / "office.db"
-    copy_database(scores_template, path)
-    return path
+    return copy_database(scores_template, tmp_path / "office.db")
 
 
 @pytest.fixture
@@ -124,13 +122,10 @@ def rows(path: Path, sql: str, args: list[object] | None = None) -> list[tuple[o
 
 
 def open_page(qtbot, cls, ctx: AppContext):  # noqa: ANN001, ANN201
-    page = cls(ctx)
-    qtbot.addWidget(page)
-    page.resize(1400, 860)
-    with qtbot.waitSignal(page.loaded, timeout=10_000):
-        page.show()
-    qtbot.waitExposed(page)
-    return page
+    """A scores page at its test size (the shared opener, tests/ui/_shared_fixtures.py)."""
+    from _shared_fixtures import open_page as shared_open_page
+
+    return shared_open_page(qtbot, cls, ctx, size=(1400, 860))
 
 
 def shown_scores(page) -> dict[str, list[tuple[str, float, int]]]:  # noqa: ANN001

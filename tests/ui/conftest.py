@@ -3,7 +3,7 @@
 The offscreen platform is chosen here, at import, before anything imports Qt.
 QStandardPaths' test mode keeps settings and logs out of the user's folders.
 The template database is built once per session through the core's own API and
-copied (SQLite backup) for each test.
+copied (SQLite backup, tests/_shared/db_copy.py) for each test.
 """
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import os
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
 
 import datetime as dt  # noqa: E402
-import sqlite3  # noqa: E402
+import sys  # noqa: E402
 import tempfile  # noqa: E402
 from collections.abc import Iterator  # noqa: E402
 from dataclasses import dataclass  # noqa: E402
@@ -20,6 +20,12 @@ from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
 from PySide6.QtCore import QSettings, QStandardPaths  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from tests._shared.db_copy import copy_database  # noqa: E402  (the one copy helper, shared with tests/core)
 
 QStandardPaths.setTestModeEnabled(True)
 # QSettings of this test process in a folder of its own: two suites running at once on one
@@ -102,16 +108,6 @@ def build_small_database(path: Path) -> Scenario:
     return Scenario(as_of=T, password=PASSWORD, red_tgz=("2026-5", "2026-8"), unit_codes=("TGZ", "XCZ", "JTJ"))
 
 
-def copy_database(source: Path, target: Path) -> None:
-    """Copy a database with SQLite's backup API (never copy the file of a live database)."""
-    src, dst = sqlite3.connect(source), sqlite3.connect(target)
-    try:
-        src.backup(dst)
-    finally:
-        src.close()
-        dst.close()
-
-
 @pytest.fixture(scope="session")
 def template_db(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Scenario]:
     mp = pytest.MonkeyPatch()
@@ -167,3 +163,14 @@ def crash_reports(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[tuple[str, s
     monkeypatch.setattr(CrashDialog, "present", classmethod(lambda cls, m, d: shown.append((m, d))))
     yield shown
     assert not shown, f"unexpected crash dialog: {shown[0][1] if shown else ''}"
+
+
+@pytest.fixture
+def show_page(qtbot):  # noqa: ANN001, ANN201
+    """`show_page(cls, ctx, *args, size=(w, h), wait="loaded"|"idle"|None)`: the one way page tests open a page.
+
+    See `open_page` in tests/ui/_shared_fixtures.py.
+    """
+    from _shared_fixtures import open_page
+
+    return lambda cls, ctx, *args, **kwargs: open_page(qtbot, cls, ctx, *args, **kwargs)

@@ -17,10 +17,10 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication
 
 from core.db.connection import connect
+from core.format import number, percent
 from core.work.actions import Action, record
 from core.work.ledger import LedgerFilter, Stats, stats
 from ui.pages.dashboard import DashboardPage
-from ui.pages.dashboard_tiles import number, percent
 from ui.shell.context import AppContext
 
 T = dt.date(2026, 11, 27)
@@ -32,14 +32,8 @@ def ctx(db_path: Path, scenario) -> Iterator[AppContext]:  # noqa: ANN001
 
 
 @pytest.fixture
-def page(qtbot, ctx: AppContext) -> DashboardPage:  # noqa: ANN001
-    widget = DashboardPage(ctx)
-    qtbot.addWidget(widget)
-    widget.resize(1280, 800)
-    with qtbot.waitSignal(widget.loaded, timeout=10_000):
-        widget.show()
-    qtbot.waitExposed(widget)
-    return widget
+def page(show_page, ctx: AppContext) -> DashboardPage:  # noqa: ANN001
+    return show_page(DashboardPage, ctx, size=(1280, 800))
 
 
 def _stats(db_path: Path, **period: dt.date) -> Stats:

@@ -24,16 +24,8 @@ template, hub, make_ctx = hub_fixtures("directory")
 
 
 @pytest.fixture
-def open_page(qtbot, make_ctx: Callable[[str], AppContext]) -> Callable[[str], DirectoryPage]:  # noqa: ANN001
-    def open_as(user: str) -> DirectoryPage:
-        ctx = make_ctx(user)
-        with qtbot.waitSignal(ctx.worker.idle, timeout=10_000):
-            page = DirectoryPage(ctx)
-        qtbot.addWidget(page)
-        page.resize(1000, 640)
-        page.show()
-        return page
-    return open_as
+def open_page(show_page, make_ctx: Callable[[str], AppContext]) -> Callable[[str], DirectoryPage]:  # noqa: ANN001
+    return lambda user: show_page(DirectoryPage, make_ctx(user), size=(1000, 640), wait="idle")
 
 
 def _codes(page: DirectoryPage) -> list[str]:

@@ -35,14 +35,8 @@ def ctx(db_path: Path, scenario: Scenario) -> Iterator[AppContext]:
 
 
 @pytest.fixture
-def page(qtbot, ctx: AppContext) -> LedgerPage:  # noqa: ANN001
-    widget = LedgerPage(ctx)
-    qtbot.addWidget(widget)
-    widget.resize(1200, 700)
-    with qtbot.waitSignal(widget.loaded, timeout=10_000):
-        widget.show()
-    qtbot.waitExposed(widget)
-    return widget
+def page(show_page, ctx: AppContext) -> LedgerPage:  # noqa: ANN001
+    return show_page(LedgerPage, ctx, size=(1200, 700))
 
 
 def column(model: LedgerModel, key: str, role: int = Qt.ItemDataRole.DisplayRole) -> list[object]:

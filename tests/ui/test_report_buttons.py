@@ -17,7 +17,7 @@ from PySide6.QtCore import QDate, Qt
 
 from core.work.ledger import LedgerFilter
 from tests.ui._report_helpers import make_ctx, write_pdf
-from ui.printing import jobs as report_jobs
+from ui.printing import dialogs as report_dialogs
 from ui.printing.preview import open_windows
 from ui.shell import settings_store
 from ui.shell.busy import BusyTask
@@ -60,7 +60,7 @@ def calls(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, tuple[Any, ...], d
 @pytest.fixture(autouse=True)
 def _no_dialogs(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
     errors: list[str] = []
-    monkeypatch.setattr(report_jobs, "show_error", lambda parent, title, sentence: errors.append(sentence))
+    monkeypatch.setattr(report_dialogs, "show_error", lambda parent, title, sentence: errors.append(sentence))
     yield errors
     for window in open_windows():
         window.close()
@@ -104,8 +104,8 @@ def test_the_ledger_prints_and_exports_its_current_filter_and_sort(qtbot, ctx: A
 
     target = tmp_path / "台账"
     offered: list[str] = []
-    monkeypatch.setattr(report_jobs, "ask_save_path", lambda *args: target)
-    monkeypatch.setattr(report_jobs, "ask_open_folder", lambda parent, title, sentence: offered.append(sentence))
+    monkeypatch.setattr(report_dialogs, "ask_save_path", lambda *args: target)
+    monkeypatch.setattr(report_dialogs, "ask_open_folder", lambda parent, title, sentence: offered.append(sentence))
     page.export_button.click()
     qtbot.waitUntil(lambda: bool(offered), timeout=10_000)
     assert [c[0] for c in calls] == ["render_ledger", "export_ledger"]
@@ -119,7 +119,7 @@ def test_an_export_the_user_does_not_place_writes_nothing(qtbot, ctx: AppContext
                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     from ui.printing import documents as report_documents
 
-    monkeypatch.setattr(report_jobs, "ask_save_path", lambda *args: None)
+    monkeypatch.setattr(report_dialogs, "ask_save_path", lambda *args: None)
     assert report_documents.export_ledger(ctx, None, LedgerFilter()) is None
     assert calls == []
 
@@ -128,7 +128,7 @@ def test_a_refused_export_shows_its_sentence_and_offers_nothing(qtbot, ctx: AppC
                                                                 monkeypatch: pytest.MonkeyPatch,
                                                                 _no_dialogs: list[str]) -> None:
     from core.errors import Refusal
-    from ui.printing.preview import export_file  # the pages' entry point
+    from ui.printing.jobs import export_file  # the pages' entry point
 
     def write(db: Any, out: Path) -> int:
         raise Refusal("There is no published ranking for 2026-10; publish the month first.")
@@ -136,8 +136,8 @@ def test_a_refused_export_shows_its_sentence_and_offers_nothing(qtbot, ctx: AppC
     offered: list[str] = []
     out = tmp_path / "out"
     out.mkdir()
-    monkeypatch.setattr(report_jobs, "ask_save_path", lambda *args: out / "ranking.xlsx")
-    monkeypatch.setattr(report_jobs, "ask_open_folder", lambda *args: offered.append("asked"))
+    monkeypatch.setattr(report_dialogs, "ask_save_path", lambda *args: out / "ranking.xlsx")
+    monkeypatch.setattr(report_dialogs, "ask_open_folder", lambda *args: offered.append("asked"))
     task = export_file(ctx, None, "排名", write, "ranking-2026-10.xlsx")
     assert task is not None
     with qtbot.waitSignal(task.finished, timeout=10_000):
@@ -231,7 +231,7 @@ def test_the_file_menu_imports_exports_and_prints_the_ledger(qtbot, ctx: AppCont
     assert window.current_key() == "ledger"
     qtbot.waitUntil(lambda: bool(open_windows()), timeout=10_000)
     assert calls[-1][0] == "render_ledger"
-    monkeypatch.setattr(report_jobs, "ask_save_path", lambda *args: None)
+    monkeypatch.setattr(report_dialogs, "ask_save_path", lambda *args: None)
     window.actions.action("export_xlsx").trigger()   # asked where, the user cancelled: nothing written
     assert [c[0] for c in calls] == ["open_import_dialog", "render_ledger"]
     window.shutdown()

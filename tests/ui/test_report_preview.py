@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QToolButton
 
 from core.errors import Refusal
 from tests.ui._report_helpers import make_ctx, make_render, write_pdf
+from ui.printing import dialogs as report_dialogs
 from ui.printing import jobs as report_jobs
 from ui.printing import printer as report_print
 from ui.printing.preview import PreviewWindow, open_windows
@@ -36,7 +37,7 @@ def ctx(db_path: Path) -> Iterator[AppContext]:
 @pytest.fixture
 def errors(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     shown: list[str] = []
-    monkeypatch.setattr(report_jobs, "show_error", lambda parent, title, sentence: shown.append(sentence))
+    monkeypatch.setattr(report_dialogs, "show_error", lambda parent, title, sentence: shown.append(sentence))
     return shown
 
 
@@ -232,8 +233,8 @@ def test_save_as_pdf_copies_the_document_and_remembers_the_folder(qtbot, ctx: Ap
         return target_dir / "周交办清单"   # no suffix typed: .pdf is added
 
     opened: list[Path] = []
-    monkeypatch.setattr(report_jobs, "ask_save_path", ask)
-    monkeypatch.setattr(report_jobs, "open_folder", lambda folder: opened.append(folder) or True)
+    monkeypatch.setattr(report_dialogs, "ask_save_path", ask)
+    monkeypatch.setattr(report_dialogs, "open_folder", lambda folder: opened.append(folder) or True)
     assert not window.folder_action.isEnabled()
     with qtbot.waitSignal(window.saved):
         window.save_action.trigger()
@@ -254,7 +255,7 @@ def test_a_failed_save_leaves_no_partial_file_and_says_why(qtbot, ctx: AppContex
     target_dir.mkdir()
     target = target_dir / "copy.pdf"
     target.write_bytes(b"the user's older file")
-    monkeypatch.setattr(report_jobs, "ask_save_path", lambda *args: target)
+    monkeypatch.setattr(report_dialogs, "ask_save_path", lambda *args: target)
 
     def half_copy(src: Any, dst: Any) -> None:
         Path(dst).write_bytes(Path(src).read_bytes()[:100])
@@ -265,7 +266,7 @@ def test_a_failed_save_leaves_no_partial_file_and_says_why(qtbot, ctx: AppContex
     assert target.read_bytes() == b"the user's older file"
     assert sorted(p.name for p in target_dir.iterdir()) == ["copy.pdf"]
     assert len(errors) == 1 and "No space left on device" in errors[0]
-    monkeypatch.setattr(report_jobs, "ask_save_path", lambda *args: tmp_path / "missing" / "copy.pdf")
+    monkeypatch.setattr(report_dialogs, "ask_save_path", lambda *args: tmp_path / "missing" / "copy.pdf")
     assert window.save_as() is None
     assert len(errors) == 2 and str(tmp_path / "missing") in errors[1]
 

@@ -102,19 +102,6 @@ def test_add_buttons_open_the_entry_dialog(qtbot, page: QuarterlyPage, monkeypat
     assert opened == ["bonus", "criticism", "finding"]
 
 
-def test_default_periods_are_the_last_ended() -> None:
-    import datetime as dt
-
-    from ui.pages.scores.data import default_period, period_choices
-
-    assert default_period(dt.date(2026, 1, 15), quarterly=False) == "2025-12"
-    assert default_period(dt.date(2026, 1, 15), quarterly=True) == "2025-Q4"
-    assert default_period(dt.date(2026, 11, 27), quarterly=True) == "2026-Q3"
-    assert default_period(dt.date(2026, 4, 1), quarterly=True) == "2026-Q1"
-    assert period_choices(dt.date(2026, 2, 3), quarterly=True)[:3] == ["2026-Q1", "2025-Q4", "2025-Q3"]
-    assert period_choices(dt.date(2026, 2, 3), quarterly=False)[:3] == ["2026-02", "2026-01", "2025-12"]
-
-
 def test_a_new_bonus_redraws_the_page(qtbot, page: QuarterlyPage, ctx: AppContext, scores_db: Path) -> None:  # noqa: ANN001
     import datetime as dt
 

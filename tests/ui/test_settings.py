@@ -32,16 +32,8 @@ template, hub, make_ctx = hub_fixtures("settings", office_folder=True)
 
 
 @pytest.fixture
-def open_page(qtbot, make_ctx: Callable[[str], AppContext]) -> Callable[[str], SettingsPage]:  # noqa: ANN001
-    def open_as(user: str) -> SettingsPage:
-        ctx = make_ctx(user)
-        with qtbot.waitSignal(ctx.worker.idle, timeout=10_000):
-            page = SettingsPage(ctx)
-        qtbot.addWidget(page)
-        page.resize(1100, 720)
-        page.show()
-        return page
-    return open_as
+def open_page(show_page, make_ctx: Callable[[str], AppContext]) -> Callable[[str], SettingsPage]:  # noqa: ANN001
+    return lambda user: show_page(SettingsPage, make_ctx(user), size=(1100, 720), wait="idle")
 
 
 def _plan(hub: Path, text: str):  # noqa: ANN202

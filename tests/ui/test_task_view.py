@@ -296,3 +296,18 @@ def test_an_unknown_task_says_so(qtbot, ctx: AppContext) -> None:  # noqa: ANN00
     with qtbot.waitSignal(view.load_failed, timeout=10_000) as failed:
         pass
     assert "2026-99" in failed.args[0] and view.message.text() == failed.args[0]
+
+
+def test_an_open_task_view_reloads_only_when_its_own_task_changed(qtbot, ctx: AppContext) -> None:  # noqa: ANN001
+    from core.office import Changes
+
+    mine, other = show(qtbot, ctx, "2026-5"), show(qtbot, ctx, "2026-2")
+    loads: list[str] = []
+    other.loaded.connect(lambda: loads.append("2026-2"))
+    act(qtbot, mine, "2026-5/TGZ", "claim", on=dt.date(2026, 11, 25))  # waits for 2026-5's reload
+    assert mine.panels["2026-5/TGZ"].state_label.text() == _(STATE_LABELS["claimed"])
+    assert other._pending == 0 and loads == []  # the other task's view asked for nothing
+    own_id = other.briefs["2026-2/TGZ"].id
+    assert other.concerned(Changes(assignments={own_id}))
+    assert not other.concerned(Changes(assignments={mine.briefs["2026-5/TGZ"].id}, tasks={1}))
+    assert other.concerned(Changes(directory=True)) and other.concerned(Changes(calendar=True))

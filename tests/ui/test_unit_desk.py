@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from _shared_fixtures import open_page
 from PySide6.QtCore import Qt
 
 from core.auth import list_users
@@ -24,6 +25,7 @@ from core.office import self_office
 from core.work.actions import ACTION_NAMES
 from core.work.ledger import Stats
 from core.work.workflow import UNIT_ACTIONS
+from tests._shared.db_copy import copy_database
 from ui.pages.unit_desk import UnitDeskPage
 from ui.shell.context import AppContext
 
@@ -32,16 +34,10 @@ T = dt.date(2026, 11, 27)
 
 def make_unit_office(source: Path, target: Path, unit_code: str) -> Path:
     """A copy of `source` whose own office is `unit_code`'s (stands in for enrollment)."""
-    src, dst = sqlite3.connect(source), sqlite3.connect(target)
-    try:
-        src.backup(dst)
-        with dst:
-            dst.execute("UPDATE office SET role = 'unit', unit_id = (SELECT id FROM unit WHERE code = ?), "
-                        "code = ?, name = (SELECT name FROM unit WHERE code = ?) WHERE is_self = 1",
-                        [unit_code, unit_code, unit_code])
-    finally:
-        src.close()
-        dst.close()
+    copy_database(source, target,
+                  f"UPDATE office SET role = 'unit', unit_id = (SELECT id FROM unit WHERE code = '{unit_code}'), "
+                  f"code = '{unit_code}', name = (SELECT name FROM unit WHERE code = '{unit_code}') "
+                  "WHERE is_self = 1")
     return target
 
 
@@ -52,13 +48,7 @@ def unit_template(template_db: tuple[Path, object], tmp_path_factory: pytest.Tem
 
 @pytest.fixture
 def unit_path(unit_template: Path, tmp_path: Path) -> Path:
-    src, dst = sqlite3.connect(unit_template), sqlite3.connect(tmp_path / "tgz.db")
-    try:
-        src.backup(dst)
-    finally:
-        src.close()
-        dst.close()
-    return tmp_path / "tgz.db"
+    return copy_database(unit_template, tmp_path / "tgz.db")
 
 
 @pytest.fixture
@@ -74,12 +64,7 @@ def ctx(unit_path: Path) -> Iterator[AppContext]:
 
 
 def open_desk(qtbot, ctx: AppContext) -> UnitDeskPage:  # noqa: ANN001
-    with qtbot.waitSignals([ctx.worker.idle], timeout=10_000):
-        page = UnitDeskPage(ctx, None)
-        qtbot.addWidget(page)
-    page.resize(1100, 500)
-    page.show()
-    return page
+    return open_page(qtbot, UnitDeskPage, ctx, None, size=(1100, 500), wait="idle")
 
 
 def shown_numbers(page: UnitDeskPage) -> list[str]:

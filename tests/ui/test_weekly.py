@@ -60,13 +60,9 @@ def make_context(db_path: Path, user_name: str = "admin", password: str = PASSWO
 
 
 @pytest.fixture
-def page(qtbot, db_path: Path) -> Iterator[WeeklyPage]:  # noqa: ANN001
+def page(show_page, db_path: Path) -> Iterator[WeeklyPage]:  # noqa: ANN001
     ctx = make_context(db_path)
-    page = WeeklyPage(ctx)
-    qtbot.addWidget(page)
-    page.resize(1400, 700)
-    page.show()
-    qtbot.waitExposed(page)
+    page = show_page(WeeklyPage, ctx, size=(1400, 700), wait=None)
     page.activateWindow()
     yield page
     ctx.close()

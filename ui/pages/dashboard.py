@@ -23,11 +23,12 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from core.format import locale, number
 from core.i18n import _, ngettext
 from core.work.dashboard import Dashboard, dashboard
 from core.work.ledger import LedgerFilter
 from ui.pages.dashboard_charts import TrendChart, UnitChart
-from ui.pages.dashboard_tiles import DueList, LightTile, RateTile, locale, number, overdue_text, soon_text
+from ui.pages.dashboard_tiles import DueList, LightTile, RateTile, overdue_text, soon_text
 from ui.pages.latest_load import LatestLoadMixin, message_label
 from ui.shell.context import AppContext
 

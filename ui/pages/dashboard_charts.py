@@ -42,9 +42,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.format import locale, percent, whole_percent
 from core.i18n import N_, _
 from core.work.dashboard import UnitRate, WeekPoint
-from ui.pages.dashboard_tiles import BELOW_COLOR, locale, percent, whole_percent
+from core.work.ledger import TARGET_RATE
+from ui.pages.dashboard_tiles import BELOW_COLOR
 
 BAR_COLOR = "#3d6fb6"
 ON_TIME_COLOR = "#e08a1e"
@@ -163,7 +165,7 @@ class UnitChart(QWidget):
         super().__init__(parent)
         self.units: list[UnitRate] = []
         self.shown: list[UnitRate] = []   # in bar order: index 0 is the bottom bar
-        self.target = 0.95
+        self.target = TARGET_RATE
         self.group_combo = QComboBox()
         self.group_combo.setObjectName("unitGroup")
         self.group_combo.setAccessibleName(_("Units shown in the chart"))

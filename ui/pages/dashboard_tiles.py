@@ -9,11 +9,7 @@ description (what it shows now). Threading: GUI thread only.
 from __future__ import annotations
 
 import datetime as dt
-from functools import lru_cache
 
-from babel import Locale
-from babel.dates import format_date
-from babel.numbers import format_decimal, format_percent
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
@@ -30,7 +26,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.i18n import N_, _, babel_locale, ngettext
+from core.format import long_date, medium_date, number, percent, whole_percent
+from core.i18n import N_, _, ngettext
 from core.work.dashboard import DueRow, PeriodRates
 
 LIGHT_COLORS = {"red": "#d32f2f", "yellow": "#e09b00", "green": "#2e7d32"}
@@ -39,29 +36,6 @@ BELOW_COLOR = "#c62828"
 NEUTRAL_TINT = "#f3f5f8"
 STEP_LABELS = {"claim": N_("Claim"), "report": N_("Report"), "completion": N_("Completion")}
 TASK_NO_ROLE = int(Qt.ItemDataRole.UserRole) + 1
-
-
-@lru_cache(maxsize=8)
-def _parsed(name: str) -> Locale:
-    return Locale.parse(name)
-
-
-def locale() -> Locale:
-    """The babel locale of the active language, parsed once (parsing a name costs ~2 ms each time)."""
-    return _parsed(babel_locale())
-
-
-def percent(value: float | None) -> str:
-    """A rate to one decimal in the user's locale (96.9%); an em dash when undefined."""
-    return "—" if value is None else format_percent(value, "#,##0.0%", locale=locale())
-
-
-def whole_percent(value: float) -> str:
-    return format_percent(value, "#,##0%", locale=locale())
-
-
-def number(n: int) -> str:
-    return format_decimal(n, locale=locale())
 
 
 def _scaled(widget: QWidget, factor: float, bold: bool = False) -> None:
@@ -161,14 +135,14 @@ class RateTile(Tile):
         self.note_label.setText(
             ngettext("Target {target} · {count} item due", "Target {target} · {count} items due", rates.counted)
             .format(target=whole_percent(target), count=number(rates.counted)))
-        period = _("{start} to {end}").format(start=format_date(rates.date_from, "medium", locale=locale()),
-                                             end=format_date(rates.date_to, "medium", locale=locale()))
+        period = _("{start} to {end}").format(start=medium_date(rates.date_from),
+                                             end=medium_date(rates.date_to))
         self.setToolTip(
             ngettext("Tasks assigned {period}, as of {date}: {closed} of {counted} item due is closed, "
                      "{on_time} on time. Click to list them in the ledger.",
                      "Tasks assigned {period}, as of {date}: {closed} of {counted} items due are closed, "
                      "{on_time} on time. Click to list them in the ledger.", rates.counted)
-            .format(period=period, date=format_date(as_of, "long", locale=locale()),
+            .format(period=period, date=long_date(as_of),
                     closed=number(rates.closed), counted=number(rates.counted), on_time=number(rates.on_time)))
         self.setAccessibleDescription(" ".join(
             label.text() for label in (self.completion_label, self.on_time_label, self.note_label)))
@@ -241,7 +215,7 @@ class DueList(QWidget):
                 if column == 4:
                     item.setToolTip(_("{step} due {date}").format(
                         step=_(STEP_LABELS.get(row.step, row.step)),
-                        date=format_date(row.due, "long", locale=locale())))
+                        date=long_date(row.due)))
                     if self.mode == "overdue":
                         item.setForeground(Qt.GlobalColor.darkRed)
                     item.setTextAlignment(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight

@@ -22,7 +22,6 @@ Threading: GUI thread only.
 """
 from __future__ import annotations
 
-from babel.numbers import format_decimal
 from PySide6.QtCore import QModelIndex, Qt, Signal, Slot
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -39,7 +38,8 @@ from PySide6.QtWidgets import (
 )
 
 from core.errors import ClerkError
-from core.i18n import _, babel_locale, ngettext
+from core.format import number
+from core.i18n import _, ngettext
 from core.office import Changes
 from core.work.ledger import LedgerFilter
 from ui.ledger_model import (
@@ -49,7 +49,6 @@ from ui.ledger_model import (
     ROLE_LABELS,
     STATE_LABELS,
     LedgerModel,
-    babel_for,
 )
 from ui.pages.ledger_filters import FilterBar, SavedFilters
 from ui.shell import crash, settings_store
@@ -60,7 +59,7 @@ DEFAULT_WIDTHS = (80, 210, 150, 60, 80, 110, 110, 90, 70, 90)  # widened to fit 
 
 def count_text(n: int) -> str:
     return ngettext("{count} item", "{count} items", n).format(
-        count=format_decimal(n, locale=babel_for(babel_locale())))
+        count=number(n))
 
 
 class LedgerPage(QWidget):

@@ -19,7 +19,6 @@ from __future__ import annotations
 from typing import Any
 
 import sqlite_utils
-from babel.numbers import format_decimal
 from PySide6.QtCore import QItemSelection, QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -34,7 +33,8 @@ from PySide6.QtWidgets import (
 
 from core.directory import list_units
 from core.errors import ClerkError
-from core.i18n import _, babel_locale, ngettext
+from core.format import number
+from core.i18n import _, ngettext
 from core.office import Changes
 from core.permissions import allowed_actions
 from core.work.ledger import LedgerFilter, Stats, stats
@@ -194,7 +194,7 @@ class UnitDeskPage(QWidget):
                                ("yellow", s.yellow, ngettext("{n} yellow", "{n} yellow", s.yellow)),
                                ("green", s.green, ngettext("{n} green", "{n} green", s.green))):
             parts.append(f'<span style="color:{LIGHT_COLORS[light]}">●</span> '
-                         + text.format(n=format_decimal(n, locale=babel_locale())))
+                         + text.format(n=number(n)))
         self.counts.setText("&nbsp;&nbsp;".join(parts))
         self.counts_loaded.emit(s)
 

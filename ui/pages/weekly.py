@@ -101,7 +101,7 @@ class WeeklyPage(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.writable = ctx.can_write and ctx.is_hub
+        self.writable = ctx.hub_may_write
         self._saving = False
         units, leaders, in_charge = self._directory()
         self.model = WeeklyGridModel(units, leaders, category_index(), self._check, coming_sunday(ctx.today()),

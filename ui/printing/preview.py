@@ -10,13 +10,13 @@ Contract (GUI thread only):
   (Ctrl++ / Ctrl+-), fit width, fit page; Print… (Ctrl+P) through
   `ui.printing.printer` (the dialog is `report_print.ask_print`, replaceable);
   Save as PDF… (Ctrl+S) copies the file atomically to the chosen path
-  (`report_jobs.ask_save_path`, replaceable) — a failure leaves no partial file
+  (`report_dialogs.ask_save_path`, replaceable) — a failure leaves no partial file
   and shows its sentence; Open folder shows the folder of the last saved copy
-  (`report_jobs.open_folder`); Esc closes. The window's size and place are
+  (`report_dialogs.open_folder`); Esc closes. The window's size and place are
   remembered (ui.shell.settings_store.PREVIEW_GEOMETRY).
 - `printed(int)` after pages were sent to the printer, `saved(Path)` after a copy was saved.
-- `open_report` and `export_file` (from ui.printing.jobs) are re-exported here:
-  pages make a document with `open_report(ctx, parent, title, render, file_name)`.
+Pages make a document with `ui.printing.jobs.open_report(ctx, parent, title, render, file_name)`,
+which opens this window; this module does not import ui.printing.jobs.
 """
 from __future__ import annotations
 
@@ -32,15 +32,13 @@ from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtWidgets import QLabel, QMainWindow, QProgressDialog, QSpinBox, QToolBar, QToolButton, QWidget
 
 from core.errors import ClerkError
-from core.i18n import _, babel_locale
+from core.format import whole_percent
+from core.i18n import _
 from core.reports.atomic_file import atomic_output
 from ui.actions import plain
-from ui.printing import jobs as report_jobs
+from ui.printing import dialogs as report_dialogs
 from ui.printing import printer as report_print
-from ui.printing.jobs import export_file, open_report
 from ui.shell import settings_store
-
-__all__ = ["PreviewWindow", "export_file", "open_report", "open_windows"]
 
 ZOOM_STEP = 1.25
 ZOOM_MIN, ZOOM_MAX = 0.25, 5.0
@@ -273,12 +271,10 @@ class PreviewWindow(QMainWindow):
         self.next_action.setEnabled(page < n - 1)
 
     def _zoom_changed(self, *_args: object) -> None:
-        from babel.numbers import format_percent
-
         mode = self.view.zoomMode()
         if self._closed:
             return
-        self.zoom_label.setText(format_percent(self._effective_zoom(), locale=babel_locale()))
+        self.zoom_label.setText(whole_percent(self._effective_zoom()))
         self.zoom_in_action.setEnabled(mode != QPdfView.ZoomMode.Custom or self.view.zoomFactor() < ZOOM_MAX)
         self.zoom_out_action.setEnabled(mode != QPdfView.ZoomMode.Custom or self.view.zoomFactor() > ZOOM_MIN)
 
@@ -307,7 +303,7 @@ class PreviewWindow(QMainWindow):
             sent = report_print.print_document(self.document, printer, pages, progress=progress)
         except ClerkError as exc:
             sent = -1
-            report_jobs.show_error(self, self.title, str(exc))
+            report_dialogs.show_error(self, self.title, str(exc))
         finally:
             QGuiApplication.restoreOverrideCursor()
             dialog.close()
@@ -321,14 +317,14 @@ class PreviewWindow(QMainWindow):
     @Slot()
     def save_as(self) -> Path | None:
         """Copy the document to a path the user chooses (atomic); returns it, or None."""
-        target = report_jobs.ask_target(self, _("Save as PDF"), self.pdf.stem, ".pdf", report_jobs.PDF_FILTER)
+        target = report_dialogs.ask_target(self, _("Save as PDF"), self.pdf.stem, ".pdf", report_dialogs.PDF_FILTER)
         if target is None:
             return None
         try:
             with atomic_output(target) as tmp:
                 shutil.copyfile(self.pdf, tmp)
         except (ClerkError, OSError) as exc:
-            report_jobs.refused(self, _("Save as PDF"), exc)
+            report_dialogs.refused(self, _("Save as PDF"), exc)
             return None
         self.saved_path = target
         self.folder_action.setEnabled(True)
@@ -339,7 +335,7 @@ class PreviewWindow(QMainWindow):
     @Slot()
     def open_folder(self) -> None:
         if self.saved_path is not None:
-            report_jobs.open_folder(self.saved_path.parent)
+            report_dialogs.open_folder(self.saved_path.parent)
 
     # ----- life -------------------------------------------------------------------------
 

@@ -32,7 +32,7 @@ from typing import Any
 import sqlite_utils
 from PySide6.QtCore import QObject, Signal
 
-from core import clock
+from core import clock, permissions
 from core.auth import User
 from core.db.connection import commits
 from core.db.errors import refusal_for
@@ -71,6 +71,11 @@ class AppContext(QObject):
     @property
     def can_write(self) -> bool:
         return self.user.can_write
+
+    @property
+    def hub_may_write(self) -> bool:
+        """A user who may write, of the hub office (core.permissions.hub_may_write)."""
+        return permissions.hub_may_write(self.office.role, self.user)
 
     @property
     def is_admin(self) -> bool:

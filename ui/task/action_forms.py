@@ -5,7 +5,8 @@ Contract: `ActionForm(ctx, brief, kind, parent)` is a dialog opened with `open()
 future, never before the assignment date), the text the action needs, and as
 the action requires: attachments, milestones, the new date of an extension
 request, an approved date other than the requested one, an urge's follow-up
-date. "Record" runs `core.work.actions.record` through `ctx.write` (worker thread);
+date. "Record" runs `core.work.actions.record` on the brief's assignment id through
+`ctx.write` (worker thread);
 a refusal from the core (ClerkError) appears in red in the form, which stays
 open with nothing written (`refused` is emitted with the sentence); success
 emits `recorded(Changes)` and closes the form (`ctx.changed` has told every page).
@@ -35,12 +36,12 @@ from PySide6.QtWidgets import (
 )
 
 from core.dates import EARLIEST, latest_date
+from core.format import medium_date
 from core.i18n import N_, _
 from core.work.actions import EMPTY_TEXT, Action, record
 from core.work.task_view import AssignmentBrief
 from core.work.workflow import UNIT_ACTIONS
 from ui import file_dialogs
-from ui.ledger_model import date_text
 from ui.shell.context import AppContext
 from ui.task.record_form import (
     AttachmentList,
@@ -151,7 +152,7 @@ class ActionForm(RecordDialogMixin, WriteDialogMixin, QDialog):
                               minimum=brief.assigned_on, maximum=max(today, brief.assigned_on))
         self.date.setToolTip(_("The day it happened; earlier than today when entered from paper. "
                                "Never before the assignment date ({date}) nor in the future.")
-                             .format(date=date_text(brief.assigned_on)))
+                             .format(date=medium_date(brief.assigned_on)))
         form.addRow(_("&Effective date:"), self.date)
 
         self.value: QDateEdit | None = None
@@ -200,12 +201,12 @@ class ActionForm(RecordDialogMixin, WriteDialogMixin, QDialog):
             self.value = date_edit(max(b.due, today) + dt.timedelta(days=14), _("Proposed new date"),
                                    minimum=b.assigned_on)
             self.value.setToolTip(_("Must be later than the completion due in force ({date}).")
-                                  .format(date=date_text(b.due)))
-            form.addRow(_("Completion due:"), QLabel(date_text(b.due)))
+                                  .format(date=medium_date(b.due)))
+            form.addRow(_("Completion due:"), QLabel(medium_date(b.due)))
             form.addRow(_("&New date:"), self.value)
         elif self.kind == "extension_approve":
             requested = b.pending_extension or b.due
-            form.addRow(_("Requested date:"), QLabel(date_text(requested)))
+            form.addRow(_("Requested date:"), QLabel(medium_date(requested)))
             self.value_check = QCheckBox(_("Approve &another date:"))
             self.value = date_edit(requested, _("Approved date"), minimum=b.assigned_on)
             form.addRow(self.value_check, self.value)
@@ -280,7 +281,8 @@ class ActionForm(RecordDialogMixin, WriteDialogMixin, QDialog):
     def submit(self) -> None:
         if self.busy:
             return
-        action, ref = self.action(), self.brief.ref
+        action, assignment_id = self.action(), self.brief.id
         self._set_busy(True)
-        self.ctx.write(lambda s: record(s, ref, action), self._done, self._failed)
+        # by the assignment's id: the core looks it up once, no id → REF → id round trip
+        self.ctx.write(lambda s: record(s, assignment_id, action), self._done, self._failed)
 

@@ -15,13 +15,12 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from babel.numbers import format_decimal
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QIcon
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QStyle, QVBoxLayout, QWidget
 
+from core.format import medium_date, number
 from core.i18n import N_, _, babel_locale
-from ui.ledger_model import date_text
 
 BEHALF_COLOR = "#8d6e00"
 MUTED_COLOR = "#666666"
@@ -53,12 +52,12 @@ def open_file(path: Path, name: str) -> bool:
 def file_size_text(size: int) -> str:
     """A file size for a clerk: KB under one MB, else MB, one decimal."""
     if size < 1024 * 1024:
-        return _("{size} KB").format(size=format_decimal(max(size, 1) / 1024, "#,##0.#", locale=babel_locale()))
-    return _("{size} MB").format(size=format_decimal(size / 1048576, "#,##0.#", locale=babel_locale()))
+        return _("{size} KB").format(size=number(max(size, 1) / 1024, "#,##0.#"))
+    return _("{size} MB").format(size=number(size / 1048576, "#,##0.#"))
 
 
 def _day(iso: str | None) -> str:
-    return date_text(dt.date.fromisoformat(iso)) if iso else ""
+    return medium_date(dt.date.fromisoformat(iso)) if iso else ""
 
 
 def event_details(e: dict) -> str:

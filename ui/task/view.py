@@ -4,7 +4,8 @@ Contract: `open_task_view(ctx, task_no, parent)` shows the task in a non-modal
 window (raising the one already open for that task) and returns it. The view
 loads `core.work.task_view.task_detail` on the worker thread (`loaded` follows; a
 refusal such as an unknown number shows in the window and emits `load_failed`)
-and reloads whenever `ctx.changed` reports a write to assignments or tasks.
+and reloads when `ctx.changed` reports a write to one of its own assignments,
+the directory or the calendar (`concerned()`), not on another task's write.
 For each assignment (lead first) it shows the dues, the state and light, the
 pending extension and follow-up, and the timeline with its evidence files (a
 file opens through `ui.task.timeline.open_file`, replaceable in tests).
@@ -19,7 +20,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from babel.numbers import format_decimal
 from PySide6.QtCore import QByteArray, QSettings, Qt, Signal, SignalInstance
 from PySide6.QtWidgets import (
     QDialog,
@@ -35,7 +35,8 @@ from PySide6.QtWidgets import (
 
 from core.errors import ClerkError
 from core.evidence import stored_path
-from core.i18n import _, babel_locale, ngettext
+from core.format import medium_date, number
+from core.i18n import _, ngettext
 from core.office import Changes
 from core.permissions import allowed_actions
 from core.work.task_view import AssignmentBrief, task_briefs, task_detail
@@ -46,7 +47,6 @@ from ui.ledger_model import (
     ROLE_LABELS,
     SOURCE_LABELS,
     STATE_LABELS,
-    date_text,
     light_icon,
 )
 from ui.printing.documents import ASSIGNMENT_DOCUMENTS, assignment_documents, print_assignment_document
@@ -65,8 +65,8 @@ _open_views: list[TaskView] = []   # the windows not yet closed
 
 def _date(value: object) -> str:
     if isinstance(value, dt.date):
-        return date_text(value)
-    return date_text(dt.date.fromisoformat(str(value))) if value else ""
+        return medium_date(value)
+    return medium_date(dt.date.fromisoformat(str(value))) if value else ""
 
 
 def dues_text(a: dict[str, Any]) -> str:
@@ -106,7 +106,7 @@ def outcome_text(a: dict[str, Any]) -> str:
     if a["returns"]:
         n = int(a["returns"])
         parts.append(ngettext("returned {n} time", "returned {n} times", n).format(
-            n=format_decimal(n, locale=babel_locale())))
+            n=number(n)))
     return _("; ").join(parts)
 
 
@@ -288,8 +288,20 @@ class TaskView(QDialog):
         self.load_failed.emit(str(exc))
 
     def _on_changed(self, changes: Changes) -> None:
-        if not self._closed and (changes.assignments or changes.tasks or changes.directory or changes.calendar):
+        if not self._closed and self.concerned(changes):
             self.reload()
+
+    def concerned(self, changes: Changes) -> bool:
+        """Whether a write changed what this view shows: its own assignments, names or the calendar.
+
+        Before the first load (no assignment ids known yet) any write to assignments or tasks counts.
+        """
+        if changes.directory or changes.calendar:
+            return True
+        own = {b.id for b in self.briefs.values()}
+        if not own:
+            return bool(changes.assignments or changes.tasks)
+        return bool(own & changes.assignments)
 
     def show_message(self, text: str) -> None:
         self.message.setText(text)

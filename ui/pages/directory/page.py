@@ -122,7 +122,7 @@ class DirectoryPage(QWidget):
         self.dialog: QDialog | None = None
         self.units: list[Unit] = []
         self._unit_names: dict[str, str] = {}
-        self.may_edit = ctx.can_write and ctx.is_hub
+        self.may_edit = ctx.hub_may_write
         self.may_manage_users = ctx.is_admin
 
         self.units_tab = DirectoryTab(_("Units"), RowsModel[Unit]([

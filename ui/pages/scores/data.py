@@ -5,7 +5,8 @@ Contract: `load(db, key, as_of)` runs on the worker thread (it is given to
 `core.scoring.service.view` gives them (the published snapshot, else computed
 now), every publication of the period, and, for a month, the panel-score grid,
 for a quarter, the hub's entries dated in it. No Qt here; nothing is written.
-`default_period` / `period_choices` are pure and run anywhere.
+The period list and the default period are core.scoring.periods' (`period_choices`,
+`default_period`).
 """
 from __future__ import annotations
 
@@ -43,36 +44,6 @@ class ScoresData:
     @property
     def ended(self) -> bool:
         return self.period.last < self.as_of
-
-
-def _last_month(today: dt.date) -> dt.date:
-    return today.replace(day=1) - dt.timedelta(days=1)
-
-
-def default_period(today: dt.date, quarterly: bool) -> str:
-    """The last ended month (YYYY-MM) or quarter (YYYY-Qn) as of `today`."""
-    if not quarterly:
-        last = _last_month(today)
-        return f"{last.year}-{last.month:02d}"
-    q = (today.month - 1) // 3  # the quarter under way is q + 1; the last ended one is q
-    return f"{today.year}-Q{q}" if q else f"{today.year - 1}-Q4"
-
-
-def period_choices(today: dt.date, quarterly: bool, count: int = 24) -> list[str]:
-    """The period under way and the `count` before it, newest first."""
-    if quarterly:
-        y, q = today.year, (today.month - 1) // 3 + 1
-        out = []
-        for _i in range(count // 3 + 1):
-            out.append(f"{y}-Q{q}")
-            y, q = (y, q - 1) if q > 1 else (y - 1, 4)
-        return out
-    y, m = today.year, today.month
-    out = []
-    for _i in range(count + 1):
-        out.append(f"{y}-{m:02d}")
-        y, m = (y, m - 1) if m > 1 else (y - 1, 12)
-    return out
 
 
 def panel_grid(db: sqlite_utils.Database, month: str) -> GridData:

@@ -24,10 +24,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.format import locale
 from core.i18n import _
 from core.scoring.events import DESCRIPTIONS
 from core.scoring.listing import Entry
-from ui.pages.dashboard_tiles import locale
 from ui.pages.scores.ranking_model import points
 from ui.shell.context import AppContext
 

@@ -20,11 +20,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.format import locale
 from core.i18n import _
 from core.scoring.monthly import UnitScore
 from core.scoring.publish import Line, explain_score
 from ui.ledger_model import ROLE_LABELS
-from ui.pages.dashboard_tiles import locale
 from ui.pages.scores.ranking_model import points
 
 COLUMNS = ("Date", "What", "Task", "Role", "Points")

@@ -11,7 +11,7 @@ chart (`ScoreChart`) per kind, townships apart from departments, and, for the
 unit clicked in either, the lines explaining its score. Publish and Reopen open
 `PublishDialog` / `ReopenDialog` (`open()`, kept in `self.dialog`); they and
 every other write control are enabled only for a writing user of the hub.
-Print and Export hand a core renderer to `ui.printing.preview` (imported when
+Print and Export hand a core renderer to `ui.printing.jobs` (imported when
 clicked). Subclasses add tabs (`extra_tabs`) and fill them in `show_extra`.
 Threading: GUI thread only; reads and writes run on the worker.
 """
@@ -21,7 +21,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from babel.dates import format_date, format_skeleton
+from babel.dates import format_skeleton
 from PySide6.QtCore import QItemSelectionModel, Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
@@ -38,12 +38,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.format import locale, medium_date
 from core.i18n import _
 from core.scoring.monthly import UnitScore
+from core.scoring.periods import default_period, period_choices
 from core.scoring.service import Publication
-from ui.pages.dashboard_tiles import locale
 from ui.pages.latest_load import LatestLoadMixin, message_label
-from ui.pages.scores.data import ScoresData, default_period, load, period_choices
+from ui.pages.scores.data import ScoresData, load
 from ui.pages.scores.explanation import ExplanationPanel
 from ui.pages.scores.publish_dialogs import PublishDialog, ReopenDialog
 from ui.pages.scores.ranking_chart import ScoreChart
@@ -59,7 +60,7 @@ def published_day(pub: Publication) -> str:
         day = dt.datetime.fromisoformat(pub.published_at).astimezone().date()
     except ValueError:
         return pub.published_at[:10]
-    return format_date(day, "medium", locale=locale())
+    return medium_date(day)
 
 
 def status_lines(data: ScoresData) -> tuple[str, str]:
@@ -72,14 +73,14 @@ def status_lines(data: ScoresData) -> tuple[str, str]:
     elif pubs and pubs[-1].reopened_reason:
         status = _("Not published: version {version} was reopened ({reason}); the scores shown are computed "
                    "as of {date}.").format(version=pubs[-1].version, reason=pubs[-1].reopened_reason,
-                                          date=format_date(data.as_of, "medium", locale=locale()))
+                                          date=medium_date(data.as_of))
     elif data.ended:
         status = _("Not published: the scores shown are computed as of {date}.").format(
-            date=format_date(data.as_of, "medium", locale=locale()))
+            date=medium_date(data.as_of))
     else:
         status = _("Not published: the period is under way until {last}; the scores shown are computed as of "
-                   "{date}.").format(last=format_date(data.period.last, "medium", locale=locale()),
-                                     date=format_date(data.as_of, "medium", locale=locale()))
+                   "{date}.").format(last=medium_date(data.period.last),
+                                     date=medium_date(data.as_of))
     history = []
     for p in pubs:
         if p is current:
@@ -152,7 +153,7 @@ class ScoresPage(LatestLoadMixin, QWidget):
 
     @property
     def writable(self) -> bool:
-        return self.ctx.is_hub and self.ctx.can_write
+        return self.ctx.hub_may_write
 
     @property
     def period(self) -> str:
@@ -331,7 +332,7 @@ class ScoresPage(LatestLoadMixin, QWidget):
 
     def print_report(self) -> None:
         try:
-            from ui.printing.preview import open_report
+            from ui.printing.jobs import open_report
             title, render, file_name = self.report_render()
         except ImportError:
             self.show_message(_("Printing is not available in this version."))
@@ -342,7 +343,7 @@ class ScoresPage(LatestLoadMixin, QWidget):
         key = self.period
         try:
             from core.reports.xlsx.export import export_ranking
-            from ui.printing.preview import export_file
+            from ui.printing.jobs import export_file
         except ImportError:
             self.show_message(_("Exporting is not available in this version."))
             return

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from babel.numbers import format_decimal, parse_decimal
+from babel.numbers import parse_decimal
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
@@ -29,10 +29,10 @@ from PySide6.QtWidgets import (
 )
 
 from core.errors import ClerkError
+from core.format import locale, number
 from core.i18n import _, ngettext
 from core.office import Changes, Session
 from core.scoring.store import set_panel_score
-from ui.pages.dashboard_tiles import locale
 from ui.pages.scores.data import GridData
 from ui.shell import crash
 from ui.shell.context import AppContext
@@ -98,7 +98,7 @@ class PanelGridModel(QAbstractTableModel):
         cell = self.cell(index)
         value = self.value(cell)
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
-            return "" if value is None else format_decimal(value, "#,##0.##", locale=locale())
+            return "" if value is None else number(value, "#,##0.##")
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(Qt.AlignmentFlag.AlignCenter)
         if role == Qt.ItemDataRole.BackgroundRole:

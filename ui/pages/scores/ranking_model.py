@@ -11,12 +11,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from babel.numbers import format_decimal
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
+from core.format import number, percent
 from core.i18n import N_, _
 from core.scoring.monthly import UnitScore
-from ui.pages.dashboard_tiles import locale, percent
 
 UNIT_CODE_ROLE = int(Qt.ItemDataRole.UserRole) + 1
 SORT_ROLE = int(Qt.ItemDataRole.UserRole) + 2
@@ -33,7 +32,7 @@ Index = QModelIndex | QPersistentModelIndex
 
 def points(value: float) -> str:
     """A score or points to at most two decimals in the user's locale (95.75, 98, −0.5)."""
-    return format_decimal(round(value, 2), "#,##0.##", locale=locale())
+    return number(round(value, 2), "#,##0.##")
 
 
 class RankingModel(QAbstractTableModel):
@@ -103,7 +102,7 @@ class RankingModel(QAbstractTableModel):
     def _text(self, s: UnitScore, key: str) -> str:
         value = self._value(s, key)
         if key == "rank":
-            return format_decimal(s.rank, locale=locale())
+            return number(s.rank)
         if key == "unit":
             return s.name
         if key in ("completion", "on_time"):

@@ -19,7 +19,6 @@ from __future__ import annotations
 import datetime as dt
 
 from babel.dates import format_skeleton
-from babel.numbers import format_decimal
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QGridLayout,
@@ -36,6 +35,7 @@ from PySide6.QtWidgets import (
 
 from core import office_settings as settings_ops
 from core.errors import ClerkError
+from core.format import number
 from core.i18n import _, babel_locale, ngettext
 from core.office import Changes
 from core.rules.calendar import NoticePlan, NoticePreview, parse_notice
@@ -80,7 +80,7 @@ class CalendarSection(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.may_write = ctx.can_write and ctx.is_hub
+        self.may_write = ctx.hub_may_write
         self.known_years: list[int] = []
         self.shown: settings_ops.HolidayYear | None = None
         self.preview: NoticePreview | None = None
@@ -247,10 +247,10 @@ class CalendarSection(QWidget):
 
     def _saved(self, result: settings_ops.NoticeImport) -> None:
         saved = ngettext("{year}: {n} days saved.", "{year}: {n} days saved.", result.written).format(
-            year=result.year, n=format_decimal(result.written, locale=babel_locale()))
+            year=result.year, n=number(result.written))
         moved = ngettext("The deadlines of {m} assignment were recomputed.",
                          "The deadlines of {m} assignments were recomputed.", result.recomputed).format(
-            m=format_decimal(result.recomputed, locale=babel_locale()))
+            m=number(result.recomputed))
         self._say(f"{saved} {moved}")
         self.preview = self.plan = None
         self.year.setValue(result.year)  # reloads (once more if ctx.changed already asked)

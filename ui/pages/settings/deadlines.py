@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from babel.dates import format_date
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
@@ -27,7 +26,8 @@ from PySide6.QtWidgets import (
 )
 
 from core import office_settings as settings_ops
-from core.i18n import N_, _, babel_locale, ngettext
+from core.format import medium_date
+from core.i18n import N_, _, ngettext
 from core.office import Changes
 from core.rules.calendar import HolidayCalendar
 from core.rules.deadlines import compute_dues
@@ -44,7 +44,7 @@ STEPS = (("claim", N_("Claim")), ("report", N_("First report")), ("general", N_(
 
 
 def _short(d: dt.date) -> str:
-    return format_date(d, "medium", locale=babel_locale())
+    return medium_date(d)
 
 
 def _suffix(spin: QSpinBox, n: int, *, months: bool = False) -> None:
@@ -62,7 +62,7 @@ class DeadlinesSection(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.may_write = ctx.can_write and ctx.is_hub
+        self.may_write = ctx.hub_may_write
         self.info: settings_ops.RulesInfo | None = None
         self.calendar = HolidayCalendar()
         self.version_label = QLabel()

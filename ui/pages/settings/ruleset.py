@@ -88,7 +88,7 @@ class RuleSetSection(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.may_write = ctx.can_write and ctx.is_hub
+        self.may_write = ctx.hub_may_write
         self.info: settings_ops.RulesInfo | None = None
         self.in_force: RuleSet | None = None
         self.base: RuleSet | None = None        # what the form edits: in force, or a file read
