@@ -42,7 +42,7 @@ from core.work.task_view import AssignmentBrief, assignment_brief
 from ui.ledger_model import COLUMN_OF, LIGHT_COLORS, LedgerModel
 from ui.shell import crash
 from ui.shell.context import AppContext
-from ui.task.action_forms import ACTION_LABELS, ActionForm
+from ui.task.action_forms import ACTION_LABELS, ActionForm, open_tracked
 
 DESK_ACTIONS = ("claim", "report", "completion", "extension_request")  # workflow.UNIT_ACTIONS, in order
 HIDDEN_COLUMNS = ("unit",)
@@ -234,16 +234,7 @@ class UnitDeskPage(QWidget):
         """Open the form for `kind` on the selected assignment (non-blocking)."""
         if self.selected is None:
             return None
-        form = ActionForm(self.ctx, self.selected, kind, self)
-        form.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.active_form = form
-        form.finished.connect(lambda _r: self._form_closed(form))
-        form.open()
-        return form
-
-    def _form_closed(self, form: ActionForm) -> None:
-        if self.active_form is form:
-            self.active_form = None
+        return open_tracked(self, self.ctx, self.selected, kind)
 
     def print_list(self) -> object:
         """Preview and print the unit's own list of open items (ui.printing.documents)."""

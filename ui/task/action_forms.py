@@ -286,3 +286,21 @@ class ActionForm(RecordDialogMixin, WriteDialogMixin, QDialog):
         # by the assignment's id: the core looks it up once, no id → REF → id round trip
         self.ctx.write(lambda s: record(s, assignment_id, action), self._done, self._failed)
 
+
+
+def open_tracked(owner: QWidget, ctx: AppContext, brief: AssignmentBrief, kind: str) -> ActionForm:
+    """Open the form for `kind` on `brief` (non-blocking), kept as `owner.active_form` until it closes.
+
+    The task view and the unit desk both open their forms this way (GUI thread).
+    """
+    form = ActionForm(ctx, brief, kind, owner)
+    form.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    owner.active_form = form  # type: ignore[attr-defined]
+
+    def closed(_result: int) -> None:
+        if getattr(owner, "active_form", None) is form:
+            owner.active_form = None  # type: ignore[attr-defined]
+
+    form.finished.connect(closed)
+    form.open()
+    return form

@@ -53,7 +53,7 @@ from ui.printing.documents import ASSIGNMENT_DOCUMENTS, assignment_documents, pr
 from ui.shell import crash
 from ui.shell.context import AppContext
 from ui.task import timeline as task_view_timeline
-from ui.task.action_forms import ACTION_LABELS, ActionForm
+from ui.task.action_forms import ACTION_LABELS, ActionForm, open_tracked
 from ui.task.record_form import ERROR_COLOR
 from ui.task.timeline import MUTED_COLOR, Timeline
 
@@ -346,16 +346,7 @@ class TaskView(QDialog):
 
     def open_form(self, kind: str, ref: str) -> ActionForm:
         """Open the form for `kind` on the assignment `ref` (non-blocking; see ActionForm)."""
-        form = ActionForm(self.ctx, self.briefs[ref], kind, self)
-        form.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.active_form = form
-        form.finished.connect(lambda _r: self._form_closed(form))
-        form.open()
-        return form
-
-    def _form_closed(self, form: ActionForm) -> None:
-        if self.active_form is form:
-            self.active_form = None
+        return open_tracked(self, self.ctx, self.briefs[ref], kind)
 
     def open_evidence(self, sha256: str, name: str) -> None:
         """Open a stored evidence file with the system viewer, or say why not."""
