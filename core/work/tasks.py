@@ -164,7 +164,7 @@ def task_problems(db: sqlite_utils.Database, item: NewTask, today: dt.date) -> l
     The first problem is the one add_tasks raises (same class, same sentence); an
     empty list means add_tasks accepts the item. Checks that need an earlier one
     to pass (lead also co needs known units) are skipped when it fails, as add_tasks
-    never reaches them. Keep this in step with add_tasks (tests/core/test_weekly_rows.py
+    never reaches them. Keep this in step with add_tasks (tests/core/work/test_weekly_rows.py
     compares them).
     """
     out: list[TaskProblem] = []

@@ -25,8 +25,11 @@ from typing import Any, NamedTuple
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+# the project root, and this folder: tests in its subfolders (which mirror the code's families,
+# issue 11) import the helper modules kept here by bare name, e.g. `from report_pdf_helpers import ...`
+for _folder in (ROOT, Path(__file__).resolve().parent):
+    if str(_folder) not in sys.path:
+        sys.path.insert(0, str(_folder))
 
 from tests._shared.db_copy import copy_database  # noqa: E402  (the one copy helper, shared with tests/ui)
 

@@ -1,4 +1,4 @@
-"""Shared by tests/ui/test_directory.py and test_settings*.py: a hub with a clerk and a viewer, and contexts.
+"""Shared by tests/ui/pages/directory/test_directory.py and test_settings*.py: a hub with a clerk and a viewer, and contexts.
 
 The database is the shared small hub of tests/ui/conftest.py (units TGZ, XCZ,
 JTJ, each with open assignments; leader 王建国 in charge of TGZ and JTJ; user

@@ -1,4 +1,4 @@
-"""Helpers for the shell and ledger-page tests (tests/ui/test_shell*.py, test_ledger_page.py)."""
+"""Helpers for the shell and ledger-page tests (tests/ui/shell/test_shell*.py, test_ledger_page.py)."""
 from __future__ import annotations
 
 import datetime as dt

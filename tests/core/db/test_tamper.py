@@ -12,6 +12,7 @@ import pytest
 from core import directory
 from core.demo.build import DEMO_PASSWORD, build_demo
 from core.office import open_session
+from tests._shared.paths import FIXTURES
 
 TODAY = dt.date(2026, 11, 27)
 DEMO_ENV = {"CLOSELOOP_PASSWORD": DEMO_PASSWORD}
@@ -244,7 +245,7 @@ def test_a_rules_import_and_a_calendar_import_are_sealed(cli, hub_db: Path, tmp_
     rules.write_text(cli.ok("rules", "show").out, encoding="utf-8")
     cli.ok("rules", "import", str(rules))
     notice = tmp_path / "国务院办公厅关于2027年部分节假日安排的通知.txt"
-    notice.write_text((Path(__file__).parent / "fixtures" / "notice_2027_invented.txt").read_text(encoding="utf-8"),
+    notice.write_text((FIXTURES / "notice_2027_invented.txt").read_text(encoding="utf-8"),
                       encoding="utf-8")
     cli.ok("calendar", "import-notice", str(notice), "--yes", env=in_2027)
     assert cli("check", env=in_2027).code == 0

@@ -11,8 +11,8 @@ import pytest
 from core.db.connection import open_database
 from core.errors import Refusal, UsageError
 from core.rules.calendar import HolidayCalendar, install_shipped, parse_notice, plan_notice, save_notice
+from tests._shared.paths import FIXTURES
 
-FIXTURES = Path(__file__).parent / "fixtures"
 D = dt.date
 MAKE_UP_2025 = [D(2025, 1, 26), D(2025, 2, 8), D(2025, 4, 27), D(2025, 9, 28), D(2025, 10, 11)]
 

@@ -26,8 +26,8 @@ from core.db.connection import connect
 from core.db.schema import schema_problems
 from core.errors import Refusal
 from tests._shared.db_copy import copy_database
+from tests._shared.paths import ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "test-pass"
 KILLS = 20
 

@@ -11,9 +11,9 @@ import os
 import sqlite3
 import subprocess
 import sys
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests._shared.paths import ROOT
+
 BUSY = "Another window is writing to the database; try again in a moment."
 
 # One writer process: N `task add` through the CLI's main(), in process, each one signing in anew.

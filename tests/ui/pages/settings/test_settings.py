@@ -20,12 +20,13 @@ from core.office import Changes
 from core.office_settings import current_deadlines, holiday_year, preview_notice
 from core.rules.calendar import parse_notice
 from core.rules.ruleset import DeadlineRule, Deadlines
+from tests._shared.paths import FIXTURES
 from ui.pages.settings import backup as settings_backup
 from ui.pages.settings import calendar as settings_calendar
 from ui.pages.settings.page import SettingsPage
 from ui.shell.context import AppContext
 
-NOTICE_2027 = (Path(__file__).resolve().parents[1] / "core" / "fixtures" / "notice_2027_invented.txt").read_text(encoding="utf-8")
+NOTICE_2027 = (FIXTURES / "notice_2027_invented.txt").read_text(encoding="utf-8")
 
 
 template, hub, make_ctx = hub_fixtures("settings", office_folder=True)
@@ -170,7 +171,7 @@ def test_the_preview_shows_the_days_a_notice_changes_and_cancel_saves_nothing(qt
     page = open_page("clerk")
     cal = page.calendar
     monkeypatch.setattr(settings_calendar, "confirm_import", lambda parent, text: False)
-    notice_2026 = (Path(__file__).resolve().parents[1] / "core" / "fixtures" / "notice_2026.txt").read_text(
+    notice_2026 = (FIXTURES / "notice_2026.txt").read_text(
         encoding="utf-8")
     corrected = notice_2026.replace("9月20日（周日）、10月10日（周六）上班。", "9月20日（周日）上班。")
     _paste(cal.notice, corrected)

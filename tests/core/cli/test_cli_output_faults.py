@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests._shared.paths import ROOT
+
 ADD = ("task", "add", "--title", "输出失败也已保存", "--category", "general", "--date", "2026-11-20", "--lead", "TGZ")
 SAVED = "Warning: the change was saved, but its output could not be written"
 

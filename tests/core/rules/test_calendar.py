@@ -4,7 +4,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import re
-from pathlib import Path
 
 import pytest
 
@@ -18,8 +17,8 @@ from core.rules.calendar import (
     parse_notice,
     save_notice,
 )
+from tests._shared.paths import FIXTURES
 
-FIXTURES = Path(__file__).parent / "fixtures"
 D = dt.date
 NAMES = {"元旦", "春节", "清明节", "劳动节", "端午节", "中秋节", "国庆节", "国庆节、中秋节", "中秋节、国庆节",
          "中国人民抗日战争暨世界反法西斯战争胜利70周年纪念日"}

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests._shared.paths import FIXTURES
+
 PASSWORD = "test-pass"
 
 
@@ -274,7 +276,7 @@ def test_viewer_may_not_import_rules_or_a_calendar(cli, db, state, tmp_path):
     before = state(db)
     assert "may only read" in cli("rules", "import", str(rules), user="viewer").err
     notice = tmp_path / "n.txt"
-    notice.write_text((Path(__file__).parent / "fixtures" / "notice_2027_invented.txt").read_text(encoding="utf-8"),
+    notice.write_text((FIXTURES / "notice_2027_invented.txt").read_text(encoding="utf-8"),
                       encoding="utf-8")
     r = cli("calendar", "import-notice", str(notice), "--yes", user="viewer")
     assert r.code == 1 and "may only read" in r.err

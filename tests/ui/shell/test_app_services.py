@@ -167,7 +167,7 @@ def test_qt_translations_load(qapp) -> None:  # noqa: ANN001
 
 
 def test_run_app_refuses_a_database_it_cannot_open(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    # (a missing database opens the first-run dialog: tests/ui/test_shell_start.py)
+    # (a missing database opens the first-run dialog: tests/ui/shell/test_shell_start.py)
     (tmp_path / "nowhere.db").mkdir()
     shown: list[str] = []
     monkeypatch.setattr(app_module, "show_startup_error", shown.append)

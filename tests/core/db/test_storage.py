@@ -15,8 +15,8 @@ import pytest
 from core.db.connection import BUSY_TIMEOUT_MS, connect, open_database
 from core.db.migrations import NEVER_DELETED, migrations
 from core.db.schema import current_version
+from tests._shared.paths import ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "test-pass"
 
 

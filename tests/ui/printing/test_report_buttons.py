@@ -200,7 +200,7 @@ def test_the_task_view_prints_the_notice_and_the_urge_notice_of_an_overdue_step(
 
 def test_the_unit_desk_prints_its_own_list(qtbot, ctx: AppContext, calls: list, db_path: Path,  # noqa: ANN001
                                            tmp_path: Path) -> None:
-    from tests.ui.test_unit_desk import make_unit_office
+    from tests.ui.pages.test_unit_desk import make_unit_office
     from ui.pages.unit_desk import UnitDeskPage
 
     unit_db = make_unit_office(db_path, tmp_path / "tgz.db", "TGZ")

@@ -6,8 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from tests._shared.paths import FIXTURES
+
 # An invented notice for 2027, written like the State Council's (the real one is published in late 2026).
-NOTICE_2027 = (Path(__file__).resolve().parents[1] / "core" / "fixtures" / "notice_2027_invented.txt").read_text(encoding="utf-8")
+NOTICE_2027 = (FIXTURES / "notice_2027_invented.txt").read_text(encoding="utf-8")
 
 WORKDAY_RULES = """[deadlines]
 claim = { days = 0, mode = "calendar" }

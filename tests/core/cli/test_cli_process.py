@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
+
+from tests._shared.paths import FIXTURES
 
 
 def one_line(err: str) -> str:
@@ -79,7 +80,7 @@ def test_init_in_a_process_then_refused_twice(subproc, tmp_path):
 
 def test_notice_preview_without_a_terminal_saves_nothing(subproc, hub_db, tmp_path, state):
     notice = tmp_path / "notice.txt"
-    notice.write_text((Path(__file__).parent / "fixtures" / "notice_2027_invented.txt").read_text(encoding="utf-8"),
+    notice.write_text((FIXTURES / "notice_2027_invented.txt").read_text(encoding="utf-8"),
                       encoding="utf-8")
     before = state(hub_db)
     p = subproc("calendar", "import-notice", str(notice), db=hub_db)
