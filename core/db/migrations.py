@@ -314,3 +314,70 @@ def m005_tamper(db: sqlite_utils.Database) -> None:
     for table, columns in FIXED_COLUMNS.items():
         db.execute(f"CREATE TRIGGER {table}_fixed_columns BEFORE UPDATE OF {', '.join(columns)} ON [{table}] "
                    f"BEGIN SELECT RAISE(ABORT, 'these columns never change'); END")
+
+
+# Tables whose rows travel between offices, in the order a bundle applies them (references first).
+SYNC_TABLES = ("office", "unit", "leader", "leader_unit", "meeting", "ruleset", "task", "assignment", "event",
+               "evidence", "bonus", "criticism", "finding", "panel_score", "publication", "entry_evidence")
+# The hub's holiday calendar travels too; its rows are keyed by date (holiday) and year (holiday_year).
+SYNC_KEYED = ("holiday", "holiday_year")
+
+
+@migrations()
+def m006_sync(db: sqlite_utils.Database) -> None:
+    """Sync between offices (docs/sync.md): this installation's identity, the change log and sync state.
+
+    The change log is filled by triggers on every synced table, so no write can miss it
+    (backup and restore audit entries, imports and direct SQL included). Existing rows
+    are logged once, in the order a bundle applies them.
+    """
+    db.executescript("""
+    CREATE TABLE sync_identity (
+        id INTEGER PRIMARY KEY CHECK (id = 1), device TEXT NOT NULL, binding TEXT NOT NULL DEFAULT '',
+        sign_secret TEXT, enc_secret TEXT, bundles_made INTEGER NOT NULL DEFAULT 0, created_at TEXT NOT NULL);
+    INSERT INTO sync_identity (id, device, created_at)
+        VALUES (1, lower(hex(randomblob(16))), strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
+    CREATE TRIGGER sync_identity_never_deleted BEFORE DELETE ON sync_identity
+        BEGIN SELECT RAISE(ABORT, 'nothing is ever deleted'); END;
+    CREATE TABLE sync_device (
+        device TEXT PRIMARY KEY, started_at TEXT NOT NULL, reason TEXT NOT NULL) WITHOUT ROWID;
+    INSERT INTO sync_device SELECT device, created_at, 'created' FROM sync_identity;
+    CREATE TABLE change_log (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT, device TEXT NOT NULL, tbl TEXT NOT NULL, row_id INTEGER NOT NULL);
+    CREATE INDEX change_log_device ON change_log(device, seq);
+    CREATE INDEX change_log_row ON change_log(tbl, row_id);
+    CREATE TABLE office_key (
+        id INTEGER PRIMARY KEY, office TEXT NOT NULL, key_id TEXT NOT NULL UNIQUE,
+        sign_pub TEXT NOT NULL, enc_pub TEXT NOT NULL, device TEXT NOT NULL DEFAULT '',
+        valid_from TEXT NOT NULL, revoked_at TEXT, revoked_reason TEXT NOT NULL DEFAULT '',
+        added_at TEXT NOT NULL);
+    CREATE INDEX office_key_office ON office_key(office);
+    CREATE TABLE enrollment (
+        id INTEGER PRIMARY KEY, office TEXT NOT NULL, proof_key TEXT NOT NULL, made_at TEXT NOT NULL,
+        expires_on TEXT NOT NULL, used_at TEXT, used_key TEXT, superseded INTEGER NOT NULL DEFAULT 0);
+    CREATE INDEX enrollment_office ON enrollment(office);
+    CREATE TABLE sync_peer_ack (
+        peer TEXT NOT NULL, device TEXT NOT NULL, upto INTEGER NOT NULL, PRIMARY KEY (peer, device)) WITHOUT ROWID;
+    CREATE TABLE sync_received (
+        peer TEXT NOT NULL, device TEXT NOT NULL, upto INTEGER NOT NULL, PRIMARY KEY (peer, device)) WITHOUT ROWID;
+    CREATE TABLE sync_peer_state (
+        peer TEXT PRIMARY KEY, device TEXT NOT NULL, bundle_no INTEGER NOT NULL, lineage TEXT NOT NULL
+        ) WITHOUT ROWID;
+    CREATE TABLE sync_seen (
+        device TEXT NOT NULL, seq INTEGER NOT NULL, tbl TEXT NOT NULL, uuid TEXT NOT NULL, rev INTEGER NOT NULL,
+        PRIMARY KEY (device, seq)) WITHOUT ROWID;
+    CREATE TABLE sync_bundle (
+        id INTEGER PRIMARY KEY, bundle_id TEXT NOT NULL, direction TEXT NOT NULL CHECK (direction IN ('out', 'in')),
+        peer TEXT NOT NULL, kind TEXT NOT NULL, file TEXT NOT NULL DEFAULT '', sha256 TEXT NOT NULL DEFAULT '',
+        size INTEGER NOT NULL DEFAULT 0, ranges TEXT NOT NULL DEFAULT '{}',
+        status TEXT NOT NULL, reason TEXT NOT NULL DEFAULT '', report TEXT NOT NULL DEFAULT '{}',
+        at TEXT NOT NULL, seen INTEGER NOT NULL DEFAULT 0, UNIQUE (bundle_id, direction));
+    """)
+    for table in (*SYNC_TABLES, *SYNC_KEYED):
+        for when in ("INSERT", "UPDATE"):
+            db.execute(f"CREATE TRIGGER {table}_change_{when.lower()} AFTER {when} ON [{table}] BEGIN "
+                       f"INSERT INTO change_log (device, tbl, row_id) "
+                       f"SELECT device, '{table}', new.rowid FROM sync_identity; END")
+    for table in (*SYNC_TABLES, *SYNC_KEYED):
+        db.execute(f"INSERT INTO change_log (device, tbl, row_id) "
+                   f"SELECT (SELECT device FROM sync_identity), '{table}', rowid FROM [{table}] ORDER BY rowid")
