@@ -1,0 +1,250 @@
+"""Enrollment: the hub writes a unit office's first file; the unit makes its database from it.
+
+Contract (docs/sync.md, "Enrollment"):
+- `enroll_export(session, unit_code, folder)` (hub) makes (or reuses) the unit's
+  office row, supersedes earlier enrollments and revokes the keys of the unit's
+  earlier computer, and writes one file with the directory, the rule sets, the
+  calendar, the unit's tasks and assignments (lead and co) and the unit's earlier
+  records, encrypted with a new one-time code. The code is returned, never written
+  to the stick. All of it in one transaction: a failure leaves nothing behind.
+- `init_from_enrollment(db_path, file, admin, password, code, today)` (unit) checks
+  the file (the code, the hub's signature, the 30-day expiry, a file already used
+  here), then builds the unit's database beside `db_path` and renames it into place
+  only when complete; a refusal leaves no database. The enrollment file is marked
+  used (`FILE.used` beside it).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from core import audit_chain, clock
+from core.auth import insert_user, sign_in, validate_new_user
+from core.db.connection import open_database
+from core.errors import Refusal
+from core.evidence import stored_path
+from core.i18n import _
+from core.office import DEFAULT_ATTACHMENT_MB, Session, self_office
+from core.sync import apply, office_keys, stream_crypto
+from core.sync import identity as ident
+from core.sync.bundle_file import open_bundle, read_members, write_bundle
+from core.sync.enroll_code import key_proof, new_code, normalise, proof_key
+from core.sync.exporter import base_manifest, members_for, records, self_peer
+from core.sync.selection import Peer, select_rows
+from core.sync.verify import parse_records
+
+VALID_DAYS = 30
+
+
+@dataclass(frozen=True)
+class Enrollment:
+    path: Path
+    code: str
+    fingerprint: str
+    unit_code: str
+    unit_name: str
+    expires_on: dt.date
+
+
+def _unit_office(session: Session, unit_code: str) -> Peer:
+    unit = session.db.execute("SELECT id, code, name, active FROM unit WHERE code = ?", [unit_code]).fetchone()
+    if unit is None:
+        raise Refusal(_("There is no unit with the code {code}; 'unit list' shows the codes.").format(code=unit_code))
+    if not unit[3]:
+        raise Refusal(_("The unit {name} is no longer active; reactivate it in the directory before enrolling it.")
+                      .format(name=unit[2]))
+    row = session.db.execute("SELECT id, uuid, code, name, role, unit_id FROM office WHERE unit_id = ?",
+                             [unit[0]]).fetchone()
+    if row is None:
+        if session.db.execute("SELECT 1 FROM office WHERE code = ?", [unit[1]]).fetchone():
+            raise Refusal(_("The office code {code} is already taken by another office; rename the unit's code "
+                            "first.").format(code=unit[1]))
+        session.db["office"].insert(session.synced_row(code=unit[1], name=unit[2], role="unit", unit_id=unit[0],
+                                                       is_self=0, created_at=clock.now_utc()))
+        row = session.db.execute("SELECT id, uuid, code, name, role, unit_id FROM office WHERE unit_id = ?",
+                                 [unit[0]]).fetchone()
+    return Peer(*row)
+
+
+def enroll_export(session: Session, unit_code: str, folder: str | Path) -> Enrollment:
+    """Write the enrollment file for a unit office; see the module contract."""
+    session.require_hub()
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise Refusal(_("The folder {folder} does not exist; plug in the stick or choose another folder.").format(
+            folder=folder))
+    code = new_code()
+    expires = session.today + dt.timedelta(days=VALID_DAYS)
+    with session.write():
+        idy = ident.ensure_identity(session.db)
+        peer = _unit_office(session, unit_code)
+        office_keys.revoke_all_of(session.db, peer.uuid, _("re-enrolled on another computer"))
+        session.db.execute("UPDATE enrollment SET superseded = 1 WHERE office = ?", [peer.uuid])
+        session.db.execute("INSERT INTO enrollment (office, proof_key, made_at, expires_on) VALUES (?, ?, ?, ?)",
+                           [peer.uuid, proof_key(code), clock.now_utc(), expires.isoformat()])
+        for table in ("sync_peer_ack", "sync_peer_state"):
+            session.db.execute(f"DELETE FROM {table} WHERE peer = ?", [peer.uuid])
+        conn = session.db.conn
+        me = self_peer(conn)
+        sel = select_rows(conn, me.uuid, peer, snapshot=True)
+        recs = records(conn, sel)
+        manifest = base_manifest(conn, me, idy, peer, "enrollment", sel, recs, 0, session.today)
+        manifest["enrollment"] = {"office": peer.uuid, "expires_on": expires.isoformat(),
+                                  "hub": {"sign": idy.sign_pub.hex(), "enc": idy.enc_pub.hex(), "key_id": idy.key_id}}
+        name = _("Enrollment_{recipient}_{date}.closeloop").format(recipient=peer.name, date=session.today.isoformat())
+        path, sha, size = write_bundle(folder, name, members_for(session, recs), manifest,
+                                       lambda body: ident.sign(idy, body), code=normalise(code),
+                                       to_office=peer.uuid, to_code=peer.code)
+        conn.executemany("INSERT INTO sync_peer_ack VALUES (?, ?, ?)",
+                         [(peer.uuid, d, r[1]) for d, r in sel.ranges.items()])
+        session.db.execute(
+            "INSERT INTO sync_bundle (bundle_id, direction, peer, kind, file, sha256, size, ranges, status, at) "
+            "VALUES (?, 'out', ?, 'enrollment', ?, ?, ?, ?, 'written', ?)",
+            [manifest["bundle_id"], peer.uuid, str(path), sha, size, json.dumps(sel.ranges), clock.now_utc()])
+        session.audit("enroll export", ref=peer.code, file=path.name, expires_on=expires.isoformat())
+    return Enrollment(path, code, ident.fingerprint(idy.sign_pub), peer.code, peer.name, expires)
+
+
+def _refused(file: Path, why: str) -> Refusal:
+    return Refusal(_("The enrollment file {name} cannot be used: {why} No database was created.").format(
+        name=file.name, why=why))
+
+
+def used_marker(file: Path) -> Path:
+    return file.with_name(file.name + ".used")
+
+
+def _open_enrollment(file: Path, code: str, today: dt.date):  # noqa: ANN202
+    if used_marker(file).exists():
+        raise _refused(file, _("it was already used to set up an office on {date}. Ask the county office for a new "
+                               "enrollment file and code.").format(date=used_marker(file).read_text("utf-8")[:10]))
+    try:
+        with open(file, "rb") as f:
+            header = stream_crypto.read_header(f)
+    except OSError as err:
+        raise _refused(file, _("it cannot be read ({detail}).").format(detail=err.strerror or err)) from err
+    if header.mode != "code":
+        raise _refused(file, _("it is a bundle for an office already set up, not an enrollment file."))
+    opened = open_bundle(file, 1 << 30, code=normalise(code))
+    manifest = opened.manifest
+    info = manifest.get("enrollment")
+    if manifest.get("kind") != "enrollment" or not isinstance(info, dict):
+        opened.close()
+        raise _refused(file, _("it is not an enrollment file."))
+    try:
+        hub_sign = bytes.fromhex(info["hub"]["sign"])
+        expires = dt.date.fromisoformat(info["expires_on"])
+    except (KeyError, TypeError, ValueError) as err:
+        opened.close()
+        raise _refused(file, _("its contents are damaged.")) from err
+    if ident.key_id(hub_sign) != manifest["from"].get("key_id") or not ident.verify_signature(
+            hub_sign, opened.manifest_bytes, opened.signature):
+        opened.close()
+        raise _refused(file, _("its signature does not match: it was altered or forged."))
+    if today > expires:
+        opened.close()
+        raise _refused(file, _("it expired on {date}. Ask the county office to enroll this office again.").format(
+            date=expires.isoformat()))
+    return opened, info, hub_sign
+
+
+def init_from_enrollment(db_path: str | Path, file: str | Path, *, admin: str, password: str, code: str,
+                         today: dt.date | None = None) -> tuple[Session, str]:
+    """Make the unit office's database from its enrollment file; returns the session and the hub's fingerprint."""
+    db_path, file = Path(db_path), Path(file)
+    today = today or clock.today()
+    if db_path.exists() and db_path.stat().st_size > 0:
+        raise Refusal(_("A database already exists at {path}; choose another --db.").format(path=db_path))
+    validate_new_user(admin.strip(), "admin", password)
+    opened, info, hub_sign = _open_enrollment(file, code, today)
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    box = Path(tempfile.mkdtemp(dir=db_path.parent, prefix=f".{db_path.name}.enrolling-"))
+    partial = db_path.with_name(db_path.name + ".creating")
+    memory: dict[str, io.BytesIO] = {}
+    try:
+        handles = []
+
+        def sink(name: str):  # noqa: ANN202
+            if name.startswith("evidence/"):
+                handles.append(open(box / name[9:], "wb"))
+                return handles[-1]
+            memory[name] = io.BytesIO()
+            return memory[name]
+
+        try:
+            read_members(opened, sink)
+        finally:
+            for h in handles:
+                h.close()
+            opened.close()
+        recs = parse_records(file, memory["rows.jsonl"].getvalue())
+        _build(partial, recs, opened.manifest, info, hub_sign, admin, password, code, memory)
+        for staged in box.iterdir():
+            target = stored_path(db_path, staged.name)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(staged, target)
+        os.replace(partial, db_path)
+    except BaseException:
+        for leftover in (partial, Path(f"{partial}-wal"), Path(f"{partial}-shm")):
+            leftover.unlink(missing_ok=True)
+        raise
+    finally:
+        shutil.rmtree(box, ignore_errors=True)
+    for side in (Path(f"{partial}-wal"), Path(f"{partial}-shm")):
+        side.unlink(missing_ok=True)
+    try:
+        used_marker(file).write_text(f"{today.isoformat()}\n", "utf-8")
+    except OSError:
+        pass  # a write-protected stick: the hub still refuses a second computer's keys
+    db = open_database(db_path)
+    return Session(db, db_path, self_office(db), sign_in(db, admin.strip(), password), today), \
+        ident.fingerprint(hub_sign)
+
+
+def _build(partial: Path, recs: list[dict], manifest: dict, info: dict, hub_sign: bytes, admin: str,
+           password: str, code: str, memory: dict[str, io.BytesIO]) -> None:
+    for leftover in (partial, Path(f"{partial}-wal"), Path(f"{partial}-shm")):
+        leftover.unlink(missing_ok=True)
+    db = open_database(partial)
+    try:
+        audit_chain.install_capture(db)
+        hub_office = manifest["from"]["office"]
+        hubs = [r["row"] for r in recs if r["t"] == "office" and r["row"].get("uuid") == hub_office]
+        own = info["office"]
+        if not hubs or not any(r["t"] == "office" and r["row"].get("uuid") == own for r in recs):
+            raise Refusal(_("The enrollment file does not describe the county office and this office; ask the "
+                            "county office for a new one. No database was created."))
+        hub = Peer(0, hub_office, hubs[0]["code"], hubs[0]["name"], "hub", None)
+        with db.atomic():
+            plan = apply.check(db.conn, hub, own, recs)
+            apply.write(db.conn, plan)
+            db.execute("UPDATE office SET is_self = 1 WHERE uuid = ?", [own])
+            user = insert_user(db, admin, "admin", password)
+            idy = ident.ensure_identity(db)
+            office_keys.add_key(db, hub_office, hub_sign, bytes.fromhex(info["hub"]["enc"]),
+                                manifest["from"].get("device", ""), clock.now_utc())
+            if "offices.json" in memory:
+                office_keys.apply_directory(db, memory["offices.json"].getvalue(),
+                                            memory.get("offices.sig", io.BytesIO()).getvalue(), hub_sign)
+            db.execute("INSERT INTO setting (key, value) VALUES ('sync_key_proof', ?)",
+                       [key_proof(proof_key(code), idy.sign_pub, idy.enc_pub, own)])
+            db.execute("INSERT INTO setting (key, value) VALUES ('attachment_max_mb', ?)",
+                       [str(DEFAULT_ATTACHMENT_MB)])
+            db.conn.executemany("INSERT INTO sync_received VALUES (?, ?, ?)",
+                                [(hub_office, d, r[1]) for d, r in manifest["ranges"].items()])
+            from core.work import status
+
+            status.refresh(db, [r[0] for r in db.execute("SELECT id FROM assignment")])
+            audit_chain.append(db, {"recorded_at": clock.now_utc(), "user_name": user.name,
+                                    "office": self_office(db).code, "action": "init", "ref": "enrollment",
+                                    "row_uuid": own, "effective_date": None,
+                                    "details": json.dumps({"hub": hub.code}, ensure_ascii=False)})
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        db.conn.close()
