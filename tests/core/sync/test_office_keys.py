@@ -10,7 +10,14 @@ import pytest
 from core.db.connection import open_database, write_transaction
 from core.errors import Refusal
 from core.sync.identity import ensure_identity, fingerprint, sign
-from core.sync.office_keys import add_key, apply_directory, directory_document, find_key, keys_of, revoke_all_of
+from core.sync.office_keys import (
+    add_key,
+    apply_directory,
+    directory_document,
+    find_key,
+    keys_of,
+    revoke_all_of,
+)
 
 
 def unit_key(seed: int) -> tuple[bytes, bytes]:
