@@ -177,7 +177,7 @@ def open_session(path: str | Path, user_name: str, password: str,
         office, binding = _self_office_and_binding(db)
         user = sign_in(db, user_name, password)
         session = Session(db, path, office, user, today or clock.today())
-        session.device_notice = check_device(db, path, stored=binding, session=session)
+        session.device_notice = check_device(db, path, stored=binding, audit=session.audit)
     except BaseException:
         db.conn.close()
         raise

@@ -193,7 +193,7 @@ def _prepare(tmp: Path, checked: Checked, db_path: Path, user_name: str, passwor
         with session.write(admin=True):
             if before:
                 numbers.reserve(db, before)
-            device = renew_device(db, "restored", db_path=db_path, session=session)
+            device = renew_device(db, "restored", db_path=db_path, audit=session.audit)
             session.audit("restore", ref=str(checked.source), previous=str(previous) if previous else None,
                           reserved=[f"{y}-{a}..{y}-{b}" for y, a, b in skipped], missing_evidence=len(missing))
         if live is not None:

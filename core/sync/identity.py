@@ -13,7 +13,7 @@ Contract:
   migrated database is bound silently); otherwise the database was copied to another
   computer or folder: `renew_device(db, 'copied')` and the clerk's sentence saying so.
 - `renew_device(db, reason)`: a new device id, recorded in `sync_device` (the lineage),
-  the binding updated and, given a session, an audit entry. The keys stay.
+  the binding updated and, given `audit` (a session's), an audit entry. The keys stay.
 Every write runs in the caller's transaction when one is open, else in its own
 (core.db.connection.write_transaction).
 """
@@ -23,9 +23,9 @@ import hashlib
 import os
 import platform
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import sqlite_utils
 from cryptography.exceptions import InvalidSignature
@@ -36,8 +36,7 @@ from core import clock
 from core.db.connection import write_transaction
 from core.i18n import _
 
-if TYPE_CHECKING:
-    from core.office import Session
+Audit = Callable[..., None]  # Session.audit (core.office imports this module, so not the Session itself)
 
 MACHINE_ID_FILES = ("/etc/machine-id", "/var/lib/dbus/machine-id")
 
@@ -94,10 +93,23 @@ def ensure_identity(db: sqlite_utils.Database) -> Identity:
         identity = _identity(row[0], sign_hex, enc_hex)
         own = db.execute("SELECT uuid, role FROM office WHERE is_self = 1").fetchone()
         if own is not None and own[1] == "hub":
-            from core.sync.office_keys import add_key
-
-            add_key(db, own[0], identity.sign_pub, identity.enc_pub, identity.device, clock.now_utc())
+            record_key(db, own[0], identity.sign_pub, identity.enc_pub, identity.device, clock.now_utc())
     return identity
+
+
+def record_key(db: sqlite_utils.Database, office_uuid: str, sign_pub: bytes, enc_pub: bytes, device: str,
+               valid_from: str) -> str:
+    """INSERT a public key of an office into `office_key` unless its key id is known; returns the key id.
+
+    core.sync.office_keys.add_key is the public face; this is here so that the identity
+    records the hub's own key without importing that module.
+    """
+    kid = key_id(sign_pub)
+    with write_transaction(db):
+        db.execute("INSERT INTO office_key (office, key_id, sign_pub, enc_pub, device, valid_from, added_at) "
+                   "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key_id) DO NOTHING",
+                   [office_uuid, kid, sign_pub.hex(), enc_pub.hex(), device, valid_from, clock.now_utc()])
+    return kid
 
 
 def sign(identity: Identity, data: bytes) -> bytes:
@@ -146,11 +158,11 @@ def _main_file(db: sqlite_utils.Database) -> str:
 
 
 def renew_device(db: sqlite_utils.Database, reason: str, *, db_path: str | Path | None = None,
-                 session: Session | None = None) -> str:
+                 audit: Audit | None = None) -> str:
     """Take a new device id (`reason`: 'copied' or 'restored'); returns it. The keys stay.
 
-    The binding is set for `db_path` (default: the connection's own file); with a
-    session, an audit entry `device` records the old and the new id.
+    The binding is set for `db_path` (default: the connection's own file); with
+    `audit` (a session's `audit`), an audit entry `device` records the old and the new id.
     """
     device = uuid.uuid4().hex
     binding = machine_binding(db_path if db_path is not None else _main_file(db))
@@ -159,8 +171,8 @@ def renew_device(db: sqlite_utils.Database, reason: str, *, db_path: str | Path 
         db.execute("UPDATE sync_identity SET device = ?, binding = ? WHERE id = 1", [device, binding])
         db.execute("INSERT INTO sync_device (device, started_at, reason) VALUES (?, ?, ?)",
                    [device, clock.now_utc(), reason])
-        if session is not None:
-            session.audit("device", ref=device, previous=previous, reason=reason)
+        if audit is not None:
+            audit("device", ref=device, previous=previous, reason=reason)
     return device
 
 
@@ -169,7 +181,7 @@ def stored_binding(db: sqlite_utils.Database) -> str:
 
 
 def check_device(db: sqlite_utils.Database, db_path: str | Path, *, stored: str | None = None,
-                 session: Session | None = None) -> str | None:
+                 audit: Audit | None = None) -> str | None:
     """Renew the device id if the database was copied (see the module contract); the sentence, or None.
 
     `stored` is the binding the caller already read (core.office reads it with the office),
@@ -184,6 +196,6 @@ def check_device(db: sqlite_utils.Database, db_path: str | Path, *, stored: str 
         with write_transaction(db):
             db.execute("UPDATE sync_identity SET binding = ? WHERE id = 1", [binding])
         return None
-    device = renew_device(db, "copied", db_path=db_path, session=session)
+    device = renew_device(db, "copied", db_path=db_path, audit=audit)
     return _("This database was copied from another computer or folder; it now writes as a new installation "
              "(device {device}) so the county office can tell its records apart.").format(device=device)

@@ -26,7 +26,7 @@ from core.db.connection import write_transaction
 from core.errors import Refusal, UsageError
 from core.i18n import _
 from core.sync.identity import key_id as key_id_of
-from core.sync.identity import verify_signature
+from core.sync.identity import record_key, verify_signature
 
 if TYPE_CHECKING:
     from core.office import Session
@@ -57,12 +57,7 @@ def _key(row: Any) -> KnownKey:
 def add_key(db: sqlite_utils.Database, office_uuid: str, sign_pub: bytes, enc_pub: bytes, device: str,
             valid_from: str) -> str:
     """Record a public key of `office_uuid` (nothing if its key id is known); returns the key id."""
-    kid = key_id_of(sign_pub)
-    with write_transaction(db):
-        db.execute("INSERT INTO office_key (office, key_id, sign_pub, enc_pub, device, valid_from, added_at) "
-                   "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key_id) DO NOTHING",
-                   [office_uuid, kid, sign_pub.hex(), enc_pub.hex(), device, valid_from, clock.now_utc()])
-    return kid
+    return record_key(db, office_uuid, sign_pub, enc_pub, device, valid_from)
 
 
 def keys_of(db: sqlite_utils.Database, office_uuid: str, *, include_revoked: bool = False) -> list[KnownKey]:

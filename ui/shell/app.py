@@ -219,7 +219,7 @@ def check_installation(db_path: Path, office: Office, user: User) -> str | None:
 
     db = open_database(db_path)
     try:
-        return check_device(db, db_path, session=Session(db, db_path, office, user, clock.today()))
+        return check_device(db, db_path, audit=Session(db, db_path, office, user, clock.today()).audit)
     finally:
         db.conn.close()
 
