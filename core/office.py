@@ -76,10 +76,16 @@ class Changes:
 
 
 def self_office(db: sqlite_utils.Database) -> Office:
-    row = db.execute("SELECT id, uuid, code, name, role, unit_id FROM office WHERE is_self = 1").fetchone()
+    return _self_office_and_binding(db)[0]
+
+
+def _self_office_and_binding(db: sqlite_utils.Database) -> tuple[Office, str]:
+    """The office and the installation's stored binding (core.sync.identity), in one statement."""
+    row = db.execute("SELECT id, uuid, code, name, role, unit_id, "
+                     "(SELECT binding FROM sync_identity WHERE id = 1) FROM office WHERE is_self = 1").fetchone()
     if row is None:
         raise Refusal(_("This database has no office yet; create one with 'init' or 'demo'."))
-    return Office(*row)
+    return Office(*row[:6]), row[6] or ""
 
 
 def get_setting(db: sqlite_utils.Database, key: str, default: str) -> str:
@@ -104,6 +110,8 @@ class Session:
     office: Office
     user: User
     today: dt.date
+    # the sentence for the clerk when opening found the database copied (core.sync.identity.check_device)
+    device_notice: str | None = None
 
     @property
     def is_hub(self) -> bool:
@@ -152,15 +160,28 @@ class Session:
 
 def open_session(path: str | Path, user_name: str, password: str,
                  today: dt.date | None = None) -> Session:
-    """Open the database at `path` and sign `user_name` in."""
+    """Open the database at `path` and sign `user_name` in.
+
+    Before anything is written, the installation's binding is checked
+    (core.sync.identity.check_device): a database copied to another computer or
+    folder takes a new device id, and `device_notice` says so for the clerk.
+    """
+    from core.sync.identity import check_device
+
     path = Path(path)
     if not path.exists():
         raise Refusal(_("There is no database at {path}; create one with 'init' or 'demo', "
                         "or give the right --db.").format(path=path))
     db = open_database(path)
-    office = self_office(db)
-    user = sign_in(db, user_name, password)
-    return Session(db, path, office, user, today or clock.today())
+    try:
+        office, binding = _self_office_and_binding(db)
+        user = sign_in(db, user_name, password)
+        session = Session(db, path, office, user, today or clock.today())
+        session.device_notice = check_device(db, path, stored=binding, audit=session.audit)
+    except BaseException:
+        db.conn.close()
+        raise
+    return session
 
 
 def init_office(path: str | Path, *, name: str, code: str, admin: str, password: str,
@@ -171,6 +192,7 @@ def init_office(path: str | Path, *, name: str, code: str, admin: str, password:
     """
     from core.rules.calendar import install_shipped
     from core.rules.ruleset import DEFAULT_TOML, save_ruleset
+    from core.sync.identity import machine_binding
 
     path = Path(path)
     if role != "hub":
@@ -196,6 +218,8 @@ def init_office(path: str | Path, *, name: str, code: str, admin: str, password:
                                  "created_at": now})
             user = insert_user(db, admin, "admin", password)
             install_shipped(db)
+            # bound to the final path (not the one it is built in): it is no copy (core.sync.identity)
+            db.execute("UPDATE sync_identity SET binding = ?", [machine_binding(path)])
             save_ruleset(db, DEFAULT_TOML, user.name, office_uuid)
             audit_chain.append(db, {"recorded_at": now, "user_name": user.name, "office": code.strip(),
                                 "action": "init", "ref": code.strip(), "row_uuid": office_uuid,

@@ -16,8 +16,9 @@ with one sentence and nothing changed at any step before the last two:
    missing or damaged);
 5. the extracted database is migrated to the current schema; the task numbers
    issued in the current database since the backup are reserved in it
-   (core.backup.numbers); the restore's audit entry is written in it through
-   `Session.audit`, in one transaction;
+   (core.backup.numbers); it takes a new device id (core.sync.identity.renew_device,
+   'restored': it writes as a new installation); the restore's audit entry is
+   written in it through `Session.audit`, in one transaction;
 6. the current content is backed up into the policy folder
    (`<name>-before-restore-<time>.clbak`);
 7. the evidence files of the backup are added to the evidence folder (content
@@ -65,6 +66,7 @@ class RestoreResult:
     previous_damaged: bool
     skipped: list[tuple[int, int, int]] = field(default_factory=list)   # (year, first, last) reserved
     missing: list[str] = field(default_factory=list)                    # evidence file names not present
+    device: str = ""                                                    # the new device id (docs/sync.md)
 
     def sentences(self) -> list[str]:
         """What the restore did, in sentences for the CLI and the app."""
@@ -77,6 +79,10 @@ class RestoreResult:
         else:
             lines = [_("Restored from {source}; the previous content was kept in {safety}.").format(
                 source=self.source, safety=self.previous)]
+        if self.device:
+            lines.append(_("The restored database writes as a new installation (device {device}), so the county "
+                           "office can tell its records from those written before the backup.").format(
+                device=self.device))
         lines += [numbers_sentence(y, a, b) for y, a, b in self.skipped]
         if self.missing:
             shown = "、".join(self.missing[:5])
@@ -160,10 +166,15 @@ def _missing_names(db: sqlite_utils.Database, shas: list[str]) -> list[str]:
 
 def _prepare(tmp: Path, checked: Checked, db_path: Path, user_name: str, password: str,
              live: sqlite_utils.Database | None, previous: Path | None, today: dt.date | None
-             ) -> tuple[list[tuple[int, int, int]], list[str]]:
-    """Steps 4 (credentials) and 5 on the extracted database; returns the skipped numbers and missing files."""
+             ) -> tuple[list[tuple[int, int, int]], list[str], str]:
+    """Steps 4 (credentials) and 5 on the extracted database.
+
+    Returns the skipped numbers, the missing files and the restored database's new
+    device id: it writes as a new installation, bound to `db_path` (docs/sync.md).
+    """
     from core.db.migrations import migrations
     from core.db.schema import schema_problems
+    from core.sync.identity import renew_device
 
     db = sqlite_utils.Database(sqlite3.connect(str(tmp), isolation_level=None), execute_plugins=False)
     try:
@@ -182,6 +193,7 @@ def _prepare(tmp: Path, checked: Checked, db_path: Path, user_name: str, passwor
         with session.write(admin=True):
             if before:
                 numbers.reserve(db, before)
+            device = renew_device(db, "restored", db_path=db_path, audit=session.audit)
             session.audit("restore", ref=str(checked.source), previous=str(previous) if previous else None,
                           reserved=[f"{y}-{a}..{y}-{b}" for y, a, b in skipped], missing_evidence=len(missing))
         if live is not None:
@@ -192,7 +204,7 @@ def _prepare(tmp: Path, checked: Checked, db_path: Path, user_name: str, passwor
     finally:
         db.conn.close()
     fsync_path(tmp)
-    return skipped, missing
+    return skipped, missing, device
 
 
 def _add_evidence(checked: Checked, db_path: Path) -> None:
@@ -280,7 +292,7 @@ def restore(db_path: str | Path, source: str | Path, user_name: str, password: s
             if live is not None:
                 previous = _safety_backup(live, db_path)  # refused in words if it cannot be written
             try:
-                skipped, missing = _prepare(tmp, checked, db_path, user_name, password, live, previous, today)
+                skipped, missing, device = _prepare(tmp, checked, db_path, user_name, password, live, previous, today)
                 _add_evidence(checked, db_path)
             except OSError as err:
                 raise _cannot_write(db_path.parent, err) from err
@@ -305,4 +317,4 @@ def restore(db_path: str | Path, source: str | Path, user_name: str, password: s
     finally:
         if own and live is not None:
             live.conn.close()
-    return RestoreResult(source, db_path, previous, damaged, skipped, missing)
+    return RestoreResult(source, db_path, previous, damaged, skipped, missing, device)

@@ -144,6 +144,7 @@ def run(args: argparse.Namespace) -> int:
         check_commands,
         commands,
         font_commands,
+        key_commands,
         office_commands,
         report_commands,
         score_commands,
@@ -169,6 +170,8 @@ def run(args: argparse.Namespace) -> int:
         raise ClerkError(_("There is no database at {path}; create one with 'init' or 'demo', "
                            "or give the right --db.").format(path=db_path))
     session = open_session(db_path, user, acting_password(user))
+    if session.device_notice:  # the database was copied: it now writes as a new installation
+        output.tell(session.device_notice)
     try:
         handler = {
             "unit": commands.cmd_unit, "leader": commands.cmd_leader, "user": commands.cmd_user,
@@ -178,6 +181,7 @@ def run(args: argparse.Namespace) -> int:
             "score": score_commands.cmd_score, "bonus": score_commands.cmd_bonus,
             "criticism": score_commands.cmd_criticism, "panel": score_commands.cmd_panel,
             "finding": score_commands.cmd_finding,
+            **key_commands.HANDLERS,
             **font_commands.HANDLERS, **report_commands.HANDLERS, **xlsx_commands.HANDLERS,
         }.get(args.command, commands.cmd_action)
         return handler(session, args)

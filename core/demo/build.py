@@ -80,6 +80,7 @@ def build_demo(path: str | Path, *, scale: int = 1, seed: int = 1, today: dt.dat
     database is refused.
     """
     from core.backup.format import clean_leftovers, fsync_path, partial_name
+    from core.sync.identity import machine_binding
 
     started = time.perf_counter()
     path = Path(path)
@@ -106,6 +107,8 @@ def build_demo(path: str | Path, *, scale: int = 1, seed: int = 1, today: dt.dat
         planned = plan_tasks(rng, county, meetings, today)
         with db.atomic():
             n_events = _write_county(clerk_session, rng, cal, meetings, planned)
+        # built under another name: bound to where it lands, not to the file it is built in (docs/sync.md)
+        db.execute("UPDATE sync_identity SET binding = ?", [machine_binding(final)])
         db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         counts = {t: db.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]
                   for t in ("unit", "leader", "meeting", "task", "assignment")}

@@ -18,6 +18,9 @@ left for Qt. In order:
    command that hangs): the app could save nothing;
 5. sign-in: CLOSELOOP_USER + CLOSELOOP_PASSWORD when both are set (automation),
    else the sign-in dialog (ui.sign_in); cancelling exits 0;
+   then, before anything is written, the installation check
+   (core.sync.identity.check_device): a database copied to another computer or
+   folder takes a new device id, said on stderr and in the status bar;
 6. `AppContext(db_path, office, user)`, the main window, the periodic backup;
    then the event loop.
 It never sets QT_QPA_PLATFORM: the platform is the user's (tests and `ui.shots`
@@ -195,7 +198,30 @@ def open_window(db_path: Path, font: FontChoice | None) -> MainWindow | int:
     user = user or sign_in_user(db_path, office)
     if user is None:
         return 0
-    return build_main_window(db_path, office, user, font)
+    try:
+        notice = check_installation(db_path, office, user)
+    except ClerkError as err:
+        say_on_stderr(str(err))
+        show_startup_error(str(err))
+        return 1
+    window = build_main_window(db_path, office, user, font)
+    if notice:
+        say_on_stderr(notice)
+        window.show_device_notice(notice)
+    return window
+
+
+def check_installation(db_path: Path, office: Office, user: User) -> str | None:
+    """Before the app writes: a copied database takes a new device id; the sentence saying so, or None."""
+    from core import clock
+    from core.office import Session
+    from core.sync.identity import check_device
+
+    db = open_database(db_path)
+    try:
+        return check_device(db, db_path, audit=Session(db, db_path, office, user, clock.today()).audit)
+    finally:
+        db.conn.close()
 
 
 def run_app(db_path: Path) -> int:

@@ -13,7 +13,9 @@ Contract:
   `ui.task.view.open_task_view(ctx, no, window)` when that module exists.
 - Menus and shortcuts come from `ui.actions` (write actions hidden for a viewer).
   The status bar shows the office, the user and role, today's date (babel) and,
-  when the shipped font stands in for a missing system font, its name.
+  when the shipped font stands in for a missing system font, its name;
+  `show_device_notice(text)` adds the sentence that a copied database now writes
+  as a new installation (ui.shell.app, core.sync.identity.check_device).
 - Geometry and the navigation splitter are saved on close and restored clamped
   to the screen (ui.shell.settings_store). `backups` is the periodic backup timer
   (started by ui.shell.app, not here, so tests stay quiet).
@@ -189,6 +191,12 @@ class MainWindow(QMainWindow):
 
     def show_message(self, text: str) -> None:
         self.statusBar().showMessage(text, MESSAGE_MS)
+
+    def show_device_notice(self, text: str) -> None:
+        """Say, for as long as the window is open, that this copied database now writes as a new installation."""
+        self.device_label = self._status_label("deviceNotice", _("Installation notice"), text)
+        self.device_label.setToolTip(text)
+        self.statusBar().addPermanentWidget(self.device_label)
 
     # ----- pages ------------------------------------------------------------------------
 
