@@ -148,6 +148,7 @@ def run(args: argparse.Namespace) -> int:
         office_commands,
         report_commands,
         score_commands,
+        sync_commands,
         xlsx_commands,
     )
     from core.cli.auth import acting_password
@@ -181,7 +182,7 @@ def run(args: argparse.Namespace) -> int:
             "score": score_commands.cmd_score, "bonus": score_commands.cmd_bonus,
             "criticism": score_commands.cmd_criticism, "panel": score_commands.cmd_panel,
             "finding": score_commands.cmd_finding,
-            **key_commands.HANDLERS,
+            **key_commands.HANDLERS, **sync_commands.HANDLERS,
             **font_commands.HANDLERS, **report_commands.HANDLERS, **xlsx_commands.HANDLERS,
         }.get(args.command, commands.cmd_action)
         return handler(session, args)

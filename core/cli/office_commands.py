@@ -17,6 +17,16 @@ from core.office import Session, init_office
 
 
 def cmd_init(path: Path, a: argparse.Namespace) -> int:
+    if a.from_enrollment:
+        from core.cli.sync_commands import cmd_init_unit
+
+        return cmd_init_unit(path, a)
+    if a.role == "unit":
+        raise Refusal(_("A unit office's database is made from the enrollment file the county office writes for "
+                        "it: init --from-enrollment FILE --admin NAME."))
+    if not (a.role and a.office and a.code):
+        raise UsageError(_("init needs --role hub --office NAME --code CODE --admin NAME, or "
+                           "--from-enrollment FILE --admin NAME for a unit office."))
     session = init_office(path, name=a.office, code=a.code, admin=a.admin, password=acting_password(a.admin),
                           role=a.role)
     session.db.conn.close()

@@ -18,11 +18,12 @@ def build_parser() -> CliParser:
     p.add_argument("--user", help=_("the acting user (default: CLOSELOOP_USER or admin)"))
     cmds = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=CliParser)
 
-    c = _sub(cmds, "init", _("create a hub office database"))
-    c.add_argument("--role", required=True, choices=["hub", "unit"])
-    c.add_argument("--office", required=True)
-    c.add_argument("--code", required=True)
+    c = _sub(cmds, "init", _("create a hub office database, or a unit office's from its enrollment file"))
+    c.add_argument("--role", choices=["hub", "unit"])
+    c.add_argument("--office")
+    c.add_argument("--code")
     c.add_argument("--admin", required=True)
+    c.add_argument("--from-enrollment", dest="from_enrollment", metavar="FILE")
 
     c = _sub(cmds, "demo", _("create a demo county database"))
     c.add_argument("--scale", type=int, default=1)
@@ -148,9 +149,10 @@ def build_parser() -> CliParser:
     c.add_argument("--json", action="store_true")
     c.add_argument("--repair", action="store_true", help=_("rebuild the status cache from the events"))
     _scoring(cmds)
-    from core.cli import font_commands, key_commands, report_commands, xlsx_commands
+    from core.cli import font_commands, key_commands, report_commands, sync_commands, xlsx_commands
     font_commands.add_parsers(cmds, _sub)
     key_commands.add_parsers(cmds, _sub)
+    sync_commands.add_parsers(cmds, _sub)
     report_commands.add_parsers(cmds, _sub)
     xlsx_commands.add_parsers(cmds, _sub)
     return p

@@ -78,6 +78,12 @@ def _identity(device: str, sign_hex: str, enc_hex: str) -> Identity:
     return Identity(device, sign_secret, sign_pub, enc_secret, _enc_pub_of(enc_secret), key_id(sign_pub))
 
 
+def current_identity(db: sqlite_utils.Database) -> Identity | None:
+    """This installation's identity if its keys exist yet; never writes."""
+    row = db.execute("SELECT device, sign_secret, enc_secret FROM sync_identity WHERE id = 1").fetchone()
+    return _identity(row[0], row[1], row[2]) if row and row[1] and row[2] else None
+
+
 def ensure_identity(db: sqlite_utils.Database) -> Identity:
     """The identity of this installation, its keys generated on first need (see the module contract)."""
     row = db.execute("SELECT device, sign_secret, enc_secret FROM sync_identity WHERE id = 1").fetchone()

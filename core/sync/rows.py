@@ -36,7 +36,7 @@ REFS: dict[str, dict[str, str]] = {
 }
 LOCAL_COLUMNS = {"office": ("is_self",)}
 KEY_COLUMN = {"holiday": "date", "holiday_year": "year"}
-ALL_TABLES = (*SYNC_TABLES, *SYNC_KEYED)
+ALL_TABLES = ("unit", *(t for t in SYNC_TABLES if t != "unit"), *SYNC_KEYED)  # units before offices
 # Columns an owner may change after a row was made (migrations.FIXED_COLUMNS are the others).
 MUTABLE_TABLES = ("office", "unit", "leader", "leader_unit", "publication")
 CHUNK = 900
