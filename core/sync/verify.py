@@ -145,7 +145,14 @@ def verify_bundle(session: Session, path: str | Path) -> Verified:
     if idy is None or header.fields.get("key_id") != idy.key_id:
         raise _refused(path, _("it was made for another key of this office (an earlier enrollment or computer); "
                                "ask the sender for a new bundle"))
-    opened = open_bundle(path, attachment_cap_bytes(session.db), secret=idy.enc_secret)
+    try:
+        opened = open_bundle(path, attachment_cap_bytes(session.db), secret=idy.enc_secret)
+    except stream_crypto.StreamError as err:
+        if err.kind != "wrong_key":
+            raise
+        # addressed to this office's current key, so not a wrong key: the file is damaged or cut short
+        raise _refused(path, _("it is damaged or was cut short on the way (it is addressed to this office's key "
+                               "but does not open with it); copy it again from the stick")) from err
     staging = sync_dir(session.path) / "incoming"
     try:
         sender = _sender(session, path, opened.manifest)
