@@ -119,7 +119,7 @@ def cmd_bundle(s: Session, a: argparse.Namespace) -> int:
         for peer, why in skipped:
             out.say(_("No bundle for {office}: {why}.").format(office=peer.name, why=why))
         return 0
-    report = importer.import_bundle(s, Path(a.file), dry_run=a.dry_run or a.action == "verify")
+    report = importer.import_bundle(s, Path(a.file), dry_run=getattr(a, "dry_run", False) or a.action == "verify")
     if a.json:
         out.print_json(report.to_json())
     else:

@@ -184,7 +184,8 @@ def init_from_enrollment(db_path: str | Path, file: str | Path, *, admin: str, p
                 h.close()
             opened.close()
         recs = parse_records(file, memory["rows.jsonl"].getvalue())
-        _build(partial, recs, opened.manifest, info, hub_sign, admin, password, code, memory)
+        _build(partial, recs, opened.manifest, info, hub_sign, admin, password, code, memory,
+               ident.machine_binding(db_path))
         for staged in box.iterdir():
             target = stored_path(db_path, staged.name)
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -208,7 +209,7 @@ def init_from_enrollment(db_path: str | Path, file: str | Path, *, admin: str, p
 
 
 def _build(partial: Path, recs: list[dict], manifest: dict, info: dict, hub_sign: bytes, admin: str,
-           password: str, code: str, memory: dict[str, io.BytesIO]) -> None:
+           password: str, code: str, memory: dict[str, io.BytesIO], binding: str) -> None:
     for leftover in (partial, Path(f"{partial}-wal"), Path(f"{partial}-shm")):
         leftover.unlink(missing_ok=True)
     db = open_database(partial)
@@ -227,6 +228,7 @@ def _build(partial: Path, recs: list[dict], manifest: dict, info: dict, hub_sign
             db.execute("UPDATE office SET is_self = 1 WHERE uuid = ?", [own])
             user = insert_user(db, admin, "admin", password)
             idy = ident.ensure_identity(db)
+            db.execute("UPDATE sync_identity SET binding = ?", [binding])
             office_keys.add_key(db, hub_office, hub_sign, bytes.fromhex(info["hub"]["enc"]),
                                 manifest["from"].get("device", ""), clock.now_utc())
             if "offices.json" in memory:

@@ -135,6 +135,8 @@ def verify_bundle(session: Session, path: str | Path) -> Verified:
     try:
         with open(path, "rb") as f:
             header = stream_crypto.read_header(f)
+    except stream_crypto.StreamError as err:
+        raise Refusal(_("{reason} Nothing was changed.").format(reason=str(err))) from err
     except OSError as err:
         raise Refusal(_("The bundle {path} cannot be read ({detail}).").format(
             path=path, detail=err.strerror or err)) from err
@@ -149,7 +151,7 @@ def verify_bundle(session: Session, path: str | Path) -> Verified:
         opened = open_bundle(path, attachment_cap_bytes(session.db), secret=idy.enc_secret)
     except stream_crypto.StreamError as err:
         if err.kind != "wrong_key":
-            raise
+            raise Refusal(_("{reason} Nothing was changed.").format(reason=str(err))) from err
         # addressed to this office's current key, so not a wrong key: the file is damaged or cut short
         raise _refused(path, _("it is damaged or was cut short on the way (it is addressed to this office's key "
                                "but does not open with it); copy it again from the stick")) from err
@@ -173,6 +175,8 @@ def verify_bundle(session: Session, path: str | Path) -> Verified:
 
         try:
             read_members(opened, sink)
+        except stream_crypto.StreamError as err:
+            raise Refusal(_("{reason} Nothing was changed.").format(reason=str(err))) from err
         finally:
             for h in handles:
                 h.close()

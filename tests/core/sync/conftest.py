@@ -57,7 +57,7 @@ class Loop:
     def sql(self, db: Path, query: str, *args: object) -> list[tuple]:
         import sqlite3
 
-        conn = sqlite3.connect(db)
+        conn = sqlite3.connect(db, isolation_level=None)  # autocommit: an UPDATE here is kept
         try:
             return conn.execute(query, args).fetchall()
         finally:

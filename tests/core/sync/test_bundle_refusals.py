@@ -88,7 +88,7 @@ def test_a_bundle_signed_by_an_unknown_key_is_refused(township, state, tmp_path)
 
     township.sql(township.unit, "UPDATE sync_identity SET sign_secret = ?",
                  Ed25519PrivateKey.generate().private_bytes_raw().hex())
-    township.cli.ok("report", "2026-1/TGZ", "--on", "2026-11-28", "--text", "二次反馈", db=township.unit)
+    township.cli.ok("report", "2026-1/TGZ", "--on", "2026-11-27", "--text", "二次反馈", db=township.unit)
     forged = township.send(township.unit, "HUB")
     refused(township, township.hub, forged, state, "key this office does not know")
 
@@ -184,7 +184,7 @@ def test_an_unknown_format_version_is_refused(township, state, tmp_path):
 
 def test_a_revoked_keys_bundle_is_refused(township, state):
     township.take(township.hub, township.bundle)
-    township.cli.ok("report", "2026-1/TGZ", "--on", "2026-11-28", "--text", "二次反馈", db=township.unit)
+    township.cli.ok("report", "2026-1/TGZ", "--on", "2026-11-27", "--text", "二次反馈", db=township.unit)
     later = township.send(township.unit, "HUB")
     township.cli.ok("keys", "revoke", "TGZ", "--reason", "电脑丢失")
     refused(township, township.hub, later, state, "revoked", "电脑丢失")
@@ -205,8 +205,11 @@ def test_sync_status_shows_the_outbox_and_acknowledgements(township):
     back = township.send(township.hub, "TGZ")
     township.take(township.unit, back)
     status = township.cli.json("sync", "status", db=township.unit)
-    assert [o["acknowledged"] for o in status["outbox"]] == [False]  # the hub has not yet heard of this one
+    assert [o["acknowledged"] for o in status["outbox"]] == [True]  # the hub's bundle said it had it
+    township.cli.ok("report", "2026-1/TGZ", "--on", "2026-11-27", "--text", "二次反馈", db=township.unit)
     township.take(township.hub, township.send(township.unit, "HUB"))
+    status = township.cli.json("sync", "status", db=township.unit)
+    assert [o["acknowledged"] for o in status["outbox"]] == [True, False]
     hub = township.cli.json("sync", "status")
     tgz = next(o for o in hub["offices"] if o["code"] == "TGZ")
     assert tgz["key_known"] and tgz["acknowledged_until"] is not None
