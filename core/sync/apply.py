@@ -193,11 +193,17 @@ def _check_keyed(conn: sqlite3.Connection, sender: Peer, table: str, recs: list[
     if sender.role != "hub" or sender.uuid not in hub_uuids:
         raise _refuse(sender, recs[0], _("only the county office sets the holiday calendar"))
     received = dict(conn.execute("SELECT device, upto FROM sync_received WHERE peer = ?", [sender.uuid]).fetchall())
+    cols = columns(conn, table)
+    held = {row[0]: dict(zip(cols, row[1:], strict=True)) for row in conn.execute(
+        f"SELECT [{KEY_COLUMN[table]}], * FROM [{table}]")}
     for record in recs:
+        row = record["row"]
         if record["seq"] <= received.get(record["dev"], 0):
             plan.skipped[(table, "older")] += 1
-            continue
-        plan.updates.setdefault(table, []).append(record["row"])
+        elif held.get(row.get(KEY_COLUMN[table])) == {c: row.get(c) for c in cols}:
+            plan.skipped[(table, "held")] += 1
+        else:
+            plan.updates.setdefault(table, []).append(row)
 
 
 def _check_forks(conn: sqlite3.Connection, plan: Plan) -> None:
