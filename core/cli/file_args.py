@@ -17,7 +17,7 @@ from core.db.locks import database_files
 from core.errors import Refusal
 from core.i18n import _
 
-FILE_ARGUMENTS = ("file", "out", "attach", "requirements")
+FILE_ARGUMENTS = ("file", "out", "attach", "requirements", "sheet", "from_enrollment")
 
 
 def _same(a: Path, b: Path) -> bool:

@@ -4,7 +4,7 @@ Contract: `add_parsers(cmds, sub)` adds the commands; `HANDLERS` maps each to
 `handler(session, args) -> exit code`; `cmd_init_unit(path, args)` serves
 `init --from-enrollment`, which has no session yet.
 
-    enroll export --unit C --out DIR [--json]                    (hub)
+    enroll export --unit C --out DIR [--sheet FILE.pdf] [--json]  (hub)
     init --from-enrollment FILE --admin NAME                       (unit; code from CLOSELOOP_ENROLL_CODE)
     bundle export --to C|all --out DIR [--snapshot] [--json]
     bundle import FILE [--dry-run] [--json]
@@ -35,6 +35,7 @@ def add_parsers(cmds: argparse._SubParsersAction, sub: Callable[..., argparse.Ar
     c = sub(enroll, "export", _("write a unit office's enrollment file and print its one-time code"))
     c.add_argument("--unit", required=True)
     c.add_argument("--out", required=True, metavar="DIR")
+    c.add_argument("--sheet", metavar="FILE.pdf")
     c.add_argument("--json", action="store_true")
 
     bundle = sub(cmds, "bundle", _("bundles carried on a USB stick between offices")).add_subparsers(
@@ -84,13 +85,29 @@ def cmd_init_unit(path: Path, a: argparse.Namespace) -> int:
 
 
 def cmd_enroll(s: Session, a: argparse.Namespace) -> int:
+    from core.reports.atomic_file import check_out
     from core.sync.enroll import enroll_export
 
+    if a.sheet:
+        check_out(a.sheet)
+        if Path(a.sheet).resolve().parent == Path(a.out).resolve():
+            raise UsageError(_("--sheet must not be written to the stick (--out): the code travels on paper only."))
     e = enroll_export(s, a.unit, Path(a.out))
+    if a.sheet:
+        from core.reports.enroll_sheet import render_enroll_sheet
+
+        try:
+            render_enroll_sheet(s.db, a.sheet, e, on=s.today)
+        except Exception:
+            out.say(_("One-time code: {code} (give it on paper, never on the stick; valid until {date})").format(
+                code=e.code, date=e.expires_on.isoformat()))
+            raise
     if a.json:
         out.print_json({"file": str(e.path), "unit": e.unit_code, "code": e.code, "fingerprint": e.fingerprint,
-                        "expires_on": e.expires_on.isoformat()})
+                        "expires_on": e.expires_on.isoformat(), "sheet": a.sheet})
         return 0
+    if a.sheet:
+        out.say(_("Enrollment sheet printed to {path}; hand it over on paper.").format(path=a.sheet))
     out.say(_("Enrollment file for {unit} written: {path}").format(unit=e.unit_name, path=e.path))
     out.say(_("One-time code: {code} (give it on paper, never on the stick; valid until {date})").format(
         code=e.code, date=e.expires_on.isoformat()))
