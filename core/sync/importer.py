@@ -16,6 +16,7 @@ Contract (docs/sync.md, "Import"):
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -80,6 +81,14 @@ class ImportReport:
         for other in self.also:
             out += other.sentences()
         return out
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        while piece := f.read(1 << 20):
+            digest.update(piece)
+    return digest.hexdigest()
 
 
 def _received(session: Session, peer: Peer) -> dict[str, int]:
@@ -216,10 +225,10 @@ def _apply_verified(session: Session, v: Verified, dry_run: bool) -> ImportRepor
         if written.calendar_years:
             status.refresh_years(session.db, written.calendar_years)
         session.db.execute(
-            "INSERT INTO sync_bundle (bundle_id, direction, peer, kind, file, status, report, ranges, at) "
-            "VALUES (?, 'in', ?, ?, ?, 'applied', ?, ?, ?) ON CONFLICT (bundle_id, direction) DO UPDATE SET "
-            "status = 'applied', reason = '', report = excluded.report",
-            [bundle_id, v.sender.uuid, v.manifest.get("kind", ""), str(v.path),
+            "INSERT INTO sync_bundle (bundle_id, direction, peer, kind, file, sha256, status, report, ranges, at) "
+            "VALUES (?, 'in', ?, ?, ?, ?, 'applied', ?, ?, ?) ON CONFLICT (bundle_id, direction) DO UPDATE SET "
+            "status = 'applied', reason = '', report = excluded.report, sha256 = excluded.sha256",
+            [bundle_id, v.sender.uuid, v.manifest.get("kind", ""), str(v.path), file_sha256(v.path),
              json.dumps({t: n for t, n in plan.applied().items()}), json.dumps(v.manifest.get("ranges") or {}),
              clock.now_utc()])
         _store_evidence(session, v)

@@ -219,3 +219,24 @@ def test_a_hub_bundle_for_a_unit_not_yet_heard_from_is_refused_in_words(hub):
     assert r.code == 1 and "first bundle" in r.err
     out = hub.cli.json("bundle", "export", "--to", "all", "--out", str(hub.stick))
     assert out["written"] == [] and [s["to"] for s in out["skipped"]] == ["TGZ"]
+
+
+def test_an_older_revision_of_the_hubs_row_is_ignored(hub):
+    from core.directory import edit_unit
+    from core.office import open_session
+
+    unit = hub.join("TGZ")
+    hub.take(hub.hub, hub.send(unit, "HUB"))
+    hub.cli.ok("urge", REF, "--on", "2026-11-27", "--text", "请加快进度")
+    before_rename = hub.send(hub.hub, "TGZ")
+    s = open_session(hub.hub, "admin", "test-pass")
+    try:
+        edit_unit(s, "XYJ", "新阳街道办事处", "township")
+    finally:
+        s.db.conn.close()
+    after_rename = hub.send(hub.hub, "TGZ")
+    assert hub.take(unit, after_rename)["applied"] == {"event": 1, "unit": 1}
+    late = hub.take(unit, before_rename)  # found later in a drawer: older than what is here
+    assert late["status"] == "nothing_new"
+    names = {u["code"]: u["name"] for u in hub.cli.json("unit", "list", db=unit)}
+    assert names["XYJ"] == "新阳街道办事处"
