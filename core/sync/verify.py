@@ -5,7 +5,8 @@ Contract: `verify_bundle(session, path)` reads the whole file once and returns a
 unit's first bundle, the keys it introduces), the records, the signed directory
 of offices and the evidence files, staged in `<db>.sync/incoming/` under their
 verified hashes — or raises `Refusal` with a clerk's sentence. It checks, in this
-order: the clear header (format, version, addressed to this office and to its
+order: the file's name (a `*.partial` is an export cut short, refused even when it
+happens to be whole), the clear header (format, version, addressed to this office and to its
 current key), decryption, the manifest's limits and names, the sender (a known
 office), the signature (a known, unrevoked key of the sender; or, at the hub, keys
 carried with a valid proof of the sender's enrollment code), every member's size
@@ -132,6 +133,10 @@ def verify_bundle(session: Session, path: str | Path) -> Verified:
     path = Path(path)
     from core.sync import stream_crypto
 
+    if path.name.endswith(".partial"):  # a write cut short by a crash, even if it happens to be whole
+        raise Refusal(_("The file {name} is an unfinished bundle left by an interrupted export and cannot be "
+                        "imported; delete it and import the .closeloop file beside it, or make the bundle "
+                        "again. Nothing was changed.").format(name=path.name))
     try:
         with open(path, "rb") as f:
             header = stream_crypto.read_header(f)
