@@ -17,8 +17,10 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import shutil
 import tempfile
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -51,6 +53,35 @@ class Verified:
 def sync_dir(db_path: Path) -> Path:
     """`<db folder>/<db name>.sync`: held and forked bundles, staged evidence."""
     return Path(db_path).parent / f"{Path(db_path).name}.sync"
+
+
+STALE_SECONDS = 24 * 3600
+
+
+def _alive(pid: int) -> bool:
+    if os.name == "nt":  # os.kill(pid, 0) would send CTRL_C_EVENT there: age alone decides
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
+
+
+def clear_dead_staging(staging: Path) -> None:
+    """Remove the staging folders of imports killed before they finished: a dead process's, or a day old."""
+    now = time.time()
+    for folder in staging.glob("bundle-*"):
+        parts = folder.name.split("-")
+        pid = int(parts[1]) if len(parts) > 2 and parts[1].isdigit() else None
+        try:
+            old = now - folder.stat().st_mtime > STALE_SECONDS
+        except OSError:
+            continue
+        if old or (pid is not None and pid != os.getpid() and not _alive(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def _refused(path: Path, why: str) -> Refusal:
@@ -165,7 +196,8 @@ def verify_bundle(session: Session, path: str | Path) -> Verified:
         sender = _sender(session, path, opened.manifest)
         new_key = _check_signature(session, path, opened, sender)
         staging.mkdir(parents=True, exist_ok=True)
-        box = Path(tempfile.mkdtemp(dir=staging, prefix="bundle-"))
+        clear_dead_staging(staging)
+        box = Path(tempfile.mkdtemp(dir=staging, prefix=f"bundle-{os.getpid()}-"))
         memory: dict[str, io.BytesIO] = {}
         staged: dict[str, Path] = {}
         handles = []

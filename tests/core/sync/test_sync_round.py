@@ -77,3 +77,21 @@ def test_a_cancelled_round_stops_between_steps(loop):
         s.db.conn.close()
     assert r.cancelled and not r.safe_to_remove and r.written == []
     assert list(loop.stick.glob("*至*")) == [] and list(loop.stick.glob("*_to_*")) == []
+
+
+def test_a_killed_imports_staging_is_cleared_by_the_next_import(loop):
+    import subprocess
+    import sys
+
+    loop.add_task("城区污水管网改造", "TGZ")
+    unit = loop.join("TGZ")
+    loop.cli.ok("claim", REF, "--on", "2026-11-27", db=unit)
+    bundle = loop.send(unit, "HUB")
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
+                          text=True, check=True).stdout.strip()
+    staging = loop.hub.parent / f"{loop.hub.name}.sync" / "incoming"
+    leftover = staging / f"bundle-{dead}-abc"
+    leftover.mkdir(parents=True)
+    (leftover / ("0" * 64)).write_bytes(b"half an evidence file")
+    assert loop.take(loop.hub, bundle)["status"] == "applied"
+    assert not leftover.exists() and list(staging.iterdir()) == []
