@@ -70,7 +70,7 @@ def test_init_in_a_process_then_refused_twice(subproc, tmp_path):
     assert p.returncode == 1 and "A database already exists" in one_line(p.stderr)
     p = subproc("init", "--role", "unit", "--office", "太公镇", "--code", "TGZ", "--admin", "admin",
                 db=tmp_path / "unit.db")
-    assert p.returncode == 1 and "enrollment bundle" in one_line(p.stderr)
+    assert p.returncode == 1 and "enrollment file" in one_line(p.stderr)
     assert not (tmp_path / "unit.db").exists()
     p = subproc("init", "--role", "hub", "--office", "县", "--code", "H", "--admin", "admin", db=tmp_path / "x.db",
                 env={"CLOSELOOP_PASSWORD": None})

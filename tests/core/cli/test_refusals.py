@@ -325,7 +325,7 @@ def test_oversized_attachment(cli, db, state, tmp_path):
 def test_init_refusals(cli, tmp_path):
     fresh = tmp_path / "new" / "unit.db"
     r = cli("init", "--role", "unit", "--office", "太公镇", "--code", "TGZ", "--admin", "admin", db=fresh)
-    assert r.code == 1 and "'init' makes only a hub (--role hub)" in r.err
+    assert r.code == 1 and "A unit office's database is made from the enrollment file" in r.err
     assert not fresh.exists() and not fresh.parent.exists()
     r = cli("task", "list", db=fresh)
     assert r.code == 1 and f"There is no database at {fresh}" in r.err
