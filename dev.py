@@ -86,7 +86,7 @@ def cmd_test(args: list[str]) -> int:
 
 def cmd_bench(args: list[str]) -> int:
     """The core benchmarks (with scoring), the printed lists and the bulletins (report_bench.py,
-    bulletin_bench.py), then the GUI ones (tests/bench/ui_run.py) when present."""
+    bulletin_bench.py), USB sync (sync_bench.py), then the GUI ones (tests/bench/ui_run.py) when present."""
     setup()
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     rc = _run([PY, "tests/bench/run.py", *args], env=env)
@@ -94,6 +94,9 @@ def cmd_bench(args: list[str]) -> int:
     strict = [x for x in args if x == "--strict"]
     rc = _run([PY, "tests/bench/report_bench.py", *strict], env=env) or rc
     rc = _run([PY, "tests/bench/bulletin_bench.py", *strict], env=env) or rc
+    # USB sync (issue 12): demos at scale 1 and 10, enrolled units, bundles both ways
+    today = [x for i, x in enumerate(args) if x.startswith("--today") or (i and args[i - 1] == "--today")]
+    rc = _run([PY, "tests/bench/sync_bench.py", *strict, *today], env=env) or rc
     if (ROOT / "tests" / "bench" / "ui_run.py").exists():
         rc = _run([PY, "tests/bench/ui_run.py", *args], env=env) or rc
     return rc
