@@ -32,6 +32,7 @@ from core.sync.rows import (
     chunks,
     columns,
     decode,
+    preload,
     ref_target,
 )
 from core.sync.selection import Peer
@@ -160,6 +161,7 @@ def check(conn: sqlite3.Connection, sender: Peer, own: str, records: list[dict])
                 if why:
                     raise _refuse(sender, record, why)
         resolver.load(table, [r["row"]["uuid"] for r in recs])
+        preload(resolver, table, [r["row"] for r in recs])
         held = {}
         uuids = [r["row"]["uuid"] for r in recs]
         for part in chunks(uuids):
@@ -235,6 +237,7 @@ def write(conn: sqlite3.Connection, plan: Plan) -> Written:
                 _upsert_keyed(conn, table, rows, out)
             continue
         rows = plan.inserts.get(table, [])
+        preload(resolver, table, [*rows, *plan.updates.get(table, [])])
         if rows:
             cols = [c for c in columns(conn, table) if c != "id"]
             values = []

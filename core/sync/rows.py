@@ -104,19 +104,23 @@ class Resolver:
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
         self.known: dict[str, dict[str, int]] = {}
+        self.absent: dict[str, set[str]] = {}  # looked up and not held (until loaded again)
 
     def load(self, table: str, uuids: Iterable[str]) -> None:
         have = self.known.setdefault(table, {})
+        absent = self.absent.setdefault(table, set())
         wanted = sorted({u for u in uuids if u is not None and u not in have})
         for part in chunks(wanted):
             have.update(self.conn.execute(
                 f"SELECT uuid, id FROM [{table}] WHERE uuid IN ({','.join('?' * len(part))})", list(part)))
+        absent.difference_update(wanted)
+        absent.update(u for u in wanted if u not in have)
 
     def get(self, table: str, uuid: str | None) -> int | None:
         if uuid is None:
             return None
         have = self.known.setdefault(table, {})
-        if uuid not in have:
+        if uuid not in have and uuid not in self.absent.get(table, ()):
             self.load(table, [uuid])
         return have.get(uuid)
 
@@ -128,6 +132,18 @@ def ref_target(table: str, column: str, wire: dict) -> str:
     """The table a reference column of this wire row points into."""
     target = REFS[table][column]
     return wire[target[1:]] if target.startswith("*") else target
+
+
+def preload(resolver: Resolver, table: str, wires: Iterable[dict]) -> None:
+    """Load, in batches, every row the references of these wire rows point to (no look-up per row)."""
+    wanted: dict[str, set[str]] = {}
+    for wire in wires:
+        for column in REFS.get(table, {}):
+            value = wire.get(column)
+            if value is not None:
+                wanted.setdefault(ref_target(table, column, wire), set()).add(value)
+    for target, uuids in wanted.items():
+        resolver.load(target, uuids)
 
 
 def unresolved(resolver: Resolver, table: str, wire: dict) -> list[str]:
