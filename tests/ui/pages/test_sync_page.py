@@ -143,3 +143,23 @@ def test_sticks_found_are_listed_and_refresh_keeps_the_chosen_folder(qtbot, offi
     monkeypatch.setattr(sync_module, "choose_folder", lambda _parent: str(tmp_path))
     qtbot.mouseClick(page.choose_button, Qt.MouseButton.LeftButton)
     assert page.folder() == tmp_path
+
+
+def test_cancel_stops_the_round_before_anything_is_written(qtbot, offices) -> None:  # noqa: ANN001
+    import threading
+
+    _hub, unit, stick = offices
+    page = _page(qtbot, unit, stick)
+    gate = threading.Event()
+    unit.query(lambda _db: gate.wait(10), lambda _r: None)  # the worker is busy until the gate opens
+    with qtbot.waitSignal(page.round_finished, timeout=30_000) as got:
+        qtbot.mouseClick(page.sync_button, Qt.MouseButton.LeftButton)
+        assert page.progress.isVisible() and page.cancel_button.isVisible() and not page.sync_button.isEnabled()
+        qtbot.mouseClick(page.cancel_button, Qt.MouseButton.LeftButton)
+        gate.set()
+    report = got.args[0]
+    assert report.cancelled and not report.safe_to_remove and report.written == []
+    assert list(stick.glob("*.closeloop")) == [] and not page.safe.isVisible()
+    assert _("The round was cancelled; what was imported stays imported, nothing is half written.") in (
+        page.report_box.toPlainText())
+    assert page.sync_button.isEnabled() and not page.progress.isVisible()
