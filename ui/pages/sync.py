@@ -2,7 +2,7 @@
 
 Contract: `SyncPage(ctx, parent)` serves both roles. The stick is chosen in a combo
 of the removable drives (`ui.pages.sync_drives.removable_drives`, refreshed by the
-"Refresh" button and every `DRIVE_POLL_MS`) or any folder through `choose_folder`
+"Refresh" button, on showing and every `DRIVE_POLL_MS` while shown) or any folder through `choose_folder`
 (ui.file_dialogs; a module function tests replace). For the chosen folder the page
 lists the inbox (`core.sync.round.inbox`: file, addressed to, for this office,
 imported, problem) and, from `core.sync.status.sync_status`, the outbox, the
@@ -27,6 +27,7 @@ from typing import Any
 
 import sqlite_utils
 from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QHideEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -177,9 +178,17 @@ class SyncPage(QWidget):
         ctx.changed.connect(lambda _c: self.reload())
         self.timer = QTimer(self, interval=DRIVE_POLL_MS)
         self.timer.timeout.connect(self.refresh_drives)
-        self.timer.start()
         self.refresh_drives()
         self.reload()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt's name)
+        super().showEvent(event)
+        self.timer.start()  # the drives are looked at only while the page is shown
+        self.refresh_drives()
+
+    def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802 (Qt's name)
+        self.timer.stop()
+        super().hideEvent(event)
 
     # the stick --------------------------------------------------------------------------------
 

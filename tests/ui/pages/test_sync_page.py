@@ -163,3 +163,11 @@ def test_cancel_stops_the_round_before_anything_is_written(qtbot, offices) -> No
     assert _("The round was cancelled; what was imported stays imported, nothing is half written.") in (
         page.report_box.toPlainText())
     assert page.sync_button.isEnabled() and not page.progress.isVisible()
+
+
+def test_the_drives_are_polled_only_while_the_page_is_shown(qtbot, offices) -> None:  # noqa: ANN001
+    _hub, unit, stick = offices
+    page = _page(qtbot, unit, stick)
+    assert page.timer.isActive()
+    page.hide()
+    assert not page.timer.isActive()
