@@ -46,6 +46,7 @@ PAGES: tuple[PageSpec, ...] = (
              "assessment.svg", _hub),
     PageSpec("directory", N_("Units and leaders"), "ui.pages.directory.page:DirectoryPage", "Ctrl+6", "directory.svg",
              _always),
+    PageSpec("sync", N_("Sync"), "ui.pages.sync:SyncPage", "Ctrl+8", "sync.svg", _always),
     PageSpec("settings", N_("Settings"), "ui.pages.settings.page:SettingsPage", "Ctrl+7", "settings.svg", _always),
 )
 
