@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 from core.db.migrations import FIXED_COLUMNS
 from core.errors import Refusal
-from core.i18n import _
+from core.i18n import N_, _
 from core.sync.rows import (
     ALL_TABLES,
     KEY_COLUMN,
@@ -39,11 +39,11 @@ from core.sync.selection import Peer
 from core.work.workflow import UNIT_ACTIONS
 
 TABLE_WORDS = {
-    "office": "office", "unit": "unit", "leader": "leader", "leader_unit": "leader's unit",
-    "meeting": "meeting", "ruleset": "rule set", "task": "task", "assignment": "assignment",
-    "event": "record", "evidence": "evidence file", "bonus": "bonus", "criticism": "criticism",
-    "finding": "finding", "panel_score": "panel score", "publication": "published score",
-    "entry_evidence": "evidence file", "holiday": "holiday", "holiday_year": "holiday year",
+    "office": N_("office"), "unit": N_("unit"), "leader": N_("leader"), "leader_unit": N_("leader's unit"),
+    "meeting": N_("meeting"), "ruleset": N_("rule set"), "task": N_("task"), "assignment": N_("assignment"),
+    "event": N_("record"), "evidence": N_("evidence file"), "bonus": N_("bonus"), "criticism": N_("criticism"),
+    "finding": N_("finding"), "panel_score": N_("panel score"), "publication": N_("published score"),
+    "entry_evidence": N_("evidence file"), "holiday": N_("holiday"), "holiday_year": N_("holiday year"),
 }
 
 
