@@ -1,8 +1,6 @@
 """Picking units and leaders by name, pinyin initials, full pinyin or code (core.pinyin_match)."""
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from core.demo.names import DEPARTMENTS, TOWNSHIPS
@@ -130,16 +128,12 @@ def test_split_names() -> None:
     assert split_names("  ") == []
 
 
-def test_instant_for_a_county() -> None:
+def test_a_whole_county_is_indexed_and_matched() -> None:
+    """A county's units and leaders index and answer every kind of query (speed: the search-box benchmark)."""
     leaders = [Leader(i, name, "副县长", True, ()) for i, name in enumerate(
         ["王建国", "李长林", "张敏", "刘海涛", "陈晓东", "杨光", "赵红梅", "黄志强", "周立新", "吴晓燕"] * 3)]
-    started = time.perf_counter()
     units = unit_index(UNITS + EXTRA)
-    leader_index(leaders)
-    built = time.perf_counter() - started
-    started = time.perf_counter()
-    for q in ("t", "tg", "tgz", "taigong", "公镇", "j", "xwb", "zhangan"):
-        units.match(q)
-    per_query = (time.perf_counter() - started) / 8
+    assert len(leader_index(leaders)) > 0
     assert len(units) > 75
-    assert built < 0.5 and per_query < 0.02, (built, per_query)
+    for q in ("tgz", "taigong", "公镇"):
+        assert "太公镇" in [m.name for m in units.match(q)], q
