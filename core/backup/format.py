@@ -21,6 +21,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from core.processes import pid_alive
+
 FORMAT = "closeloop-backup"
 FORMAT_VERSION = 1
 EXTENSION = ".clbak"
@@ -54,17 +56,8 @@ def partial_name(target: Path, kind: str) -> Path:
 
 
 def _running(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    if os.name == "nt":  # an open file cannot be removed there: trying is the test
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True
-    return True
+    # on Windows (None: cannot tell) an open file cannot be removed: trying is the test
+    return bool(pid_alive(pid))
 
 
 def is_leftover(path: Path) -> bool:

@@ -84,6 +84,11 @@ def cmd_init_unit(path: Path, a: argparse.Namespace) -> int:
     return 0
 
 
+def _say_code(e) -> None:  # noqa: ANN001  (core.sync.enroll.Enrollment)
+    out.say(_("One-time code: {code} (give it on paper, never on the stick; valid until {date})").format(
+        code=e.code, date=e.expires_on.isoformat()))
+
+
 def cmd_enroll(s: Session, a: argparse.Namespace) -> int:
     from core.reports.atomic_file import check_out
     from core.sync.enroll import enroll_export
@@ -99,8 +104,7 @@ def cmd_enroll(s: Session, a: argparse.Namespace) -> int:
         try:
             render_enroll_sheet(s.db, a.sheet, e, on=s.today)
         except Exception:
-            out.say(_("One-time code: {code} (give it on paper, never on the stick; valid until {date})").format(
-                code=e.code, date=e.expires_on.isoformat()))
+            _say_code(e)  # the enrollment is made: the clerk must still see its code
             raise
     if a.json:
         out.print_json({"file": str(e.path), "unit": e.unit_code, "code": e.code, "fingerprint": e.fingerprint,
@@ -109,8 +113,7 @@ def cmd_enroll(s: Session, a: argparse.Namespace) -> int:
     if a.sheet:
         out.say(_("Enrollment sheet printed to {path}; hand it over on paper.").format(path=a.sheet))
     out.say(_("Enrollment file for {unit} written: {path}").format(unit=e.unit_name, path=e.path))
-    out.say(_("One-time code: {code} (give it on paper, never on the stick; valid until {date})").format(
-        code=e.code, date=e.expires_on.isoformat()))
+    _say_code(e)
     out.say(_("County office key fingerprint: {fp}").format(fp=e.fingerprint))
     return 0
 

@@ -19,6 +19,7 @@ Contract:
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import re
@@ -59,7 +60,8 @@ def canonical(value: object) -> bytes:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
 
 
-def _damaged(path: Path, why: str) -> Refusal:
+def refused(path: Path, why: str) -> Refusal:
+    """The one sentence of a bundle that cannot be imported: its name, why, and that nothing changed."""
     return Refusal(_("The bundle {name} cannot be imported: {why}. Nothing was changed.").format(
         name=path.name, why=why))
 
@@ -67,15 +69,15 @@ def _damaged(path: Path, why: str) -> Refusal:
 def check_manifest(manifest: object, cap_bytes: int, path: Path) -> None:
     """Refuse a manifest that breaks a limit of the format (see the module contract)."""
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
-        raise _damaged(path, _("it is not a Closeloop bundle"))
+        raise refused(path, _("it is not a Closeloop bundle"))
     if manifest.get("version") != VERSION:
-        raise _damaged(path, _("it was made by a newer version of Closeloop (format {v}); update Closeloop here "
+        raise refused(path, _("it was made by a newer version of Closeloop (format {v}); update Closeloop here "
                                "first").format(v=manifest.get("version")))
     members = manifest.get("members")
     if not isinstance(members, list):
-        raise _damaged(path, _("its list of contents is damaged"))
+        raise refused(path, _("its list of contents is damaged"))
     if len(members) > MEMBER_LIMIT:
-        raise _damaged(path, _("it claims {n} files, more than a bundle may hold ({limit})").format(
+        raise refused(path, _("it claims {n} files, more than a bundle may hold ({limit})").format(
             n=len(members), limit=MEMBER_LIMIT))
     names: set[str] = set()
     for m in members:
@@ -83,20 +85,20 @@ def check_manifest(manifest: object, cap_bytes: int, path: Path) -> None:
         size = m.get("size") if isinstance(m, dict) else None
         digest = m.get("sha256") if isinstance(m, dict) else None
         if not isinstance(name, str) or not NAME.match(name):
-            raise _damaged(path, _("it holds a file with a name Closeloop never writes ({name})").format(
+            raise refused(path, _("it holds a file with a name Closeloop never writes ({name})").format(
                 name=repr(name)[:80]))
         if name in names:
-            raise _damaged(path, _("it lists the file {name} twice").format(name=name))
+            raise refused(path, _("it lists the file {name} twice").format(name=name))
         names.add(name)
         limit = ROWS_LIMIT if name == "rows.jsonl" else DOC_LIMIT if name.startswith("offices.") else cap_bytes
         if not isinstance(size, int) or isinstance(size, bool) or size < 0 or size > limit:
-            raise _damaged(path, _("the size it gives for {name} is impossible or over the limit").format(name=name))
+            raise refused(path, _("the size it gives for {name} is impossible or over the limit").format(name=name))
         if not isinstance(digest, str) or not re.fullmatch(r"[0-9a-f]{64}", digest):
-            raise _damaged(path, _("its list of contents is damaged"))
+            raise refused(path, _("its list of contents is damaged"))
         if name.startswith("evidence/") and name[9:] != digest:
-            raise _damaged(path, _("an evidence file's name does not match its content hash"))
+            raise refused(path, _("an evidence file's name does not match its content hash"))
     if "rows.jsonl" not in names:
-        raise _damaged(path, _("it has no records"))
+        raise refused(path, _("it has no records"))
 
 
 def _fsync_folder(folder: Path) -> None:
@@ -109,7 +111,8 @@ def _fsync_folder(folder: Path) -> None:
         os.close(fd)
 
 
-def _sha256_of(path: Path) -> tuple[str, int]:
+def file_digest(path: Path) -> tuple[str, int]:
+    """sha256 and size of a whole file, read from the disk (dropped from the page cache first)."""
     digest, size = hashlib.sha256(), 0
     with open(path, "rb") as f:
         if hasattr(os, "posix_fadvise"):
@@ -190,7 +193,7 @@ def write_bundle(folder: Path, name: str, members: list[tuple[str, bytes | Path]
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
-    sha, size = _sha256_of(path)
+    sha, size = file_digest(path)
     if (sha, size) != (out.digest.hexdigest(), out.size):
         path.unlink(missing_ok=True)
         raise Refusal(_("The bundle written to {folder} reads back differently from what was written; the "
@@ -210,13 +213,13 @@ def open_bundle(path: Path, cap_bytes: int, *, secret: bytes | None = None, code
         reader = stream_crypto.open_decrypting(handle, header, secret=secret, code=code)
         length = int.from_bytes(reader.read(4), "big")
         if length > MANIFEST_LIMIT:
-            raise _damaged(path, _("its list of contents is larger than any bundle's"))
+            raise refused(path, _("its list of contents is larger than any bundle's"))
         body = reader.read(length)
         signature = reader.read(64)
         try:
             manifest = json.loads(body)
         except ValueError as err:
-            raise _damaged(path, _("its list of contents is damaged")) from err
+            raise refused(path, _("its list of contents is damaged")) from err
         check_manifest(manifest, cap_bytes, path)
     except BaseException:
         handle.close()
@@ -236,6 +239,28 @@ def read_members(opened: OpenedBundle, sink: Callable[[str], BinaryIO | None]) -
                 out.write(piece)
             left -= len(piece)
         if digest.hexdigest() != entry["sha256"]:
-            raise _damaged(opened.path, _("the file {name} inside it does not match its recorded hash").format(
+            raise refused(opened.path, _("the file {name} inside it does not match its recorded hash").format(
                 name=entry["name"]))
     opened.reader.finish()
+
+
+def collect_members(opened: OpenedBundle, folder: Path) -> tuple[dict[str, bytes], dict[str, Path]]:
+    """`read_members` into memory (rows, the directory) and `folder` (each evidence file under its hash)."""
+    memory: dict[str, io.BytesIO] = {}
+    staged: dict[str, Path] = {}
+    handles: list[BinaryIO] = []
+
+    def sink(name: str) -> BinaryIO:
+        if name.startswith("evidence/"):
+            staged[name[9:]] = folder / name[9:]
+            handles.append(open(staged[name[9:]], "wb"))
+            return handles[-1]
+        memory[name] = io.BytesIO()
+        return memory[name]
+
+    try:
+        read_members(opened, sink)
+    finally:
+        for h in handles:
+            h.close()
+    return {name: buf.getvalue() for name, buf in memory.items()}, staged

@@ -16,7 +16,6 @@ Contract (docs/sync.md, "Enrollment"):
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
 import os
 import shutil
@@ -33,9 +32,9 @@ from core.i18n import _
 from core.office import DEFAULT_ATTACHMENT_MB, Session, self_office
 from core.sync import apply, office_keys, stream_crypto
 from core.sync import identity as ident
-from core.sync.bundle_file import open_bundle, read_members, write_bundle
+from core.sync.bundle_file import collect_members, open_bundle, write_bundle
 from core.sync.enroll_code import key_proof, new_code, normalise, proof_key
-from core.sync.exporter import base_manifest, members_for, records, self_peer
+from core.sync.exporter import base_manifest, members_for, records
 from core.sync.selection import Peer, select_rows
 from core.sync.verify import parse_records
 
@@ -91,7 +90,7 @@ def enroll_export(session: Session, unit_code: str, folder: str | Path) -> Enrol
         for table in ("sync_peer_ack", "sync_peer_state"):
             session.db.execute(f"DELETE FROM {table} WHERE peer = ?", [peer.uuid])
         conn = session.db.conn
-        me = self_peer(conn)
+        me = session.office
         sel = select_rows(conn, me.uuid, peer, snapshot=True)
         recs = records(conn, sel)
         manifest = base_manifest(conn, me, idy, peer, "enrollment", sel, recs, 0, session.today)
@@ -166,24 +165,12 @@ def init_from_enrollment(db_path: str | Path, file: str | Path, *, admin: str, p
     db_path.parent.mkdir(parents=True, exist_ok=True)
     box = Path(tempfile.mkdtemp(dir=db_path.parent, prefix=f".{db_path.name}.enrolling-"))
     partial = db_path.with_name(db_path.name + ".creating")
-    memory: dict[str, io.BytesIO] = {}
     try:
-        handles = []
-
-        def sink(name: str):  # noqa: ANN202
-            if name.startswith("evidence/"):
-                handles.append(open(box / name[9:], "wb"))
-                return handles[-1]
-            memory[name] = io.BytesIO()
-            return memory[name]
-
         try:
-            read_members(opened, sink)
+            memory, _staged = collect_members(opened, box)
         finally:
-            for h in handles:
-                h.close()
             opened.close()
-        recs = parse_records(file, memory["rows.jsonl"].getvalue())
+        recs = parse_records(file, memory["rows.jsonl"])
         _build(partial, recs, opened.manifest, info, hub_sign, admin, password, code, memory,
                ident.machine_binding(db_path))
         for staged in box.iterdir():
@@ -209,7 +196,7 @@ def init_from_enrollment(db_path: str | Path, file: str | Path, *, admin: str, p
 
 
 def _build(partial: Path, recs: list[dict], manifest: dict, info: dict, hub_sign: bytes, admin: str,
-           password: str, code: str, memory: dict[str, io.BytesIO], binding: str) -> None:
+           password: str, code: str, memory: dict[str, bytes], binding: str) -> None:
     for leftover in (partial, Path(f"{partial}-wal"), Path(f"{partial}-shm")):
         leftover.unlink(missing_ok=True)
     db = open_database(partial)
@@ -232,8 +219,7 @@ def _build(partial: Path, recs: list[dict], manifest: dict, info: dict, hub_sign
             office_keys.add_key(db, hub_office, hub_sign, bytes.fromhex(info["hub"]["enc"]),
                                 manifest["from"].get("device", ""), clock.now_utc())
             if "offices.json" in memory:
-                office_keys.apply_directory(db, memory["offices.json"].getvalue(),
-                                            memory.get("offices.sig", io.BytesIO()).getvalue(), hub_sign)
+                office_keys.apply_directory(db, memory["offices.json"], memory.get("offices.sig", b""), hub_sign)
             db.execute("INSERT INTO setting (key, value) VALUES ('sync_key_proof', ?)",
                        [key_proof(proof_key(code), idy.sign_pub, idy.enc_pub, own)])
             db.execute("INSERT INTO setting (key, value) VALUES ('attachment_max_mb', ?)",

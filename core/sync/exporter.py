@@ -20,6 +20,8 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import sqlite_utils
+
 from core import clock
 from core.errors import Refusal
 from core.evidence import stored_path
@@ -42,10 +44,6 @@ class Exported:
     ranges: dict[str, list[int]] = field(default_factory=dict)
 
 
-def self_peer(conn: sqlite3.Connection) -> Peer:
-    return Peer(*conn.execute("SELECT id, uuid, code, name, role, unit_id FROM office WHERE is_self = 1").fetchone())
-
-
 def find_peer(conn: sqlite3.Connection, code: str) -> Peer:
     for peer in peer_rows(conn):
         if peer.code == code:
@@ -55,11 +53,10 @@ def find_peer(conn: sqlite3.Connection, code: str) -> Peer:
                     "with 'enroll export'.").format(code=code, known=known))
 
 
-def peer_key(conn: sqlite3.Connection, peer: Peer) -> tuple[str, bytes] | None:
-    """(key id, X25519 public key) of the peer's newest unrevoked key, or None."""
-    row = conn.execute("SELECT key_id, enc_pub FROM office_key WHERE office = ? AND revoked_at IS NULL "
-                       "ORDER BY id DESC LIMIT 1", [peer.uuid]).fetchone()
-    return (row[0], bytes.fromhex(row[1])) if row else None
+def peer_key(db: sqlite_utils.Database, peer: Peer) -> office_keys.KnownKey | None:
+    """The peer's newest unrevoked key, or None."""
+    keys = office_keys.keys_of(db, peer.uuid)
+    return keys[-1] if keys else None
 
 
 def bundle_name(sender: Peer, peer: Peer, day: dt.date, number: int) -> str:
@@ -119,7 +116,7 @@ def members_for(session: Session, recs: list[dict]) -> list[tuple[str, bytes | P
 def export_bundle(session: Session, peer: Peer, folder: Path, *, snapshot: bool = False) -> Exported:
     """Write one bundle for `peer`; see the module contract."""
     conn = session.db.conn
-    key = peer_key(conn, peer)
+    key = peer_key(session.db, peer)
     if key is None:
         raise Refusal(_("Closeloop does not know {office}'s key yet: it learns it from the first bundle {office} "
                         "sends after enrollment. Bring that bundle here and import it first.").format(
@@ -130,7 +127,7 @@ def export_bundle(session: Session, peer: Peer, folder: Path, *, snapshot: bool 
             folder=folder))
     with session.write():
         idy = ident.ensure_identity(session.db)
-    me = self_peer(conn)
+    me = session.office
     conn.execute("BEGIN")  # one consistent read
     try:
         sel = select_rows(conn, me.uuid, peer, snapshot=snapshot)
@@ -148,8 +145,8 @@ def export_bundle(session: Session, peer: Peer, folder: Path, *, snapshot: bool 
     finally:
         conn.execute("ROLLBACK")
     path, sha, size = write_bundle(folder, bundle_name(me, peer, session.today, number), members, manifest,
-                                   lambda body: ident.sign(idy, body), recipient_pub=key[1], to_office=peer.uuid,
-                                   to_code=peer.code, key_id=key[0])
+                                   lambda body: ident.sign(idy, body), recipient_pub=key.enc_pub, to_office=peer.uuid,
+                                   to_code=peer.code, key_id=key.key_id)
     with session.write():
         session.db.execute("UPDATE sync_identity SET bundles_made = bundles_made + 1")
         session.db.execute(
@@ -169,7 +166,7 @@ def export_all(session: Session, folder: Path) -> tuple[list[Exported], list[tup
     for peer in peer_rows(session.db.conn):
         if peer.role != "unit":
             continue
-        if peer_key(session.db.conn, peer) is None:
+        if peer_key(session.db, peer) is None:
             skipped.append((peer, _("its first bundle, which carries its key, has not been imported yet")))
             continue
         made.append(export_bundle(session, peer, folder))

@@ -16,7 +16,6 @@ Contract (docs/sync.md, "Import"):
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -30,6 +29,7 @@ from core.evidence import stored_path
 from core.i18n import _, ngettext
 from core.office import Session
 from core.sync import apply, office_keys
+from core.sync.bundle_file import file_digest
 from core.sync.selection import Peer
 from core.sync.verify import Verified, sync_dir, verify_bundle
 from core.work import status
@@ -81,14 +81,6 @@ class ImportReport:
         for other in self.also:
             out += other.sentences()
         return out
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        while piece := f.read(1 << 20):
-            digest.update(piece)
-    return digest.hexdigest()
 
 
 def _received(session: Session, peer: Peer) -> dict[str, int]:
@@ -209,10 +201,9 @@ def _apply_verified(session: Session, v: Verified, dry_run: bool) -> ImportRepor
     with session.write():
         written = apply.write(session.db.conn, plan)
         if v.directory is not None and v.sender.role == "hub":
-            hub_key = session.db.execute("SELECT sign_pub FROM office_key WHERE office = ? AND revoked_at IS NULL "
-                                         "ORDER BY id DESC LIMIT 1", [v.sender.uuid]).fetchone()
-            if hub_key:
-                office_keys.apply_directory(session.db, v.directory[0], v.directory[1], bytes.fromhex(hub_key[0]))
+            hub_keys = office_keys.keys_of(session.db, v.sender.uuid)
+            if hub_keys:
+                office_keys.apply_directory(session.db, v.directory[0], v.directory[1], hub_keys[-1].sign_pub)
             session.db.execute("INSERT OR REPLACE INTO setting (key, value) VALUES ('sync_keys_known', '1')")
         _learn_key(session, v)
         for device, pair in (v.manifest.get("ranges") or {}).items():
@@ -228,7 +219,7 @@ def _apply_verified(session: Session, v: Verified, dry_run: bool) -> ImportRepor
             "INSERT INTO sync_bundle (bundle_id, direction, peer, kind, file, sha256, status, report, ranges, at) "
             "VALUES (?, 'in', ?, ?, ?, ?, 'applied', ?, ?, ?) ON CONFLICT (bundle_id, direction) DO UPDATE SET "
             "status = 'applied', reason = '', report = excluded.report, sha256 = excluded.sha256",
-            [bundle_id, v.sender.uuid, v.manifest.get("kind", ""), str(v.path), file_sha256(v.path),
+            [bundle_id, v.sender.uuid, v.manifest.get("kind", ""), str(v.path), file_digest(v.path)[0],
              json.dumps({t: n for t, n in plan.applied().items()}), json.dumps(v.manifest.get("ranges") or {}),
              clock.now_utc()])
         _store_evidence(session, v)

@@ -24,6 +24,7 @@ from core.errors import Refusal
 from core.i18n import _
 from core.office import Session
 from core.sync import exporter, importer, stream_crypto
+from core.sync.bundle_file import file_digest
 from core.sync.selection import peer_rows
 
 
@@ -79,7 +80,7 @@ def inbox(session: Session, folder: str | Path) -> list[InboxEntry]:
             out.append(InboxEntry(path, "", False, False, str(err)))
             continue
         for_here = header.fields.get("to_office") == session.office.uuid and header.mode == "x25519"
-        done = for_here and importer.file_sha256(path) in imported
+        done = for_here and file_digest(path)[0] in imported
         out.append(InboxEntry(path, str(header.fields.get("to_code", "")), for_here, done))
     return out
 
@@ -116,7 +117,7 @@ def sync_folder(session: Session, folder: str | Path, *, progress: Callable[[int
     for peer in peers:
         if tick(_("Writing the bundle for {office}").format(office=peer.name)):
             return report
-        if exporter.peer_key(session.db.conn, peer) is None:
+        if exporter.peer_key(session.db, peer) is None:
             report.skipped.append((peer.name, _("its first bundle, which carries its key, has not been imported yet")))
             continue
         report.written.append(exporter.export_bundle(session, peer, folder))

@@ -21,17 +21,11 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass, field
 
+from core.office import Office
 from core.sync.rows import ALL_TABLES, chunks
 
-
-@dataclass(frozen=True)
-class Peer:
-    id: int
-    uuid: str
-    code: str
-    name: str
-    role: str
-    unit_id: int | None
+# An office of the directory as this database knows it: the same record as this office's own.
+Peer = Office
 
 
 @dataclass

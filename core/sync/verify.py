@@ -15,7 +15,6 @@ the database; `discard()` removes the staged files.
 """
 from __future__ import annotations
 
-import io
 import json
 import os
 import shutil
@@ -27,8 +26,10 @@ from pathlib import Path
 from core.errors import Refusal
 from core.i18n import _
 from core.office import Session, attachment_cap_bytes
+from core.processes import pid_alive
 from core.sync import identity as ident
-from core.sync.bundle_file import open_bundle, read_members
+from core.sync import office_keys
+from core.sync.bundle_file import collect_members, open_bundle, refused
 from core.sync.enroll_code import proof_matches
 from core.sync.rows import ALL_TABLES
 from core.sync.selection import Peer, peer_rows
@@ -58,18 +59,6 @@ def sync_dir(db_path: Path) -> Path:
 STALE_SECONDS = 24 * 3600
 
 
-def _alive(pid: int) -> bool:
-    if os.name == "nt":  # os.kill(pid, 0) would send CTRL_C_EVENT there: age alone decides
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True
-    return True
-
-
 def clear_dead_staging(staging: Path) -> None:
     """Remove the staging folders of imports killed before they finished: a dead process's, or a day old."""
     now = time.time()
@@ -80,65 +69,62 @@ def clear_dead_staging(staging: Path) -> None:
             old = now - folder.stat().st_mtime > STALE_SECONDS
         except OSError:
             continue
-        if old or (pid is not None and pid != os.getpid() and not _alive(pid)):
+        if old or (pid is not None and pid_alive(pid) is False):  # on Windows age alone decides
             shutil.rmtree(folder, ignore_errors=True)
 
 
-def _refused(path: Path, why: str) -> Refusal:
-    return Refusal(_("The bundle {name} cannot be imported: {why}. Nothing was changed.").format(
-        name=Path(path).name, why=why))
 
 
 def _sender(session: Session, path: Path, manifest: dict) -> Peer:
     src, to = manifest.get("from"), manifest.get("to")
     if not isinstance(src, dict) or not isinstance(to, dict):
-        raise _refused(path, _("its list of contents is damaged"))
+        raise refused(path, _("its list of contents is damaged"))
     if to.get("office") != session.office.uuid:
-        raise _refused(path, _("it is addressed to {office}, not to this office ({own})").format(
+        raise refused(path, _("it is addressed to {office}, not to this office ({own})").format(
             office=to.get("name") or to.get("code"), own=session.office.name))
     for peer in peer_rows(session.db.conn):
         if peer.uuid == src.get("office"):
             if peer.role == session.office.role:
                 break
             return peer
-    raise _refused(path, _("it comes from an office this one does not know ({office}); only the county office and "
+    raise refused(path, _("it comes from an office this one does not know ({office}); only the county office and "
                            "its enrolled units exchange bundles").format(office=src.get("name") or src.get("code")))
 
 
 def _check_signature(session: Session, path: Path, opened, sender: Peer) -> dict | None:  # noqa: ANN001
     """The key introduction the bundle carries, if it is one; raises when the signature does not hold."""
     key_id = opened.manifest["from"].get("key_id")
-    row = session.db.execute("SELECT sign_pub, revoked_at, revoked_reason FROM office_key "
-                             "WHERE office = ? AND key_id = ?", [sender.uuid, key_id]).fetchone()
-    if row is not None:
-        if row[1]:
-            raise _refused(path, _("it is signed by a key of {office} that was revoked on {date} ({reason}); "
+    known = office_keys.find_key(session.db, str(key_id))
+    if known is not None and known.office == sender.uuid:
+        if known.revoked:
+            raise refused(path, _("it is signed by a key of {office} that was revoked on {date} ({reason}); "
                                    "{office} must be enrolled again").format(
-                                       office=sender.name, date=row[1][:10], reason=row[2]))
-        if not ident.verify_signature(bytes.fromhex(row[0]), opened.manifest_bytes, opened.signature):
-            raise _refused(path, _("its signature does not match: it was altered or forged"))
+                                       office=sender.name, date=str(known.revoked_at)[:10],
+                                       reason=known.revoked_reason))
+        if not ident.verify_signature(known.sign_pub, opened.manifest_bytes, opened.signature):
+            raise refused(path, _("its signature does not match: it was altered or forged"))
         return None
     keys = opened.manifest.get("keys")
     if not session.is_hub or not isinstance(keys, dict):
-        raise _refused(path, _("it is signed by a key this office does not know; it may be forged, or from a "
+        raise refused(path, _("it is signed by a key this office does not know; it may be forged, or from a "
                                "computer that was not enrolled"))
     try:
         sign_pub, enc_pub = bytes.fromhex(keys["sign"]), bytes.fromhex(keys["enc"])
     except (KeyError, TypeError, ValueError) as err:
-        raise _refused(path, _("its list of contents is damaged")) from err
+        raise refused(path, _("its list of contents is damaged")) from err
     if ident.key_id(sign_pub) != key_id or not ident.verify_signature(sign_pub, opened.manifest_bytes,
                                                                        opened.signature):
-        raise _refused(path, _("its signature does not match: it was altered or forged"))
+        raise refused(path, _("its signature does not match: it was altered or forged"))
     enrollment = session.db.execute(
         "SELECT id, proof_key, used_key FROM enrollment WHERE office = ? AND superseded = 0 ORDER BY id DESC LIMIT 1",
         [sender.uuid]).fetchone()
     if enrollment is None or not proof_matches(enrollment[1], sign_pub, enc_pub, sender.uuid,
                                                str(keys.get("proof", ""))):
-        raise _refused(path, _("it is signed by a key this office does not know, and it does not prove that it "
+        raise refused(path, _("it is signed by a key this office does not know, and it does not prove that it "
                                "was made with {office}'s current enrollment code; enroll {office} again").format(
                                    office=sender.name))
     if enrollment[2] and enrollment[2] != key_id:
-        raise _refused(path, _("{office}'s enrollment code was already used by another computer; enroll {office} "
+        raise refused(path, _("{office}'s enrollment code was already used by another computer; enroll {office} "
                                "again for this one").format(office=sender.name))
     return {"enrollment": enrollment[0], "sign": sign_pub, "enc": enc_pub, "key_id": key_id,
             "device": str(keys.get("device", ""))}
@@ -150,11 +136,11 @@ def parse_records(path: Path, data: bytes) -> list[dict]:
         try:
             rec = json.loads(line)
         except ValueError as err:
-            raise _refused(path, _("its records are damaged")) from err
+            raise refused(path, _("its records are damaged")) from err
         ok = (isinstance(rec, dict) and rec.get("t") in ALL_TABLES and isinstance(rec.get("row"), dict)
               and isinstance(rec.get("dev"), str) and isinstance(rec.get("seq"), int))
         if not ok:
-            raise _refused(path, _("its records are damaged"))
+            raise refused(path, _("its records are damaged"))
         out.append(rec)
     return out
 
@@ -177,11 +163,11 @@ def verify_bundle(session: Session, path: str | Path) -> Verified:
         raise Refusal(_("The bundle {path} cannot be read ({detail}).").format(
             path=path, detail=err.strerror or err)) from err
     if header.fields.get("to_office") != session.office.uuid:
-        raise _refused(path, _("it is addressed to {office}, not to this office ({own})").format(
+        raise refused(path, _("it is addressed to {office}, not to this office ({own})").format(
             office=header.fields.get("to_code"), own=session.office.name))
     idy = ident.current_identity(session.db)
     if idy is None or header.fields.get("key_id") != idy.key_id:
-        raise _refused(path, _("it was made for another key of this office (an earlier enrollment or computer); "
+        raise refused(path, _("it was made for another key of this office (an earlier enrollment or computer); "
                                "ask the sender for a new bundle"))
     try:
         opened = open_bundle(path, attachment_cap_bytes(session.db), secret=idy.enc_secret)
@@ -189,7 +175,7 @@ def verify_bundle(session: Session, path: str | Path) -> Verified:
         if err.kind != "wrong_key":
             raise Refusal(_("{reason} Nothing was changed.").format(reason=str(err))) from err
         # addressed to this office's current key, so not a wrong key: the file is damaged or cut short
-        raise _refused(path, _("it is damaged or was cut short on the way (it is addressed to this office's key "
+        raise refused(path, _("it is damaged or was cut short on the way (it is addressed to this office's key "
                                "but does not open with it); copy it again from the stick")) from err
     staging = sync_dir(session.path) / "incoming"
     try:
@@ -198,25 +184,10 @@ def verify_bundle(session: Session, path: str | Path) -> Verified:
         staging.mkdir(parents=True, exist_ok=True)
         clear_dead_staging(staging)
         box = Path(tempfile.mkdtemp(dir=staging, prefix=f"bundle-{os.getpid()}-"))
-        memory: dict[str, io.BytesIO] = {}
-        staged: dict[str, Path] = {}
-        handles = []
-
-        def sink(name: str):  # noqa: ANN202
-            if name.startswith("evidence/"):
-                staged[name[9:]] = box / name[9:]
-                handles.append(open(box / name[9:], "wb"))
-                return handles[-1]
-            memory[name] = io.BytesIO()
-            return memory[name]
-
         try:
-            read_members(opened, sink)
+            memory, staged = collect_members(opened, box)
         except stream_crypto.StreamError as err:
             raise Refusal(_("{reason} Nothing was changed.").format(reason=str(err))) from err
-        finally:
-            for h in handles:
-                h.close()
     except BaseException:
         opened.close()
         if "box" in locals():
@@ -225,9 +196,9 @@ def verify_bundle(session: Session, path: str | Path) -> Verified:
     opened.close()
     verified = Verified(path, opened.manifest, sender, [], staged, None, new_key, box)
     try:
-        verified.records = parse_records(path, memory["rows.jsonl"].getvalue())
+        verified.records = parse_records(path, memory["rows.jsonl"])
         if "offices.json" in memory:
-            verified.directory = (memory["offices.json"].getvalue(), memory.get("offices.sig", io.BytesIO()).getvalue())
+            verified.directory = (memory["offices.json"], memory.get("offices.sig", b""))
     except BaseException:
         verified.discard()
         raise

@@ -67,13 +67,12 @@ class Offices:
 
     def __init__(self, root: Path, hub_path: Path, today: dt.date) -> None:
         from core.office import open_session
-        from core.sync.exporter import self_peer
 
         self.root, self.today = root, today
         self.stick = root / "stick"
         self.stick.mkdir(parents=True, exist_ok=True)
         self.hub = open_session(hub_path, "admin", PASSWORD, today)
-        self.hub_code = self_peer(self.hub.db.conn).code
+        self.hub_code = self.hub.office.code
         self.units: dict[str, object] = {}
 
     def enroll(self, code: str, where: Path | None = None):  # noqa: ANN201
