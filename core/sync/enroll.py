@@ -34,7 +34,7 @@ from core.sync import apply, office_keys, stream_crypto
 from core.sync import identity as ident
 from core.sync.bundle_file import collect_members, open_bundle, write_bundle
 from core.sync.enroll_code import key_proof, new_code, normalise, proof_key
-from core.sync.exporter import base_manifest, members_for, records
+from core.sync.exporter import base_manifest, members_for, records, require_folder
 from core.sync.selection import Peer, select_rows
 from core.sync.verify import parse_records
 
@@ -74,10 +74,8 @@ def _unit_office(session: Session, unit_code: str) -> Peer:
 def enroll_export(session: Session, unit_code: str, folder: str | Path) -> Enrollment:
     """Write the enrollment file for a unit office; see the module contract."""
     session.require_hub()
+    require_folder(folder)
     folder = Path(folder)
-    if not folder.is_dir():
-        raise Refusal(_("The folder {folder} does not exist; plug in the stick or choose another folder.").format(
-            folder=folder))
     code = new_code()
     expires = session.today + dt.timedelta(days=VALID_DAYS)
     with session.write():

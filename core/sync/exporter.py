@@ -44,6 +44,13 @@ class Exported:
     ranges: dict[str, list[int]] = field(default_factory=dict)
 
 
+def require_folder(folder: str | Path) -> None:
+    """Refuse a folder (the stick) that does not exist, in the clerk's words."""
+    if not Path(folder).is_dir():
+        raise Refusal(_("The folder {folder} does not exist; plug in the stick or choose another folder.").format(
+            folder=folder))
+
+
 def find_peer(conn: sqlite3.Connection, code: str) -> Peer:
     for peer in peer_rows(conn):
         if peer.code == code:
@@ -121,10 +128,8 @@ def export_bundle(session: Session, peer: Peer, folder: Path, *, snapshot: bool 
         raise Refusal(_("Closeloop does not know {office}'s key yet: it learns it from the first bundle {office} "
                         "sends after enrollment. Bring that bundle here and import it first.").format(
                             office=peer.name))
+    require_folder(folder)
     folder = Path(folder)
-    if not folder.is_dir():
-        raise Refusal(_("The folder {folder} does not exist; plug in the stick or choose another folder.").format(
-            folder=folder))
     with session.write():
         idy = ident.ensure_identity(session.db)
     me = session.office
@@ -162,6 +167,7 @@ def export_bundle(session: Session, peer: Peer, folder: Path, *, snapshot: bool 
 def export_all(session: Session, folder: Path) -> tuple[list[Exported], list[tuple[Peer, str]]]:
     """One bundle per enrolled unit office with a known key; the others with why they were skipped."""
     session.require_hub()
+    require_folder(folder)
     made, skipped = [], []
     for peer in peer_rows(session.db.conn):
         if peer.role != "unit":

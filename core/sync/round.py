@@ -88,10 +88,8 @@ def inbox(session: Session, folder: str | Path) -> list[InboxEntry]:
 def sync_folder(session: Session, folder: str | Path, *, progress: Callable[[int, int, str], None] | None = None,
                 cancelled: Callable[[], bool] | None = None) -> RoundReport:
     """Import what is addressed here, then write what is owed (see the module contract)."""
+    exporter.require_folder(folder)
     folder = Path(folder)
-    if not folder.is_dir():
-        raise Refusal(_("The folder {folder} does not exist; plug in the stick or choose another folder.").format(
-            folder=folder))
     report = RoundReport()
     todo = [e for e in inbox(session, folder) if e.for_here and not e.imported]
     peers = [p for p in peer_rows(session.db.conn) if (p.role == "unit") == session.is_hub]

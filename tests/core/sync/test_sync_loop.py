@@ -240,3 +240,10 @@ def test_an_older_revision_of_the_hubs_row_is_ignored(hub):
     assert late["status"] == "nothing_new"
     names = {u["code"]: u["name"] for u in hub.cli.json("unit", "list", db=unit)}
     assert names["XYJ"] == "新阳街道办事处"
+
+
+def test_the_weekly_export_to_a_missing_stick_is_refused_in_words(hub, state):
+    before = state(hub.hub)
+    r = hub.cli("bundle", "export", "--to", "all", "--out", str(hub.stick / "unplugged"))
+    assert r.code == 1 and "does not exist" in r.err
+    assert state(hub.hub) == before
