@@ -1,7 +1,7 @@
 """The main window's actions in one registry: texts with mnemonics, standard shortcuts, menus.
 
 Contract:
-- `STANDARD` declares the shell's own actions; `ActionRegistry(window, can_write)`
+- `STANDARD` declares the shell's own actions; `ActionRegistry(window, can_write, is_hub=...)`
   creates a QAction for each (object name = the key, status tip, shortcut with
   window context) and puts it in its menu (`MENUS` order: File, View, Help).
   `connect(key, slot)` wires one up; `action(key)` finds it.
@@ -9,6 +9,8 @@ Contract:
   page's shortcut from ui.pages (Ctrl+1 … Ctrl+5).
 - A spec with `write=True` is hidden and disabled when the user may not write
   (a viewer sees no write action anywhere; pages check `ctx.can_write` themselves).
+- A spec with `hub=True` is the county office's own (importing a ledger assigns
+  tasks): hidden and disabled in a unit office, whoever signs in.
 - `button(key)` makes a tool button for an action with its accessible name set,
   for pages that want one beside their own controls.
 Threading: GUI thread only.
@@ -36,6 +38,7 @@ class ActionSpec:
     write: bool = False       # changes the office's data: hidden for a viewer
     role: QAction.MenuRole = QAction.MenuRole.NoRole
     separator_before: bool = False
+    hub: bool = False         # the county office's own (assigning): hidden in a unit office
 
 
 STANDARD: tuple[ActionSpec, ...] = (
@@ -43,7 +46,7 @@ STANDARD: tuple[ActionSpec, ...] = (
                write=True),
     ActionSpec("import_xlsx", N_("&Import ledger from Excel…"), "file",
                N_("Add the assignments of an existing ledger kept in an Excel file, after a dry run"), write=True,
-               separator_before=True),
+               separator_before=True, hub=True),
     ActionSpec("export_xlsx", N_("&Export ledger to Excel…"), "file",
                N_("Save the ledger as the Ledger page filters and sorts it to an Excel file"), "Ctrl+E"),
     ActionSpec("print_ledger", N_("&Print ledger…"), "file",
@@ -67,9 +70,10 @@ def plain(text: str) -> str:
 class ActionRegistry:
     """Creates and holds the window's actions (see the module contract)."""
 
-    def __init__(self, window: QMainWindow, can_write: bool) -> None:
+    def __init__(self, window: QMainWindow, can_write: bool, *, is_hub: bool = True) -> None:
         self.window = window
         self.can_write = can_write
+        self.is_hub = is_hub
         self.menus: dict[str, QMenu] = {}
         self._actions: dict[str, QAction] = {}
         self._specs: dict[str, ActionSpec] = {}
@@ -96,13 +100,14 @@ class ActionRegistry:
             action.setIcon(icon)
         if spec.shortcut:
             action.setShortcut(QKeySequence(spec.shortcut))
-        if spec.write and not self.can_write:
+        hidden = self._hidden(spec)
+        if hidden:
             action.setVisible(False)
             action.setEnabled(False)
         menu = self.menus[spec.menu]
         if spec.separator_before and not menu.isEmpty():
             sep = menu.insertSeparator(before) if before else menu.addSeparator()
-            if spec.write and not self.can_write:
+            if hidden:
                 sep.setVisible(False)
         if before is not None:
             menu.insertAction(before, action)
@@ -114,6 +119,10 @@ class ActionRegistry:
         self._actions[spec.key] = action
         self._specs[spec.key] = spec
         return action
+
+    def _hidden(self, spec: ActionSpec) -> bool:
+        """A write action for a user who may not write, or the county office's own in a unit office."""
+        return (spec.write and not self.can_write) or (spec.hub and not self.is_hub)
 
     def add_page(self, key: str, title: str, shortcut: str, icon: QIcon, slot: Callable[[], object]) -> QAction:
         """A View-menu entry that shows page `key` (title: N_() msgid), above Refresh."""

@@ -1,32 +1,36 @@
-"""我的事项 (My items): a unit office's open assignments, most urgent first, one click from acting.
+"""我的事项 (My items): the unit office's desk, its own assignments grouped by what is due next.
 
 Contract: `UnitDeskPage(ctx, parent)` is the page the window opens on in a unit
-office (`ctx.office.unit_id`). It lists the unit's open assignments through
-`core.work.ledger` (LedgerFilter(unit=code, state="open"), sort "light": red, then
-yellow, then green, each by next due) in the shared `LedgerModel` (ids held,
-rows fetched on demand). Claim, report, completion and extension request are
-buttons on the selected row; each is enabled when `core.permissions` allows it
-from the row's state and opens the same `ActionForm` as the task view (kept in
-`active_form`). Enter or double-click opens the task (`ctx.open_task`). The page
-reloads on `ctx.changed`; `loaded(count)` follows each reload, `counts_loaded`
-the red/yellow/green counts. A viewer sees no action buttons. "Print my list…"
-previews the unit's list by urgency (`ui.printing.documents.print_unit_list`).
-Threading: GUI thread only; ids and counts come from the worker, the selected
-row's brief from `ctx.reader` (one row by key).
+office (`ctx.office.unit_id`). It shows `core.work.unit_desk.desk_groups` (run on
+the worker, as of `ctx.today()`) in a tree (`ui.pages.unit_desk_model.DeskModel`):
+已逾期, 今天到期, 三天内, 以后到期, 待县里销号, 已办结 (the last 30 days), the empty
+ones left out, every branch open. Each row has its role (a co row names the lead
+unit), light, next step, due, state and the county office's latest word. Claim,
+report, completion and extension request are buttons on the selected row; each
+is enabled when `core.permissions` allows it from the row's state and opens the
+same `ActionForm` as the task view (attachments, plan and milestones; kept in
+`active_form`). Nothing the county office does (assign, close, score, edit the
+directory) is offered here. Enter or double-click opens the task (`ctx.open_task`),
+where the task's 督办单 is printed. The page reloads on `ctx.changed`; `loaded(count)`
+follows each reload with the number of rows shown. A viewer sees no action
+buttons. "Print my list…" previews the unit's 未办结清单
+(`ui.printing.documents.print_unit_list`).
+Threading: GUI thread only; the groups come from the worker, the selected row's
+brief from `ctx.reader` (one row by key).
 """
 from __future__ import annotations
 
 from typing import Any
 
 import sqlite_utils
-from PySide6.QtCore import QItemSelection, QModelIndex, Qt, Signal
+from PySide6.QtCore import QItemSelection, QModelIndex, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
-    QTableView,
+    QTreeView,
     QVBoxLayout,
     QWidget,
 )
@@ -37,17 +41,16 @@ from core.format import number
 from core.i18n import _, ngettext
 from core.office import Changes
 from core.permissions import allowed_actions
-from core.work.ledger import LedgerFilter, Stats, stats
 from core.work.task_view import AssignmentBrief, assignment_brief
-from ui.ledger_model import COLUMN_OF, LIGHT_COLORS, LedgerModel
+from core.work.unit_desk import DeskGroup, desk_groups
+from ui.ledger_model import LIGHT_COLORS
+from ui.pages.unit_desk_model import COLUMN_OF, DeskModel
 from ui.shell import crash
 from ui.shell.context import AppContext
 from ui.task.action_forms import ACTION_LABELS, ActionForm, open_tracked
 
 DESK_ACTIONS = ("claim", "report", "completion", "extension_request")  # workflow.UNIT_ACTIONS, in order
-HIDDEN_COLUMNS = ("unit",)
-DESK_WIDTHS = {"task_no": 80, "title": 320, "role": 70, "leader": 90, "assigned_on": 110, "due": 110,
-               "state": 90, "light": 70}
+DESK_WIDTHS = {"task_no": 90, "title": 260, "role": 110, "light": 60, "next_step": 130, "due": 120, "state": 80}
 
 
 def unit_code_of(db: sqlite_utils.Database, unit_id: int | None) -> tuple[str, str]:
@@ -59,16 +62,17 @@ def unit_code_of(db: sqlite_utils.Database, unit_id: int | None) -> tuple[str, s
 
 
 class UnitDeskPage(QWidget):
-    """The unit's open assignments by urgency (see the module contract)."""
+    """The unit's own assignments by what is due next (see the module contract)."""
 
     loaded = Signal(int)
-    counts_loaded = Signal(object)   # core.work.ledger.Stats of the unit's assignments
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.active_form: ActionForm | None = None
         self.selected: AssignmentBrief | None = None
+        self.groups: list[DeskGroup] = []
+        self._generation = 0
         self.unit_code, self.unit_name = unit_code_of(ctx.reader, ctx.office.unit_id)
         self.setObjectName("unitDesk")
 
@@ -83,30 +87,24 @@ class UnitDeskPage(QWidget):
         top.addStretch(1)
         top.addWidget(self.counts)
 
-        self.model = LedgerModel(ctx.worker, ctx.reader, as_of=ctx.today(), parent=self)
-        self.model.loaded.connect(self._on_loaded)
-        self.model.load_failed.connect(self._on_failed)
-        self.table = QTableView()
+        self.model = DeskModel(self)
+        self.table = QTreeView()
         self.table.setObjectName("deskTable")
-        self.table.setAccessibleName(_("My open items"))
+        self.table.setAccessibleName(_("My items by what is due next"))
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setAlternatingRowColors(True)
+        self.table.setUniformRowHeights(True)
         self.table.setWordWrap(False)
-        self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 12)
-        header = self.table.horizontalHeader()
+        self.table.setRootIsDecorated(True)
+        header = self.table.header()
         header.setStretchLastSection(True)
         header.setHighlightSections(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         for key, width in DESK_WIDTHS.items():
             header.resizeSection(COLUMN_OF[key], max(width, header.fontMetrics().horizontalAdvance(
-                str(self.model.headerData(COLUMN_OF[key], Qt.Orientation.Horizontal))) + 28))
-        for key in HIDDEN_COLUMNS:
-            self.table.setColumnHidden(COLUMN_OF[key], True)
-        header.setSortIndicator(COLUMN_OF["light"], Qt.SortOrder.AscendingOrder)
-        self.table.setSortingEnabled(True)
+                str(self.model.headerData(COLUMN_OF[key], header.orientation()))) + 28))
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.table.activated.connect(self._open_task)
         self.table.doubleClicked.connect(self._open_task)
@@ -131,6 +129,7 @@ class UnitDeskPage(QWidget):
             bar.addWidget(button)
         self.open_button = QPushButton(_("&Open task"))
         self.open_button.setObjectName("desk_open")
+        self.open_button.setToolTip(_("Open the task: its timeline, its files and its notice to print"))
         self.open_button.setEnabled(False)
         self.open_button.clicked.connect(lambda: self._open_task(self.table.currentIndex()))
         self.print_button = QPushButton(_("Print &my list…"))
@@ -159,44 +158,52 @@ class UnitDeskPage(QWidget):
 
     def reload(self) -> None:
         day = self.ctx.today()
-        code = self.unit_code or "\0"  # an office without a unit (never enrolled) matches nothing
-        self.model.set_filter(LedgerFilter(unit=code, state="open"), as_of=day)
-        flt = LedgerFilter(unit=code)
+        unit_id = self.ctx.office.unit_id if self.unit_code else None
+        self._generation += 1
+        generation = self._generation
 
-        def work(db: sqlite_utils.Database) -> Stats:
-            result = stats(db, as_of=day, flt=flt)
-            assert isinstance(result, Stats)
-            return result
+        def done(groups: list[DeskGroup]) -> None:
+            if generation == self._generation:  # an answer overtaken by a newer reload is dropped
+                self._on_loaded(groups)
 
-        self.ctx.query(work, self._on_counts, self._on_failed)
+        self.ctx.query(lambda db: desk_groups(db, unit_id, day), done, self._on_failed)
 
     def _on_changed(self, changes: Changes) -> None:
         if changes.assignments or changes.tasks or changes.directory or changes.calendar:
             self.reload()
 
-    def _on_loaded(self, count: int) -> None:
-        """Show the rows; keep the selected assignment selected where it now stands."""
+    def _on_loaded(self, groups: list[DeskGroup]) -> None:
+        """Show the groups; keep the selected assignment selected where it now stands."""
+        keep = self.selected.id if self.selected is not None else None
+        self.groups = groups
+        self.model.set_groups(groups, self.ctx.today())
+        self.table.expandAll()
+        leaves = self.model.leaves()
+        count = len(leaves)
+        self.message.setVisible(False)
         self.empty.setVisible(count == 0)
         self.table.setVisible(count > 0)
-        ids = list(self.model.ids)
-        keep = self.selected.id if self.selected is not None else None
-        row = ids.index(keep) if keep in ids and ids.index(keep) < self.model.rowCount() else 0
-        if count:
-            self.table.selectRow(row)
+        self._show_counts(groups)
+        ids = [row.assignment_id for _key, row in leaves]
+        target = keep if keep in ids else (ids[0] if ids else None)
+        if target is not None:
+            index = self.model.index_of(target)
+            self.table.setCurrentIndex(index)
+            self.table.scrollTo(index)
             self._selection_changed(QItemSelection(), QItemSelection())
         else:
             self._select(None)
         self.loaded.emit(count)
 
-    def _on_counts(self, s: Stats) -> None:
+    def _show_counts(self, groups: list[DeskGroup]) -> None:
+        lights = [r.light for g in groups if g.key not in ("closed",) for r in g.rows]
         parts = []
-        for light, n, text in (("red", s.red, ngettext("{n} red", "{n} red", s.red)),
-                               ("yellow", s.yellow, ngettext("{n} yellow", "{n} yellow", s.yellow)),
-                               ("green", s.green, ngettext("{n} green", "{n} green", s.green))):
-            parts.append(f'<span style="color:{LIGHT_COLORS[light]}">●</span> '
-                         + text.format(n=number(n)))
+        for light in ("red", "yellow", "green"):
+            n = lights.count(light)
+            text = {"red": ngettext("{n} red", "{n} red", n), "yellow": ngettext("{n} yellow", "{n} yellow", n),
+                    "green": ngettext("{n} green", "{n} green", n)}[light]
+            parts.append(f'<span style="color:{LIGHT_COLORS[light]}">●</span> ' + text.format(n=number(n)))
         self.counts.setText("&nbsp;&nbsp;".join(parts))
-        self.counts_loaded.emit(s)
 
     def _on_failed(self, exc: Exception) -> None:
         if isinstance(exc, ClerkError):
@@ -209,7 +216,7 @@ class UnitDeskPage(QWidget):
 
     def _selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
         rows = self.table.selectionModel().selectedRows()
-        row = self.model.row_at(rows[0].row()) if rows else None
+        row = self.model.row_at(rows[0]) if rows else None
         brief = None
         if row is not None:
             try:
@@ -230,6 +237,14 @@ class UnitDeskPage(QWidget):
                                      if brief else _(ACTION_LABELS[kind]))
         self.open_button.setEnabled(brief is not None)
 
+    def select_ref(self, ref: str) -> bool:
+        """Select the row of assignment `ref` (TASKNO/UNITCODE); False when it is not shown."""
+        for _key, row in self.model.leaves():
+            if row.ref == ref:
+                self.table.setCurrentIndex(self.model.index_of(row.assignment_id))
+                return True
+        return False
+
     def open_form(self, kind: str) -> ActionForm | None:
         """Open the form for `kind` on the selected assignment (non-blocking)."""
         if self.selected is None:
@@ -243,7 +258,6 @@ class UnitDeskPage(QWidget):
         return report_documents.print_unit_list(self.ctx, self, self.unit_code, self.unit_name)
 
     def _open_task(self, index: QModelIndex) -> None:
-        row = self.model.row_at(index.row()) if index.isValid() else None
+        row = self.model.row_at(index) if index.isValid() else None
         if row is not None:
             self.ctx.open_task.emit(row.task_no)
-
