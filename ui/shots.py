@@ -3,9 +3,9 @@
 Without --db it builds the demo database (core.demo.build, fixed day 2026-11-27) in a
 temporary folder. It signs in as the demo's admin, opens the main window and
 saves, into DIR: one PNG per page of ui.pages.PAGES whose module exists
-(`<key>.png`; the pages of a unit office — 我的事项 — through a window that sees
-the demo's first township as its own office, since a unit database comes from
-an enrollment bundle), the ledger filtered to open items sorted by light
+(`<key>.png`; the pages of a unit office — 我的事项 — in a window on the demo's
+township with the most open items, enrolled from a copy of the hub, as `init --from-enrollment`
+makes it), the ledger filtered to open items sorted by light
 (`ledger-open.png`) and to red items of one township (`ledger-red.png`), the
 sign-in dialog (`sign-in.png`, and `sign-in-wrong.png` after a wrong password),
 the first-run dialog (`first-run.png`, `first-run-demo.png`), the About box
@@ -32,7 +32,6 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
 
-    from core.office import Office
     from ui.shell.context import AppContext
 
 DEMO_DAY = dt.date(2026, 11, 27)
@@ -84,13 +83,45 @@ def grab(widget: QWidget, target: Path) -> bool:
     return ok
 
 
-def unit_office(ctx: AppContext) -> Office:
-    """The office as a unit office would see itself: the first township (for the unit pages)."""
-    from core.directory import list_units
-    from core.office import Office
+def enrolled_unit(hub: Path, folder: Path, user: str, password: str) -> AppContext:
+    """A unit office as a township's clerk makes it: the township with the most open items, enrolled from a copy of `hub`
+    (`enroll_export`, then `init_from_enrollment`, as `enroll export` and `init --from-enrollment` do),
+    signed in as `user`; `hub` itself is never written."""
+    import sqlite3
 
-    unit = next(u for u in list_units(ctx.reader) if u.kind == "township")
-    return Office(ctx.office.id, ctx.office.uuid, unit.code, unit.name, "unit", unit.id)
+    from core.auth import sign_in
+    from core.db.connection import connect
+    from core.office import open_session, self_office
+    from core.sync.enroll import enroll_export, init_from_enrollment
+    from ui.shell.context import AppContext
+
+    folder.mkdir(parents=True, exist_ok=True)
+    copy = folder / "hub.db"
+    src, dst = sqlite3.connect(hub), sqlite3.connect(copy)
+    try:
+        src.backup(dst)
+    finally:
+        src.close()
+        dst.close()
+    session = open_session(copy, user, password)
+    try:
+        code = session.db.execute(
+            "SELECT u.code FROM unit u JOIN assignment a ON a.unit_id = u.id JOIN assignment_status s "
+            "ON s.assignment_id = a.id WHERE u.kind = 'township' AND u.active = 1 AND s.state IN "
+            "('assigned', 'claimed', 'in_progress', 'submitted') GROUP BY u.id ORDER BY COUNT(*) DESC, u.id "
+            "LIMIT 1").fetchone()[0]
+        enrollment = enroll_export(session, code, folder)
+    finally:
+        session.db.conn.close()
+    target = folder / "unit" / "office.db"
+    unit, _fingerprint = init_from_enrollment(target, enrollment.path, admin=user, password=password,
+                                              code=enrollment.code)
+    unit.db.conn.close()
+    db = connect(target)
+    try:
+        return AppContext(target, self_office(db), sign_in(db, user, password))
+    finally:
+        db.conn.close()
 
 
 def shoot_window(ctx: AppContext, font: Any, out: Path, skip: set[str], *, about: bool = False
@@ -261,9 +292,9 @@ def main(argv: list[str] | None = None) -> int:
             db.conn.close()
         args.out.mkdir(parents=True, exist_ok=True)
         ctx = AppContext(db_path, office, user)  # the window closes it
-        unit = unit_office(ctx)
         shot, ok = shoot_window(ctx, font, args.out, set(), about=True)
-        unit_shot, unit_ok = shoot_window(AppContext(db_path, unit, user), font, args.out, shot)
+        unit_ctx = enrolled_unit(db_path, Path(tmp) / "unit-office", args.user, args.password)
+        unit_shot, unit_ok = shoot_window(unit_ctx, font, args.out, shot)
         dialogs_ctx = AppContext(db_path, office, user)
         try:
             ok = shoot_dialogs(dialogs_ctx, args.out, Path(tmp)) and ok and unit_ok

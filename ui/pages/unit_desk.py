@@ -50,7 +50,7 @@ from ui.shell.context import AppContext
 from ui.task.action_forms import ACTION_LABELS, ActionForm, open_tracked
 
 DESK_ACTIONS = ("claim", "report", "completion", "extension_request")  # workflow.UNIT_ACTIONS, in order
-DESK_WIDTHS = {"task_no": 90, "title": 260, "role": 110, "light": 60, "next_step": 130, "due": 120, "state": 80}
+DESK_WIDTHS = {"task_no": 100, "title": 250, "role": 150, "light": 64, "next_step": 150, "due": 120, "state": 70}
 
 
 def unit_code_of(db: sqlite_utils.Database, unit_id: int | None) -> tuple[str, str]:
@@ -98,6 +98,7 @@ class UnitDeskPage(QWidget):
         self.table.setUniformRowHeights(True)
         self.table.setWordWrap(False)
         self.table.setRootIsDecorated(True)
+        self.table.setIndentation(14)
         header = self.table.header()
         header.setStretchLastSection(True)
         header.setHighlightSections(False)
@@ -177,6 +178,8 @@ class UnitDeskPage(QWidget):
         keep = self.selected.id if self.selected is not None else None
         self.groups = groups
         self.model.set_groups(groups, self.ctx.today())
+        for g in range(self.model.rowCount()):   # a group's heading reads across the row
+            self.table.setFirstColumnSpanned(g, QModelIndex(), True)
         self.table.expandAll()
         leaves = self.model.leaves()
         count = len(leaves)
