@@ -1,7 +1,7 @@
 """The main window's actions in one registry: texts with mnemonics, standard shortcuts, menus.
 
 Contract:
-- `STANDARD` declares the shell's own actions; `ActionRegistry(window, can_write, is_hub=...)`
+- `STANDARD` declares the shell's own actions; `ActionRegistry(window, can_write, office_role=...)`
   creates a QAction for each (object name = the key, status tip, shortcut with
   window context) and puts it in its menu (`MENUS` order: File, View, Help).
   `connect(key, slot)` wires one up; `action(key)` finds it.
@@ -70,10 +70,10 @@ def plain(text: str) -> str:
 class ActionRegistry:
     """Creates and holds the window's actions (see the module contract)."""
 
-    def __init__(self, window: QMainWindow, can_write: bool, *, is_hub: bool = True) -> None:
+    def __init__(self, window: QMainWindow, can_write: bool, *, office_role: str = "hub") -> None:
         self.window = window
         self.can_write = can_write
-        self.is_hub = is_hub
+        self.office_role = office_role
         self.menus: dict[str, QMenu] = {}
         self._actions: dict[str, QAction] = {}
         self._specs: dict[str, ActionSpec] = {}
@@ -122,7 +122,7 @@ class ActionRegistry:
 
     def _hidden(self, spec: ActionSpec) -> bool:
         """A write action for a user who may not write, or the county office's own in a unit office."""
-        return (spec.write and not self.can_write) or (spec.hub and not self.is_hub)
+        return (spec.write and not self.can_write) or (spec.hub and self.office_role != "hub")
 
     def add_page(self, key: str, title: str, shortcut: str, icon: QIcon, slot: Callable[[], object]) -> QAction:
         """A View-menu entry that shows page `key` (title: N_() msgid), above Refresh."""

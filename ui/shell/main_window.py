@@ -105,7 +105,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(_("Closeloop — {office}").format(office=ctx.office.name))
         self.setWindowIcon(icon(APP_ICON.name))
 
-        self.actions = ActionRegistry(self, ctx.can_write, is_hub=ctx.is_hub)
+        self.actions = ActionRegistry(self, ctx.can_write, office_role=ctx.office.role)
         self.actions.connect("quit", self.close)
         self.actions.connect("refresh", self.refresh)
         self.actions.connect("find", self.focus_search)
