@@ -44,6 +44,7 @@ from core.scoring.unit_published import PublishedScore
 from core.work.unit_dashboard import UnitDashboard, UnitRates, unit_dashboard
 from ui.ledger_model import ROLE_LABELS
 from ui.pages.latest_load import LatestLoadMixin, message_label
+from ui.pages.scores.page import published_day
 from ui.pages.scores.ranking_model import points
 from ui.pages.unit_desk import unit_code_of
 from ui.shell.context import AppContext
@@ -245,10 +246,10 @@ class UnitDashboardPage(LatestLoadMixin, QWidget):
         summary = (_("{period}: score {score}, {rank}, proposed for reward") if pub.is_quarter and pub.score.reward
                    else _("{period}: score {score}, {rank}"))
         self.summary.setText(summary.format(period=pub.period, score=points(pub.score.score), rank=rank_text(pub)))
-        self.published_label.setText(_("Published by the county office (version {version}, rule set {rules}); "
-                                       "completion rate {completion}, on-time rate {on_time}.").format(
-            version=pub.version, rules=pub.rules_version, completion=percent(pub.score.completion_rate),
-            on_time=percent(pub.score.on_time_rate)))
+        self.published_label.setText(_("Published by the county office on {day} (version {version}, rule set "
+                                       "{rules}); completion rate {completion}, on-time rate {on_time}.").format(
+            day=published_day(pub), version=pub.version, rules=pub.rules_version,  # type: ignore[arg-type]
+            completion=percent(pub.score.completion_rate), on_time=percent(pub.score.on_time_rate)))
         self._fill_lines(pub)
 
     def _fill_lines(self, pub: PublishedScore) -> None:

@@ -76,6 +76,28 @@ def test_the_page_is_a_units_with_its_own_shortcut() -> None:
     assert len(shortcuts) == len(set(shortcuts))
 
 
+def test_ctrl_2_opens_it_in_a_units_window(qtbot, ctx: AppContext) -> None:  # noqa: ANN001
+    from PySide6.QtCore import Qt
+
+    from ui.shell.main_window import MainWindow
+
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    with qtbot.waitActive(window):
+        window.activateWindow()
+    try:
+        assert "unit_dashboard" in window.page_keys() and "dashboard" not in window.page_keys()
+        with qtbot.waitSignal(window.page_shown) as blocker:
+            qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+        assert blocker.args == ["unit_dashboard"]
+        assert isinstance(window.current_page(), UnitDashboardPage)
+        qtbot.waitUntil(lambda: window.current_page().data is not None, timeout=10_000)  # type: ignore[union-attr]
+    finally:
+        window.close()
+
+
 def test_published_score_rank_and_explanation(qtbot, ctx: AppContext) -> None:  # noqa: ANN001
     page = open_page(qtbot, UnitDashboardPage, ctx, None, size=(1100, 700))
     assert page.period == "2026-10"
