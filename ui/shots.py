@@ -3,9 +3,11 @@
 Without --db it builds the demo database (core.demo.build, fixed day 2026-11-27) in a
 temporary folder. It signs in as the demo's admin, opens the main window and
 saves, into DIR: one PNG per page of ui.pages.PAGES whose module exists
-(`<key>.png`; the pages of a unit office — 我的事项 — in a window on the demo's
+(`<key>.png`; the pages of a unit office — 我的事项, 我的评分 — in a window on the demo's
 township with the most open items, enrolled from a copy of the hub, as `init --from-enrollment`
-makes it), the ledger filtered to open items sorted by light
+makes it; before that every ended month and quarter of the demo's year is published, so 我的评分
+shows published scores, and `unit_dashboard-explained.png` the published month with the most
+lines), the ledger filtered to open items sorted by light
 (`ledger-open.png`) and to red items of one township (`ledger-red.png`), the
 sign-in dialog (`sign-in.png`, and `sign-in-wrong.png` after a wrong password),
 the first-run dialog (`first-run.png`, `first-run-demo.png`), the About box
@@ -124,6 +126,26 @@ def enrolled_unit(hub: Path, folder: Path, user: str, password: str) -> AppConte
         db.conn.close()
 
 
+def publish_year_so_far(db_path: Path) -> None:
+    """Publish every ended month and quarter of the demo's year, after the hub's shots: the unit's
+    我的评分 then shows published scores (its months with deductions among them)."""
+    from core.clock import today
+    from core.office import open_session
+    from core.scoring.periods import default_period, parse_period
+    from core.scoring.publish import publish
+
+    day = today()
+    s = open_session(db_path, DEMO_USER, DEMO_PASSWORD)
+    try:
+        for quarterly in (False, True):
+            p = parse_period(default_period(day, quarterly))
+            while p.first.year == day.year:
+                publish(s, p.key)
+                p = p.previous()
+    finally:
+        s.db.conn.close()
+
+
 def shoot_window(ctx: AppContext, font: Any, out: Path, skip: set[str], *, about: bool = False
                  ) -> tuple[set[str], bool]:
     """Save each page of a window on `ctx` not in `skip`; returns (keys shot, all fine)."""
@@ -189,6 +211,10 @@ def _extra_shots(ctx: AppContext, window: Any, key: str, page: Any, out: Path) -
             dialog.reject()
     elif key == "weekly":
         ok = _shoot_preview(ctx, window, out) and ok
+    elif key == "unit_dashboard" and page.data is not None and page.data.published:
+        most = max(page.data.published, key=lambda p: (not p.is_quarter, len(p.lines)))
+        page.period_combo.setCurrentIndex(page.period_combo.findData(most.period))
+        ok = settle(ctx) and grab(window, out / "unit_dashboard-explained.png") and ok
     return ok
 
 
@@ -293,6 +319,8 @@ def main(argv: list[str] | None = None) -> int:
         args.out.mkdir(parents=True, exist_ok=True)
         ctx = AppContext(db_path, office, user)  # the window closes it
         shot, ok = shoot_window(ctx, font, args.out, set(), about=True)
+        if args.db is None:  # never write to the user's database
+            publish_year_so_far(db_path)
         unit_ctx = enrolled_unit(db_path, Path(tmp) / "unit-office", args.user, args.password)
         unit_shot, unit_ok = shoot_window(unit_ctx, font, args.out, shot)
         dialogs_ctx = AppContext(db_path, office, user)

@@ -38,6 +38,8 @@ def _unit(ctx: AppContext) -> bool:
 
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("desk", N_("My items"), "ui.pages.unit_desk:UnitDeskPage", "Ctrl+1", "desk.svg", _unit),
+    PageSpec("unit_dashboard", N_("My scores"), "ui.pages.unit_dashboard:UnitDashboardPage", "Ctrl+2",
+             "review.svg", _unit),
     PageSpec("dashboard", N_("Dashboard"), "ui.pages.dashboard:DashboardPage", "Ctrl+1", "dashboard.svg", _hub),
     PageSpec("weekly", N_("Weekly assignment"), "ui.pages.weekly:WeeklyPage", "Ctrl+2", "weekly.svg", _hub),
     PageSpec("ledger", N_("Ledger"), "ui.pages.ledger:LedgerPage", "Ctrl+3", "ledger.svg", _always),
