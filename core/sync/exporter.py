@@ -158,7 +158,7 @@ def export_bundle(session: Session, peer: Peer, folder: Path, *, snapshot: bool 
             "INSERT INTO sync_bundle (bundle_id, direction, peer, kind, file, sha256, size, ranges, status, at) "
             "VALUES (?, 'out', ?, ?, ?, ?, ?, ?, 'written', ?)",
             [manifest["bundle_id"], peer.uuid, manifest["kind"], str(path), sha, size, json.dumps(sel.ranges),
-             clock.now_utc()])
+             clock.stamp(session.today)])
         session.audit("bundle export", ref=peer.code, to=peer.code, file=path.name, rows=len(recs),
                       evidence=len(members) - 1)
     return Exported(peer, path, size, manifest["counts"], len(evidence_needed(recs)), sel.ranges)
