@@ -52,7 +52,7 @@ def sync_status(session: Session) -> dict:
                 office=peer.name, date=acked_until))
         elif sent:
             lines.append(_("{office} has not yet acknowledged any bundle from this office.").format(office=peer.name))
-        if peer.role == "unit" and not has_key:
+        if session.is_hub and peer.role == "unit" and not has_key:  # a unit never holds another unit's key
             lines.append(_("{office} is enrolled, but its first bundle (which carries its key) has not been "
                            "imported yet.").format(office=peer.name))
     for file, status, reason, at, code in db.execute(

@@ -27,8 +27,10 @@ def test_received_up_to_and_the_outbox_give_the_office_day(loop, monkeypatch) ->
     unit = loop.join("TGZ")
     loop.cli.ok("claim", REF, "--on", day.isoformat(), db=unit)
     loop.take(loop.hub, loop.send(unit, "HUB"))
+    loop.enroll("FGJ")  # another unit enrolled: its office row reaches TGZ
     loop.take(unit, loop.send(loop.hub, "TGZ"))
     status = loop.cli.json("sync", "status", db=unit)
+    assert not [line for line in status["lines"] if "is enrolled, but" in line]  # only the hub waits for keys
     assert [o["at"][:10] for o in status["outbox"]] == [day.isoformat()]
     assert f"示例县委督查室 has received your records up to {day.isoformat()}." in status["lines"]
     at_hub = loop.cli.json("sync", "status", db=loop.hub)
