@@ -274,7 +274,7 @@ def main(argv: list[str] | None = None) -> int:
             dialogs_ctx.close()
         from ui.shots_sync import shoot_sync
 
-        ok = shoot_sync(db_path, args.user, args.password, font, args.out, Path(tmp) / "sync") and ok
+        ok = shoot_sync(db_path, args.user, args.password, font, args.out, Path(tmp) / "sync", sys.modules[__name__]) and ok
         from ui.shell.main_window import page_available
 
         missing = [p.key for p in PAGES if page_available(p) and p.key not in shot | unit_shot]

@@ -1,6 +1,8 @@
 """The sync page's screenshots, on both sides of a real stick (ui.shots calls `shoot_sync`).
 
-Contract: `shoot_sync(hub_db, user, password, font, out, folder)` copies the hub
+Contract: `shoot_sync(hub_db, user, password, font, out, folder, shots)` (`shots`: the
+ui.shots module, handed in so this module does not import it back: its `settle`,
+`grab` and `SHOT_SIZE`) copies the hub
 database into `folder` (the given database is never changed), enrolls the demo's
 first township from the copy (core.sync.enroll), makes the
 township's REAL unit database from the enrollment file (`init_from_enrollment`,
@@ -79,12 +81,12 @@ def _prepare(hub_db: Path, user: str, password: str, folder: Path) -> tuple[Path
     return hub, unit_db, stick
 
 
-def _page_shots(ctx: Any, font: Any, stick: Path, out: Path, name: str) -> bool:
+def _page_shots(ctx: Any, font: Any, stick: Path, out: Path, name: str, shots: Any) -> bool:
     from ui.shell.main_window import MainWindow
-    from ui.shots import SHOT_SIZE, grab, settle
 
+    settle, grab = shots.settle, shots.grab
     window = MainWindow(ctx, font=font)
-    window.resize(*SHOT_SIZE)
+    window.resize(*shots.SHOT_SIZE)
     window.show()
     try:
         page = window.show_page("sync")
@@ -107,7 +109,7 @@ def _page_shots(ctx: Any, font: Any, stick: Path, out: Path, name: str) -> bool:
         window.close()
 
 
-def shoot_sync(hub_db: Path, user: str, password: str, font: Any, out: Path, folder: Path) -> bool:
+def shoot_sync(hub_db: Path, user: str, password: str, font: Any, out: Path, folder: Path, shots: Any) -> bool:
     """The four sync shots (see the module contract)."""
     from core.auth import sign_in
     from core.db.connection import connect
@@ -122,5 +124,5 @@ def shoot_sync(hub_db: Path, user: str, password: str, font: Any, out: Path, fol
             office, signed = self_office(db), sign_in(db, user, password)
         finally:
             db.conn.close()
-        ok = _page_shots(AppContext(path, office, signed), font, stick, out, name) and ok  # the window closes it
+        ok = _page_shots(AppContext(path, office, signed), font, stick, out, name, shots) and ok  # the window closes it
     return ok
