@@ -13,7 +13,10 @@ sign-in dialog (`sign-in.png`, and `sign-in-wrong.png` after a wrong password),
 the first-run dialog (`first-run.png`, `first-run-demo.png`), the About box
 (`about.png`), each settings section (`settings-<section>.png`), the explanation
 of a score (`monthly-explained.png`, `quarterly-explained.png`), the bonus dialog
-(`entry-bonus.png`) and the preview of a weekly list (`preview.png`). A page counts as drawn when the database worker has no job left
+(`entry-bonus.png`), the preview of a weekly list (`preview.png`) and the sync page on
+both sides of a stick, before and after a round, from a copy of the database and a
+real township database enrolled from it (ui.shots_sync: `sync-hub.png`,
+`sync-hub-report.png`, `sync-unit.png`, `sync-unit-report.png`). A page counts as drawn when the database worker has no job left
 and the event queue is empty (every page loads through the worker). By default
 the shipped font is used so shots look the same on every machine
 (--system-font to use the system's). The offscreen platform is the default here
@@ -328,6 +331,9 @@ def main(argv: list[str] | None = None) -> int:
             ok = shoot_dialogs(dialogs_ctx, args.out, Path(tmp)) and ok and unit_ok
         finally:
             dialogs_ctx.close()
+        from ui.shots_sync import shoot_sync
+
+        ok = shoot_sync(db_path, args.user, args.password, font, args.out, Path(tmp) / "sync", sys.modules[__name__]) and ok
         from ui.shell.main_window import page_available
 
         missing = [p.key for p in PAGES if page_available(p) and p.key not in shot | unit_shot]

@@ -103,7 +103,7 @@ def enroll_export(session: Session, unit_code: str, folder: str | Path) -> Enrol
         session.db.execute(
             "INSERT INTO sync_bundle (bundle_id, direction, peer, kind, file, sha256, size, ranges, status, at) "
             "VALUES (?, 'out', ?, 'enrollment', ?, ?, ?, ?, 'written', ?)",
-            [manifest["bundle_id"], peer.uuid, str(path), sha, size, json.dumps(sel.ranges), clock.now_utc()])
+            [manifest["bundle_id"], peer.uuid, str(path), sha, size, json.dumps(sel.ranges), clock.stamp(session.today)])
         session.audit("enroll export", ref=peer.code, file=path.name, expires_on=expires.isoformat())
     return Enrollment(path, code, ident.fingerprint(idy.sign_pub), peer.code, peer.name, expires)
 

@@ -5,7 +5,7 @@ Contract:
   (docs/sync.md) and records it in the outbox (`sync_bundle`, direction 'out');
   returns an `Exported`. It refuses, in a sentence, a peer whose encryption key this
   office does not know yet (a unit enrolled but not yet heard from).
-- `export_all(session, folder)` (hub) writes one bundle per enrolled unit office
+- `export_all(session, folder, progress=None)` (hub) writes one bundle per enrolled unit office
   whose key is known and lists the others as skipped with the reason.
 - `bundle_name(...)` says from whom to whom and when, in the office's language.
 The database is read inside one read transaction, so a bundle is a consistent cut;
@@ -17,6 +17,7 @@ import datetime as dt
 import json
 import sqlite3
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -158,22 +159,29 @@ def export_bundle(session: Session, peer: Peer, folder: Path, *, snapshot: bool 
             "INSERT INTO sync_bundle (bundle_id, direction, peer, kind, file, sha256, size, ranges, status, at) "
             "VALUES (?, 'out', ?, ?, ?, ?, ?, ?, 'written', ?)",
             [manifest["bundle_id"], peer.uuid, manifest["kind"], str(path), sha, size, json.dumps(sel.ranges),
-             clock.now_utc()])
+             clock.stamp(session.today)])
         session.audit("bundle export", ref=peer.code, to=peer.code, file=path.name, rows=len(recs),
                       evidence=len(members) - 1)
     return Exported(peer, path, size, manifest["counts"], len(evidence_needed(recs)), sel.ranges)
 
 
-def export_all(session: Session, folder: Path) -> tuple[list[Exported], list[tuple[Peer, str]]]:
-    """One bundle per enrolled unit office with a known key; the others with why they were skipped."""
+def export_all(session: Session, folder: Path, *, progress: Callable[[int, int, str], None] | None = None,
+               ) -> tuple[list[Exported], list[tuple[Peer, str]]]:
+    """One bundle per enrolled unit office with a known key; the others with why they were skipped.
+
+    `progress(done, total, what)` is called before each unit and once at the end.
+    """
     session.require_hub()
     require_folder(folder)
     made, skipped = [], []
-    for peer in peer_rows(session.db.conn):
-        if peer.role != "unit":
-            continue
+    units = [p for p in peer_rows(session.db.conn) if p.role == "unit"]
+    for done, peer in enumerate(units):
+        if progress:
+            progress(done, len(units), _("Writing the bundle for {office}").format(office=peer.name))
         if peer_key(session.db, peer) is None:
             skipped.append((peer, _("its first bundle, which carries its key, has not been imported yet")))
             continue
         made.append(export_bundle(session, peer, folder))
+    if progress:
+        progress(len(units), len(units), _("Done"))
     return made, skipped

@@ -114,7 +114,7 @@ def _keep(session: Session, v: Verified, folder: str, status_: str, reason: str)
             "VALUES (?, 'in', ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (bundle_id, direction) DO UPDATE SET "
             "status = excluded.status, reason = excluded.reason",
             [v.manifest["bundle_id"], v.sender.uuid, v.manifest.get("kind", ""), str(copy), status_, reason,
-             json.dumps(v.manifest.get("ranges") or {}), clock.now_utc()])
+             json.dumps(v.manifest.get("ranges") or {}), clock.stamp(session.today)])
 
 
 def _store_evidence(session: Session, v: Verified) -> None:
@@ -221,7 +221,7 @@ def _apply_verified(session: Session, v: Verified, dry_run: bool) -> ImportRepor
             "status = 'applied', reason = '', report = excluded.report, sha256 = excluded.sha256",
             [bundle_id, v.sender.uuid, v.manifest.get("kind", ""), str(v.path), file_digest(v.path)[0],
              json.dumps({t: n for t, n in plan.applied().items()}), json.dumps(v.manifest.get("ranges") or {}),
-             clock.now_utc()])
+             clock.stamp(session.today)])
         _store_evidence(session, v)
         session.audit("bundle import", ref=v.sender.code, file=v.path.name, applied=sum(plan.applied().values()),
                       skipped=sum(plan.skipped.values()))

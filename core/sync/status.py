@@ -5,11 +5,18 @@ office: code, name, role, whether its key is known, the date of the newest of ou
 bundles it has acknowledged, the newest bundle imported from it), `outbox` (each
 bundle written: to whom, file, when, acknowledged or not), `held` (bundles kept
 aside: held or fork, with why) and `lines`, the same in a clerk's sentences.
-Reads only.
+`unit_contact(session)` (the hub's "not synced for 7 days" list) returns one
+`UnitContact` per enrolled unit office: the day of the newest bundle received from
+it (applied, held or kept aside; None when never), the days since then counted to
+`session.today` (core.clock, so CLOSELOOP_TODAY moves it) and `stale` when that is
+`STALE_DAYS` or more, or never. Whether its key is known (it has sent its first
+bundle) and valid comes with it. Reads only.
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
+from dataclasses import dataclass
 
 from core.i18n import _
 from core.office import Session
@@ -45,7 +52,7 @@ def sync_status(session: Session) -> dict:
                 office=peer.name, date=acked_until))
         elif sent:
             lines.append(_("{office} has not yet acknowledged any bundle from this office.").format(office=peer.name))
-        if peer.role == "unit" and not has_key:
+        if session.is_hub and peer.role == "unit" and not has_key:  # a unit never holds another unit's key
             lines.append(_("{office} is enrolled, but its first bundle (which carries its key) has not been "
                            "imported yet.").format(office=peer.name))
     for file, status, reason, at, code in db.execute(
@@ -58,3 +65,33 @@ def sync_status(session: Session) -> dict:
     lines.append(_("Outbox: {n} bundle(s) written, {waiting} not yet acknowledged.").format(
         n=len(outbox), waiting=waiting))
     return {"office": session.office.code, "offices": offices, "outbox": outbox, "held": held, "lines": lines}
+
+
+STALE_DAYS = 7
+
+
+@dataclass(frozen=True)
+class UnitContact:
+    code: str
+    name: str
+    last_received: dt.date | None
+    days: int | None          # since last_received, to the office's today; None when never
+    key_known: bool           # a valid (unrevoked) key of the unit is known here
+    stale: bool               # STALE_DAYS or more, or never
+
+
+def unit_contact(session: Session) -> list[UnitContact]:
+    """Each enrolled unit office and when its newest bundle arrived (see the module contract)."""
+    db = session.db
+    out = []
+    for peer in peer_rows(db.conn):
+        if peer.role != "unit":
+            continue
+        at = db.execute("SELECT max(at) FROM sync_bundle WHERE direction = 'in' AND peer = ?",
+                        [peer.uuid]).fetchone()[0]
+        last = dt.date.fromisoformat(at[:10]) if at else None
+        days = (session.today - last).days if last else None
+        has_key = db.execute("SELECT 1 FROM office_key WHERE office = ? AND revoked_at IS NULL",
+                             [peer.uuid]).fetchone() is not None
+        out.append(UnitContact(peer.code, peer.name, last, days, has_key, days is None or days >= STALE_DAYS))
+    return out

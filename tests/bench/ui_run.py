@@ -23,6 +23,10 @@ database), then measures, each in fresh processes (QT_QPA_PLATFORM=offscreen):
   `init --from-enrollment` do): the same start path as the hub's start-up, whole
   process (target < 1 s), and inside the process from the window opened to the
   desk's groups drawn.
+- a sync round with 20 records on each side (tests/bench/ui_sync_bench.py: a
+  township enrolled from the demo hub records 20 claims and reports): from the
+  click on 同步 to "可以拔出U盘" shown — the hub importing them and writing its
+  bundle back, the township writing them (target < 2 s).
 Medians (and minimums) after one first run shown apart. Prints the figures and
 writes tests/bench/ui_results.md. Exit code 0, or 1 with --strict when a target
 is missed. Not a pytest module.
@@ -379,6 +383,7 @@ def measure(db: Path, today: dt.date, repeat: int, keys: int) -> tuple[list[Figu
     desk_figures, desk_note = desk(db, today, repeat)
     figures += desk_figures
     notes.append(desk_note)
+    figures += measure_sync(db, today, repeat, notes)
     notes.append("Keystrokes: " + ", ".join(WORDS) + " typed a character at a time as an input method commits them, "
                  f"each erased with Backspace, then {DIGITS} and its Backspaces. Each figure runs from the key "
                  "event to the table redrawn with the first rows of the new result (the search box queries as "
@@ -388,6 +393,21 @@ def measure(db: Path, today: dt.date, repeat: int, keys: int) -> tuple[list[Figu
     notes.append("Slowest keystrokes (search text → assignments found): "
                  + "; ".join(f"{text}: {ms:.0f} ms" for ms, text in slowest) + ".")
     return figures, notes
+
+
+def measure_sync(db: Path, today: dt.date, repeat: int, notes: list[str]) -> list[Figure]:
+    """A sync round with 20 records on each side (tests/bench/ui_sync_bench.py), click to 可以拔出U盘."""
+    from tests.bench.ui_sync_bench import RECORDS, prepare
+
+    figures = []
+    for side, (side_db, stick) in prepare(db, db.parent / "sync", today).items():
+        runs = [_child("sync", side_db, today, str(stick))[1] for _ in range(repeat + 1)]
+        ms = [float(r["ms"]) for r in runs]  # type: ignore[arg-type]
+        figures.append(_figure(f"sync round with {RECORDS} records, the {side}'s side: click to 可以拔出U盘", ms[1:],
+                               2000.0, ms[0]))
+        notes.append(f"Sync, the {side}'s side: {runs[0]['imported']} rows imported, {runs[0]['written']} "
+                     "bundle(s) written, read back and checked in each round.")
+    return figures
 
 
 def report(figures: list[Figure], notes: list[str], db: Path, today: dt.date, repeat: int) -> str:
@@ -433,6 +453,10 @@ def main(argv: list[str]) -> int:
             child_ledger(db, int(argv[3]), int(argv[4]))
         elif mode == "scroll":
             child_scroll(db)
+        elif mode == "sync":
+            from tests.bench.ui_sync_bench import child
+
+            child(db, Path(argv[3]))
         return 0
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("db", nargs="?", type=Path, help="a demo database to reuse (default: build scale 10)")

@@ -17,7 +17,10 @@ sentences show in full in a read-only box, "You may remove the stick." only when
 the round says `safe_to_remove`, and the lists are read again. A refusal shows
 its sentence; anything else goes to the crash dialog. `round_finished(report)`
 (a RoundReport, or the refusal's sentence) follows the end of a round. A viewer
-sees the lists but no Sync button. Threading: GUI thread only.
+sees the lists but no Sync button. At the hub the page also shows `hub_panel`
+(ui.pages.sync_hub.HubSyncPanel: enroll a unit, export for all units, the units
+not synced for 7 days, revoke a key), working on the same chosen folder; at a
+unit `hub_panel` is None. Threading: GUI thread only.
 """
 from __future__ import annotations
 
@@ -52,6 +55,7 @@ from core.sync.status import sync_status
 from ui import file_dialogs
 from ui.pages import sync_drives
 from ui.pages.directory.form import alive, error_label
+from ui.pages.sync_hub import HubSyncPanel
 from ui.shell import crash
 from ui.shell.context import AppContext
 
@@ -167,6 +171,10 @@ class SyncPage(QWidget):
         layout.addWidget(self.safe)
         layout.addWidget(self.error)
         layout.addWidget(self.offices)
+        self.hub_panel: HubSyncPanel | None = None
+        if ctx.is_hub:  # enroll, export for all, units not heard from, revoke (ui.pages.sync_hub)
+            self.hub_panel = HubSyncPanel(ctx, self.folder, self)
+            layout.addWidget(self.hub_panel)
         layout.addLayout(grid, 1)
 
         self.refresh_button.clicked.connect(self.refresh)
