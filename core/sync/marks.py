@@ -15,7 +15,7 @@ Contract:
 - `marked(db, ids)` is the subset of `ids` that carry a mark not yet seen.
 - `latest_import(db)` summarises the latest import round: every bundle applied
   on the (local) day of the newest mark, counted per sending office, as an
-  `ImportSummary` (None when nothing was ever marked); `ImportSummary.sentence(today)` is the
+  `ImportSummary` (None when nothing was ever marked); `ImportSummary.sentence()` is the
   dashboard's "本次导入：太公镇 5 条反馈、1 项办结".
 Any thread that owns the connection.
 """
@@ -137,9 +137,12 @@ class ImportSummary:
     offices: tuple[OfficeImport, ...]  # by office code
     unseen: int                       # assignments of the round whose task has not been opened yet
 
-    def sentence(self, today: dt.date) -> str:
-        """'This import: 太公镇 5 progress reports, 1 completion' (an earlier day's round names its day);
-        empty when the round brought none of the kinds counted."""
+    def sentence(self, today: dt.date | None = None) -> str:
+        """'This import: 太公镇 5 claims and progress reports, 1 completion'; a round of a day before `today`
+        names its day ('Last import (…): …'); empty when the round brought none of the kinds counted.
+        `today` defaults to the computer's local date, not `CLOSELOOP_TODAY`: the marks' times are the
+        computer's clock (the time of the import), like the audit log's."""
+        today = today or dt.datetime.now().date()
         offices = []
         for office in self.offices:
             parts = office.parts()

@@ -206,7 +206,7 @@ class DashboardPage(LatestLoadMixin, QWidget):
         self.loaded.emit(data)
 
     def _show_imports(self, data: Dashboard) -> None:
-        sentence = data.imports.sentence(data.as_of) if data.imports is not None else ""
+        sentence = data.imports.sentence() if data.imports is not None else ""
         self.import_button.setText(sentence)
         self.import_button.setVisible(bool(sentence))
         if data.imports is not None:
