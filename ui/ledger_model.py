@@ -18,10 +18,15 @@ Contract:
   table (ids in any sort order: 30–45 ms at that size; rates: 45 ms). A query
   superseded while still queued on the worker is skipped there (fast typing in
   the search box costs one scan, not one per keystroke).
+- A row an import changed whose task has not been opened since (`LedgerRow.new`,
+  core.sync.marks) is bold, with a 新 badge before its number and a tooltip saying
+  why; `forget_marks(ids)` (after `ctx.marks_seen`) un-marks the cached rows in place
+  (dataChanged, no re-query: the selection and the scroll position stay).
 Threading: GUI thread only; the worker calls back on the GUI thread.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 from collections import OrderedDict
@@ -30,7 +35,7 @@ from typing import Any
 
 import sqlite_utils
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QIcon, QPainter, QPixmap
+from PySide6.QtGui import QBrush, QColor, QFont, QIcon, QPainter, QPixmap
 
 from core.format import medium_date
 from core.i18n import N_, _
@@ -61,13 +66,16 @@ CATEGORY_LABELS = {"general": N_("General"), "major": N_("Major")}
 SOURCE_LABELS = {"meeting": N_("Meeting"), "instruction": N_("Instruction"), "inspection": N_("Inspection"),
                  "other": N_("Other")}
 LIGHT_COLORS = {"red": "#d32f2f", "yellow": "#f2a900", "green": "#2e7d32"}
+NEW_COLOR = "#d84315"
 OVERDUE_COLOR = "#c62828"
 
 Index = QModelIndex | QPersistentModelIndex
 _DISPLAY, _ACCESSIBLE = int(Qt.ItemDataRole.DisplayRole), int(Qt.ItemDataRole.AccessibleTextRole)
 _DECORATION, _FOREGROUND = int(Qt.ItemDataRole.DecorationRole), int(Qt.ItemDataRole.ForegroundRole)
 _TOOLTIP, _ALIGNMENT = int(Qt.ItemDataRole.ToolTipRole), int(Qt.ItemDataRole.TextAlignmentRole)
-_ROLES = frozenset((_DISPLAY, _ACCESSIBLE, _DECORATION, _FOREGROUND, _TOOLTIP, _ALIGNMENT, ASSIGNMENT_ID_ROLE))
+_FONT = int(Qt.ItemDataRole.FontRole)
+_ROLES = frozenset((_DISPLAY, _ACCESSIBLE, _DECORATION, _FOREGROUND, _TOOLTIP, _ALIGNMENT, _FONT,
+                    ASSIGNMENT_ID_ROLE))
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
 _icons: dict[str, QIcon] = {}
@@ -76,6 +84,37 @@ _icons: dict[str, QIcon] = {}
 @functools.cache
 def _overdue_brush() -> QBrush:
     return QBrush(QColor(OVERDUE_COLOR))
+
+
+@functools.cache
+def _bold() -> QFont:
+    font = QFont()
+    font.setBold(True)
+    return font
+
+
+@functools.cache
+def new_icon() -> QIcon:
+    """The 新 badge: the translated word, white on an orange rounded square (needs a QGuiApplication)."""
+    icon = QIcon()
+    for size in (16, 24, 32):
+        pix = QPixmap(size, size)
+        pix.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(pix)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor(NEW_COLOR))
+        painter.drawRoundedRect(0, 0, size, size, size / 5, size / 5)
+        word = _("New")
+        font = QFont()
+        font.setPixelSize(max(6, int(size * (0.7 if len(word) == 1 else 1.3 / len(word)))))
+        font.setBold(True)
+        painter.setFont(font)
+        painter.setPen(QColor("white"))
+        painter.drawText(pix.rect(), int(Qt.AlignmentFlag.AlignCenter), word)
+        painter.end()
+        icon.addPixmap(pix)
+    return icon
 
 
 def light_icon(light: str) -> QIcon:
@@ -238,6 +277,16 @@ class LedgerModel(QAbstractTableModel):
             self._pages.popitem(last=False)
         return rows
 
+    def forget_marks(self, ids: set[int]) -> None:
+        """Show the cached rows of `ids` without their import mark (their task was opened)."""
+        for page, rows in self._pages.items():
+            for i, row in enumerate(rows):
+                if row is not None and row.new and row.assignment_id in ids:
+                    rows[i] = dataclasses.replace(row, new=False)
+                    at = page * PAGE_SIZE + i
+                    if at < self._shown:
+                        self.dataChanged.emit(self.index(at, 0), self.index(at, len(COLUMNS) - 1))
+
     # ----- the model interface --------------------------------------------------------
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
@@ -272,9 +321,16 @@ class LedgerModel(QAbstractTableModel):
         if row is None:
             return None
         key = COLUMNS[column][0]
-        if role == _DISPLAY or role == _ACCESSIBLE:
+        if role == _DISPLAY:
             return next_step_text(row, self._as_of) if key == "days_left" else self._text(row, key)
+        if role == _ACCESSIBLE:
+            text = next_step_text(row, self._as_of) if key == "days_left" else self._text(row, key)
+            return _("New: {text}").format(text=text) if row.new and column == 0 else text
+        if role == _FONT:
+            return _bold() if row.new else None
         if role == _DECORATION:
+            if column == 0:
+                return new_icon() if row.new else None
             return light_icon(row.light) if key == "light" and row.light else None
         if role == _FOREGROUND:
             return _overdue_brush() if key == "days_left" and row.light == "red" else None
@@ -308,8 +364,11 @@ class LedgerModel(QAbstractTableModel):
 
     @staticmethod
     def _tooltip(row: LedgerRow, key: str) -> str | None:
-        if row.warnings:
-            return "\n".join(row.warnings)
+        lines = list(row.warnings)
+        if row.new:
+            lines.insert(0, _("New: an import brought records for this item; opening the task clears the mark."))
+        if lines:
+            return "\n".join(lines)
         if key == "title":
             return row.title
         if key == "unit":

@@ -3,7 +3,7 @@
 Contract: `CliParser` raises `UsageError` (one translated line, exit 2) instead of
 printing usage and exiting; `sub(parent, name, help)` adds one subcommand with that
 help as its description. `add_ledger_filters(parser)` adds the ledger's filter
-options (`--unit --leader --state --light --search --as-of --sort`, and `--limit`
+options (`--unit --leader --state --light --search --new --as-of --sort`, and `--limit`
 unless `limit=False`) to `task list`, `report ledger` and `export-xlsx ledger`, so
 they accept and select exactly the same; `ledger_filter(args)` reads them back as a
 `core.work.ledger.LedgerFilter`. Any thread; imports no command module.
@@ -37,6 +37,8 @@ def add_ledger_filters(parser: argparse.ArgumentParser, *, limit: bool = True) -
     parser.add_argument("--state", choices=list(ledger.STATE_FILTERS))
     parser.add_argument("--light", choices=list(ledger.LIGHTS))
     parser.add_argument("--search")
+    parser.add_argument("--new", action="store_true", help=_("only the assignments an import changed whose task "
+                                                               "has not been opened since"))
     parser.add_argument("--as-of", dest="as_of")
     parser.add_argument("--sort", default="task_no", choices=list(ledger.SORT_KEYS))
     if limit:
@@ -46,4 +48,4 @@ def add_ledger_filters(parser: argparse.ArgumentParser, *, limit: bool = True) -
 def ledger_filter(args: argparse.Namespace) -> ledger.LedgerFilter:
     """The `LedgerFilter` of the options `add_ledger_filters` added."""
     return ledger.LedgerFilter(unit=args.unit, leader=args.leader, state=args.state, light=args.light,
-                               search=args.search)
+                               search=args.search, new_only=bool(getattr(args, "new", False)))

@@ -123,7 +123,7 @@ def _row_json(r: ledger.LedgerRow) -> dict[str, object]:
     return {"ref": r.ref, "task_no": r.task_no, "title": r.title, "unit": r.unit_code, "unit_name": r.unit_name,
             "role": r.role, "leader": r.leader or None, "assigned_on": r.assigned_on, "state": r.state,
             "light": r.light, "claim_due": r.claim_due, "report_due": r.report_due, "due": r.due,
-            "days_left": r.days_left, "on_time": r.on_time, "warnings": list(r.warnings)}
+            "days_left": r.days_left, "on_time": r.on_time, "warnings": list(r.warnings), "new": r.new}
 
 
 def _task_list(s: Session, a: argparse.Namespace) -> int:

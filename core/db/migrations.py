@@ -381,3 +381,18 @@ def m006_sync(db: sqlite_utils.Database) -> None:
     for table in (*SYNC_TABLES, *SYNC_KEYED):
         db.execute(f"INSERT INTO change_log (device, tbl, row_id) "
                    f"SELECT (SELECT device FROM sync_identity), '{table}', rowid FROM [{table}] ORDER BY rowid")
+
+
+@migrations()
+def m007_import_marks(db: sqlite_utils.Database) -> None:
+    """Import marks (docs/sync.md, "The ledger after an import"): which assignments each imported bundle
+    changed, with the kinds of the records it brought, until their task is opened (`seen_at`). Local: never
+    synced (no change-log trigger), never sealed; core/sync/marks.py writes and reads it."""
+    db.executescript("""
+    CREATE TABLE import_mark (
+        assignment_id INTEGER NOT NULL REFERENCES assignment(id), bundle_id TEXT NOT NULL,
+        peer TEXT NOT NULL, at TEXT NOT NULL, kinds TEXT NOT NULL, seen_at TEXT,
+        PRIMARY KEY (assignment_id, bundle_id)) WITHOUT ROWID;
+    CREATE INDEX import_mark_unseen ON import_mark(assignment_id) WHERE seen_at IS NULL;
+    CREATE INDEX import_mark_at ON import_mark(at);
+    """)

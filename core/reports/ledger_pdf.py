@@ -62,6 +62,8 @@ def filter_text(flt: ledger.LedgerFilter) -> str:
         parts.append(_("assigned until {end}").format(end=date_text(flt.date_to)))
     if flt.search:
         parts.append(_("search “{text}”").format(text=flt.search))
+    if flt.new_only:
+        parts.append(_("new since the last import"))
     return _("; ").join(parts)
 
 

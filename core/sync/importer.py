@@ -10,7 +10,8 @@ Contract (docs/sync.md, "Import"):
   a *fork*: kept in `<db>.sync/forks/`, listed, never merged. Otherwise every row
   is applied in one transaction with its evidence, the statuses it touches, the
   received ranges, the sender's acknowledgement, its keys (a unit's first bundle)
-  and the signed directory (from the hub), and an audit entry.
+  and the signed directory (from the hub), the import marks of the assignments it
+  changed (core.sync.marks), and an audit entry.
 - A refusal (`Refusal`) leaves the database and the evidence store unchanged.
 - `retry_held(session)` applies every held bundle that can now be applied.
 """
@@ -28,7 +29,7 @@ from core.errors import Refusal
 from core.evidence import stored_path
 from core.i18n import _, ngettext
 from core.office import Session
-from core.sync import apply, office_keys
+from core.sync import apply, marks, office_keys
 from core.sync.bundle_file import file_digest
 from core.sync.selection import Peer
 from core.sync.verify import Verified, sync_dir, verify_bundle
@@ -200,6 +201,7 @@ def _apply_verified(session: Session, v: Verified, dry_run: bool) -> ImportRepor
                             name=v.path.name, n=len(missing), first=missing[0][:12], sender=v.sender.name))
     with session.write():
         written = apply.write(session.db.conn, plan)
+        marks.record(session.db.conn, plan, v.sender.uuid, bundle_id, clock.stamp(session.today))
         if v.directory is not None and v.sender.role == "hub":
             hub_keys = office_keys.keys_of(session.db, v.sender.uuid)
             if hub_keys:

@@ -13,7 +13,9 @@ so every figure equals what the ledger shows when filtered the same way:
 - `month` / `year`: the §5 rates of tasks assigned in T's calendar month / year,
   as of T, against `core.work.ledger.TARGET_RATE`;
 - `units`: the same year's rates per unit (only units with assignments that year);
-- `trend`: the weekly trend (see `weekly_trend` for what it plots and why).
+- `trend`: the weekly trend (see `weekly_trend` for what it plots and why);
+- `imports`: the latest import round per sending office (`core.sync.marks.latest_import`),
+  whose assignments not opened since are the ledger's `LedgerFilter(new_only=True)`.
 
 Threading: any thread that owns `db` (the GUI calls it on the DbWorker).
 Cost on the ten-year demo county (`demo --scale 10`: 20,300 assignments, 2 cores):
@@ -29,6 +31,7 @@ from dataclasses import dataclass
 import sqlite_utils
 
 from core.directory import list_units
+from core.sync.marks import ImportSummary, latest_import
 from core.work.ledger import (
     TARGET_RATE,
     LedgerFilter,
@@ -125,6 +128,7 @@ class Dashboard:
     year: PeriodRates
     units: tuple[UnitRate, ...]
     trend: tuple[WeekPoint, ...]
+    imports: ImportSummary | None = None  # the latest import round (core.sync.marks), None before any
 
 
 def month_period(day: dt.date) -> tuple[dt.date, dt.date]:
@@ -237,5 +241,6 @@ def dashboard(db: sqlite_utils.Database, *, as_of: dt.date,
         due_today=tuple(today), due_tomorrow=tuple(tomorrow),
         overdue=tuple(_pending(db, "red", as_of, overdue_limit)),
         month=period_rates(db, as_of, month_period(as_of)), year=period_rates(db, as_of, year),
-        units=tuple(unit_rates(db, as_of, year)), trend=tuple(weekly_trend(db, as_of)))
+        units=tuple(unit_rates(db, as_of, year)), trend=tuple(weekly_trend(db, as_of)),
+        imports=latest_import(db))
 

@@ -6,6 +6,7 @@ rows); `ledger_rows()` fetches the display rows of some ids. Lights and rates
 are computed as of a day T: with T today or later the cached status is exact;
 for an earlier T the steps done after T count as not yet done (an extension or
 return recorded after T is not unwound). Rates exclude cancelled assignments.
+`LedgerFilter.new_only` and `LedgerRow.new` are the import marks (core.sync.marks).
 `ledger_ids`, `count` and `stats` refuse a status cache edited outside the app
 (core.work.status_check.guard) rather than count it.
 """
@@ -44,6 +45,7 @@ class LedgerFilter:
     search: str | None = None
     date_from: dt.date | None = None
     date_to: dt.date | None = None
+    new_only: bool = False  # only assignments an import changed whose task is not opened yet (core.sync.marks)
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,7 @@ class LedgerRow:
     warnings: tuple[str, ...]
     next_step: str | None = None
     next_due: dt.date | None = None
+    new: bool = False  # an import changed it and its task has not been opened since (core.sync.marks)
 
 
 @dataclass(frozen=True)
@@ -195,6 +198,8 @@ def _where(db: sqlite_utils.Database, f: LedgerFilter, q: _AsOf) -> tuple[str, l
     if f.date_to:
         clauses.append("t.assigned_on <= ?")
         args.append(f.date_to.isoformat())
+    if f.new_only:
+        clauses.append("a.id IN (SELECT m.assignment_id FROM import_mark m WHERE m.seen_at IS NULL)")
     if f.search and f.search.strip():
         text = f.search.strip()
         if len(text) >= 3:
@@ -257,7 +262,9 @@ def ledger_rows(db: sqlite_utils.Database, ids: Sequence[int], *, as_of: dt.date
         for r in db.execute(
                 "SELECT a.id, t.task_no, t.title, u.code, u.name, a.role, COALESCE(l.name, ''), t.assigned_on, "
                 f"s.claim_due, s.report_due, s.due, {q.state}, {q.light}, s.on_time, {q.days_left}, s.warnings, "
-                f"{q.closed}, s.claimed_on, s.first_report_on, s.submitted_on " + _FROM + f"WHERE a.id IN ({marks})",
+                f"{q.closed}, s.claimed_on, s.first_report_on, s.submitted_on, "
+                "EXISTS (SELECT 1 FROM import_mark m WHERE m.assignment_id = a.id AND m.seen_at IS NULL) "
+                + _FROM + f"WHERE a.id IN ({marks})",
                 chunk):
             on_time = None if r[13] is None or not r[16] else bool(r[13])
             claim_due, report_due, due = (dt.date.fromisoformat(x) for x in r[8:11])
@@ -265,7 +272,7 @@ def ledger_rows(db: sqlite_utils.Database, ids: Sequence[int], *, as_of: dt.date
                                                        (r[19], due, "completion")])
             by_id[r[0]] = LedgerRow(r[0], f"{r[1]}/{r[3]}", r[1], r[2], r[3], r[4], r[5], r[6],
                                     dt.date.fromisoformat(r[7]), claim_due, report_due, due, r[11], r[12],
-                                    on_time, r[14], holiday_warnings(r[15]), step, step_due)
+                                    on_time, r[14], holiday_warnings(r[15]), step, step_due, bool(r[20]))
     return [by_id[i] for i in ids if i in by_id]
 
 

@@ -103,7 +103,7 @@ def task_detail(db: sqlite_utils.Database, ref: str, *, as_of: dt.date) -> dict[
             "due": r.due, "days_left": r.days_left, "claimed_on": st[1], "first_report_on": st[2],
             "submitted_on": st[3], "closed_on": st[4], "cancelled_on": st[5], "on_time": r.on_time,
             "pending_extension": st[6], "follow_up": st[7], "returns": st[8], "late_claim": bool(st[9]),
-            "late_report": bool(st[10]), "warnings": list(r.warnings), "events": _events(db, a.id)})
+            "late_report": bool(st[10]), "warnings": list(r.warnings), "new": r.new, "events": _events(db, a.id)})
     return {"task_no": t[0], "title": t[1], "content": t[2], "category": t[3], "source": t[4],
             "assigned_on": t[5], "leader": t[6], "meeting": t[7], "rules_version": t[8],
             "assignments": assignments}

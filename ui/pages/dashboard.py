@@ -10,7 +10,10 @@ Clicks navigate, never write:
 - a rate tile → the ledger of the tasks assigned in that month or year;
 - a unit bar → the ledger of that unit's tasks assigned this year;
 - a trend point → the ledger of the tasks that point counts (1 January to its day);
-- a due or overdue row (double-click, Enter) → `ctx.open_task(task_no)`.
+- a due or overdue row (double-click, Enter) → `ctx.open_task(task_no)`;
+- the latest import's sentence ("本次导入：太公镇 5 条反馈、1 项办结", `Dashboard.imports`,
+  hidden before any import) → the ledger of the items an import changed whose task
+  has not been opened since (`LedgerFilter(new_only=True)`).
 Threading: GUI thread only; the query runs on the worker.
 """
 from __future__ import annotations
@@ -91,6 +94,13 @@ class DashboardPage(LatestLoadMixin, QWidget):
         head.addSpacing(12)
         head.addWidget(self.as_of_label)
         head.addStretch(1)
+        self.import_button = QPushButton()
+        self.import_button.setObjectName("importSummary")
+        self.import_button.setFlat(True)
+        self.import_button.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.import_button.setStyleSheet("QPushButton { color: #d84315; font-weight: bold; text-align: left; }")
+        self.import_button.setVisible(False)
+        self.import_button.clicked.connect(lambda: self.show_ledger(LedgerFilter(new_only=True)))
 
         self.light_tiles = {light: LightTile(light) for light in ("red", "yellow", "green")}
         for light, tile in self.light_tiles.items():
@@ -143,9 +153,10 @@ class DashboardPage(LatestLoadMixin, QWidget):
         layout.setSpacing(10)
         layout.addLayout(head)
         layout.addWidget(self.message_label)
+        layout.addWidget(self.import_button, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addLayout(tiles)
         layout.addLayout(grid, 1)
-        tab_order = [*self.light_tiles.values(), self.month_tile, self.year_tile, self.overdue_list.table,
+        tab_order = [self.import_button, *self.light_tiles.values(), self.month_tile, self.year_tile, self.overdue_list.table,
                      self.all_red_button, self.soon_list.table, self.unit_chart.group_combo]
         for first, second in zip(tab_order, tab_order[1:], strict=False):
             self.setTabOrder(first, second)
@@ -191,7 +202,19 @@ class DashboardPage(LatestLoadMixin, QWidget):
         self.all_red_button.setEnabled(red > 0)
         self.unit_chart.set_data(data.units, data.target)
         self.trend_chart.set_data(data.trend, data.target)
+        self._show_imports(data)
         self.loaded.emit(data)
+
+    def _show_imports(self, data: Dashboard) -> None:
+        sentence = data.imports.sentence() if data.imports is not None else ""
+        self.import_button.setText(sentence)
+        self.import_button.setVisible(bool(sentence))
+        if data.imports is not None:
+            n = data.imports.unseen
+            self.import_button.setToolTip(ngettext(
+                "{n} of these items has not been opened yet; click to list the new items in the ledger.",
+                "{n} of these items have not been opened yet; click to list the new items in the ledger.",
+                n).format(n=number(n)))
 
     # ----- clicks -----------------------------------------------------------------------
 

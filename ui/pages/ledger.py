@@ -9,7 +9,8 @@ Contract:
   are optional; an empty dict keeps what is shown.
 - `refresh()` reads again as of today (F5); `ctx.changed` does the same after any
   write, and reloads the unit and leader choices when the directory changed.
-- Double-click or Enter on a row emits `ctx.open_task(task_no)`.
+- Double-click or Enter on a row emits `ctx.open_task(task_no)`; the task view clears
+  its import marks and `ctx.marks_seen` un-marks the rows in place (ui.ledger_model).
 - `loaded(count)` after each new id list is shown (tests wait on it);
   `query_failed(exc)` when the id query raised.
 - `focus_search()` (Ctrl+F) and `save_state()` (header state, on close).
@@ -132,13 +133,14 @@ class LedgerPage(QWidget):
         layout.addWidget(self.table, 1)
         self._set_tab_order()
         ctx.changed.connect(self._on_changed)
+        ctx.marks_seen.connect(self.model.forget_marks)
         self.model.set_filter(self.filters.current_filter(), as_of=ctx.today())
 
     def _set_tab_order(self) -> None:
         f = self.filters
         chain = [f.search, self.saved.combo, self.saved.save_button, self.saved.delete_button, self.print_button,
                  self.export_button, f.unit, f.kind,
-                 f.leader, f.state, f.light, f.category, f.source, f.date_from, f.date_to, f.clear_button,
+                 f.leader, f.state, f.light, f.category, f.source, f.date_from, f.date_to, f.new_only, f.clear_button,
                  self.table]
         for first, second in zip(chain, chain[1:], strict=False):
             QWidget.setTabOrder(first, second)

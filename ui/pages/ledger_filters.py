@@ -3,7 +3,8 @@
 Contract:
 - `FilterBar(ctx)` shows one `core.work.ledger.LedgerFilter`: the search box and a
   grid of choices (unit, unit kind, leader, state, light, category, source, and
-  the period of assignment). `current_filter()` reads it; `set_filter(flt)` shows
+  the period of assignment, and "new from an import only", `LedgerFilter.new_only`).
+  `current_filter()` reads it; `set_filter(flt)` shows
   a filter (a dashboard click-through, a saved filter) and emits `changed` once.
   Typing in the search box emits `changed` once the events already queued are
   handled (a zero-delay timer coalesces a paste or an input method's commits);
@@ -24,6 +25,7 @@ from typing import Any
 
 from PySide6.QtCore import QDate, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDateEdit,
     QGridLayout,
@@ -59,7 +61,7 @@ def filter_to_json(flt: LedgerFilter) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for f in fields(LedgerFilter):
         v = getattr(flt, f.name)
-        if v is not None and v != "":
+        if v is not None and v != "" and v is not False:
             out[f.name] = v.isoformat() if isinstance(v, dt.date) else v
     return out
 
@@ -76,6 +78,8 @@ def filter_from_json(data: dict[str, Any]) -> LedgerFilter:
                 values[key] = dt.date.fromisoformat(str(v))
             except ValueError:
                 continue
+        elif key == "new_only":
+            values[key] = v is True
         else:
             values[key] = str(v)
     return LedgerFilter(**values)
@@ -113,6 +117,10 @@ class FilterBar(QWidget):
         self.source = self._combo("sourceFilter", _("Source filter"), _("All sources"), SOURCE_LABELS)
         self.date_from = self._date("dateFrom", _("Assigned from"))
         self.date_to = self._date("dateTo", _("Assigned until"))
+        self.new_only = QCheckBox(_("Ne&w from an import only"))
+        self.new_only.setObjectName("newOnly")
+        self.new_only.setToolTip(_("Only the items an import changed whose task has not been opened since"))
+        self.new_only.toggled.connect(self._emit)
         self.clear_button = QPushButton(_("C&lear filters"))
         self.clear_button.setObjectName("clearFilters")
         self.clear_button.clicked.connect(self.clear)
@@ -130,6 +138,7 @@ class FilterBar(QWidget):
             row, col = divmod(i, 5)
             grid.addWidget(label, row, 2 * col, Qt.AlignmentFlag.AlignRight)
             grid.addWidget(widget, row, 2 * col + 1)
+        grid.addWidget(self.new_only, 1, 8)
         grid.addWidget(self.clear_button, 1, 9)
         for col in range(5):
             grid.setColumnStretch(2 * col + 1, 1)
@@ -202,7 +211,7 @@ class FilterBar(QWidget):
             unit=self.unit.currentData(), kind=self.kind.currentData(), leader=self.leader.currentData(),
             state=self.state.currentData(), light=self.light.currentData(), category=self.category.currentData(),
             source=self.source.currentData(), search=self.search.text().strip() or None,
-            date_from=day(self.date_from), date_to=day(self.date_to))
+            date_from=day(self.date_from), date_to=day(self.date_to), new_only=self.new_only.isChecked())
 
     def set_filter(self, flt: LedgerFilter) -> None:
         """Show `flt` in the bar, then emit `changed` once."""
@@ -215,6 +224,7 @@ class FilterBar(QWidget):
             for edit, d in ((self.date_from, flt.date_from), (self.date_to, flt.date_to)):
                 edit.setDate(QDate(d.year, d.month, d.day) if d else NO_DATE)
             self.search.setText(flt.search or "")
+            self.new_only.setChecked(flt.new_only)
             self._search_timer.stop()
         finally:
             self._quiet = False

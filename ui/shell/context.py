@@ -14,7 +14,9 @@ Contract (GUI thread only):
   read-only database or folder and another process holding the write lock past
   the busy timeout (core/db/errors.py words them, as in the CLI).
 - `navigate(key, options)` asks the main window to show a page (e.g. the ledger
-  filtered to red items); `open_task(task_no)` asks for the task view.
+  filtered to red items); `open_task(task_no)` asks for the task view;
+  `marks_seen(ids)` says that opening a task cleared these assignments' import marks
+  (ui.task.view; the ledger un-bolds them in place, without re-querying).
 - The database is guarded (ui.file_dialogs.guard): file dialogs hide it and,
   should one still drop this process's SQLite locks, call `reconnect()`, which
   closes the reader and the worker's connection and opens both again, so SQLite
@@ -54,6 +56,7 @@ class AppContext(QObject):
     changed = Signal(object)          # core.office.Changes after a write
     navigate = Signal(str, object)    # page key, options dict
     open_task = Signal(str)           # task number
+    marks_seen = Signal(object)       # set of assignment ids whose import mark was cleared (core.sync.marks)
 
     def __init__(self, db_path: Path, office: Office, user: User, parent: QObject | None = None) -> None:
         super().__init__(parent)

@@ -12,7 +12,8 @@ file opens through `ui.task.timeline.open_file`, replaceable in tests).
 The actions `core.permissions.allowed_actions` grants this office and user
 appear as buttons; each opens an `ActionForm` (kept in `active_form`). "Print
 notice…" and, for an overdue step, "Print urge notice…" preview those documents
-(`ui.printing.documents`).
+(`ui.printing.documents`). Opening a task (`open_task_view`) clears the import marks of
+its assignments for a user who may write (`clear_import_marks`).
 Threading: GUI thread only.
 """
 from __future__ import annotations
@@ -39,6 +40,7 @@ from core.format import medium_date, number
 from core.i18n import _, ngettext
 from core.office import Changes
 from core.permissions import allowed_actions
+from core.sync.marks import task_seen
 from core.work.task_view import AssignmentBrief, task_briefs, task_detail
 from ui.ledger_model import (
     CATEGORY_LABELS,
@@ -390,4 +392,20 @@ def open_task_view(ctx: AppContext, task_no: str, parent: QWidget | None = None)
     view.show()
     view.raise_()
     view.activateWindow()
+    clear_import_marks(ctx, task_no)
     return view
+
+
+def clear_import_marks(ctx: AppContext, task_no: str) -> None:
+    """Opening a task clears the import marks of its assignments (core.sync.marks.task_seen), then
+    `ctx.marks_seen` tells the ledger. Only a user who may write clears them: a viewer (a leader looking
+    round) leaves them for the clerk. On the worker's connection (the GUI's reader is read-only); a
+    database that cannot be written now keeps the marks, silently: opening is a read."""
+    if not ctx.can_write:
+        return
+
+    def done(ids: set[int]) -> None:
+        if ids:
+            ctx.marks_seen.emit(ids)
+
+    ctx.query(lambda db: task_seen(db, task_no), done)

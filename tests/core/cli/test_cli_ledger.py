@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 LIST_FIELDS = ["ref", "task_no", "title", "unit", "unit_name", "role", "leader", "assigned_on", "state", "light",
-               "claim_due", "report_due", "due", "days_left", "on_time", "warnings"]
+               "claim_due", "report_due", "due", "days_left", "on_time", "warnings", "new"]
 PASSWORD = "test-pass"
 
 
@@ -52,7 +52,7 @@ def test_task_list_json_has_exactly_the_readme_fields(ledger):
         "ref": "2026-1/FGJ", "task_no": "2026-1", "title": "城区污水管网改造", "unit": "FGJ", "unit_name": "县发改局",
         "role": "co", "leader": "王建国", "assigned_on": "2026-11-20", "state": "in_progress", "light": "yellow",
         "claim_due": "2026-11-20", "report_due": "2026-11-23", "due": "2026-11-27", "days_left": 0,
-        "on_time": None, "warnings": []}
+        "on_time": None, "warnings": [], "new": False}
     assert {r: (x["state"], x["light"]) for r, x in by_ref.items()} == {
         "2026-1/TGZ": ("claimed", "red"), "2026-1/FGJ": ("in_progress", "yellow"),
         "2026-2/XYJ": ("claimed", "yellow"), "2026-3/ZJJ": ("claimed", "green"),

@@ -5,7 +5,7 @@ import datetime as dt
 import hashlib
 
 LIST_FIELDS = {"ref", "task_no", "title", "unit", "unit_name", "role", "leader", "assigned_on", "state", "light",
-               "claim_due", "report_due", "due", "days_left", "on_time", "warnings"}
+               "claim_due", "report_due", "due", "days_left", "on_time", "warnings", "new"}
 SHOW_EXTRA = {"base_due", "claimed_on", "first_report_on", "submitted_on", "closed_on", "cancelled_on",
               "pending_extension", "follow_up", "returns", "late_claim", "late_report", "events"}
 EVENT_FIELDS = {"kind", "on", "recorded_at", "user", "on_behalf", "text", "value", "milestones", "files"}
