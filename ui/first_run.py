@@ -310,6 +310,7 @@ class FirstRunDialog(QDialog):
             self.task = None
             self.buttons.setEnabled(True)
             form.show_preview(file, code, preview)  # type: ignore[arg-type]
+            self.adjustSize()  # room for the fingerprint panel's wrapped sentences
             form.same.setFocus()
 
         self._run(_("Reading the enrollment file"), job, cancellable=False, done=shown)
