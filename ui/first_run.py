@@ -1,4 +1,4 @@
-"""The first run: no database yet, so create a hub office or open the demo county.
+"""The first run: no database yet, so create a hub office, join as a unit office, or open the demo county.
 
 Contract:
 - `FirstRunDialog(db_path)` offers its choices as radio buttons, each with its
