@@ -1,4 +1,4 @@
-"""The first run: no database yet, so create a hub office or open the demo county.
+"""The first run: no database yet, so create a hub office, join as a unit office, or open the demo county.
 
 Contract:
 - `FirstRunDialog(db_path)` offers its choices as radio buttons, each with its
@@ -10,8 +10,14 @@ Contract:
   - "Open the demo county": `demo.db` in the folder of `db_path`, built with
     `core.demo.build.build_demo` if absent (a few seconds; Cancel removes it), opened
     if it is already a demo database; the sign-in dialog follows.
-  The USB-sync issue adds "Join as a unit office" (from an enrollment bundle) as
-  a third `add_choice(...)` in `__init__`, in the marked place.
+  - "Join as a unit office" (ui.join_form.JoinForm): the enrollment file, its code,
+    then "Show the fingerprint" (or Join) reads the file with the code off the GUI
+    thread (`core.sync.enroll.peek_enrollment`) and shows the unit, the county office
+    and its fingerprint to compare with the printed sheet; once the clerk ticks "the
+    same", Join runs `core.sync.enroll.init_from_enrollment(db_path, …)` and the
+    administrator is signed in. A refusal (no file, no code, a wrong code, not an
+    enrollment file, expired, used, passwords that differ) is a sentence in the
+    dialog, and no database is left behind.
 - `FirstRunDialog.ask(db_path)` (blocking, exec) is what ui.shell.app calls; tests
   replace it, and drive the dialog with show().
 Threading: GUI thread; the jobs open their own connections on their thread.
@@ -40,6 +46,7 @@ from core import clock
 from core.auth import User
 from core.errors import ClerkError
 from core.i18n import _
+from ui.join_form import JoinForm
 from ui.shell import crash
 from ui.shell.busy import BusyTask, Cancelled, Job, run_busy
 
@@ -146,8 +153,10 @@ class FirstRunDialog(QDialog):
         demo_layout.addWidget(demo_text)
         demo_layout.addStretch(1)
         self.add_choice("demo", _("Open the &demo county"), demo_page, self._open_demo, _("&Open"))
-        # The USB-sync issue adds its choice here:
-        # self.add_choice("unit", _("&Join as a unit office"), <enrollment form>, <start>, _("&Join"))
+        self.join_form = JoinForm()
+        self.join_form.peek_requested.connect(self._peek)
+        self.add_choice("unit", _("Join as a &unit office (township or department)"), self.join_form, self._join,
+                        _("&Join"))
         self.choices[0].button.setChecked(True)
         form = self.hub_form
         chain = [*(c.button for c in self.choices), form.office, form.code, form.admin, form.password, form.repeat,
@@ -199,9 +208,12 @@ class FirstRunDialog(QDialog):
         self.message.setVisible(False)
         self.current().start()
 
-    def _run(self, title: str, fn: Callable[[Job], FirstRunResult], *, cancellable: bool = True) -> None:
+    def _run(self, title: str, fn: Callable[[Job], object], *, cancellable: bool = True,
+             done: Callable[[object], None] | None = None) -> None:
+        """Run `fn` off the GUI thread; `done(result)` (default: accept with the FirstRunResult) on success."""
         self.buttons.setEnabled(False)
-        self.task = run_busy(self, title, fn, self._done, self._failed, self._cancelled, cancellable=cancellable)
+        self.task = run_busy(self, title, fn, done or self._done, self._failed, self._cancelled,
+                             cancellable=cancellable)
         self.job_started.emit(self.task)
 
     def _done(self, result: FirstRunResult) -> None:
@@ -276,6 +288,67 @@ class FirstRunDialog(QDialog):
             return FirstRunResult(path, None)
 
         self._run(_("Building the demo county"), job)
+
+    def _peek(self) -> None:
+        """Read the enrollment file with the code typed (off the GUI thread) and show its fingerprint."""
+        form = self.join_form
+        if self.task is not None:
+            return
+        self.message.setVisible(False)
+        if form.missing():
+            self.show_message(form.missing())
+            return
+        file, code = form.file.text().strip(), form.code_text()
+
+        def job(j: Job) -> object:
+            from core.sync.enroll import peek_enrollment
+
+            j.report(None, _("Reading the enrollment file…"))
+            return peek_enrollment(file, code, clock.today())
+
+        def shown(preview: object) -> None:
+            self.task = None
+            self.buttons.setEnabled(True)
+            form.show_preview(file, code, preview)  # type: ignore[arg-type]
+            self.adjustSize()  # room for the fingerprint panel's wrapped sentences
+            form.same.setFocus()
+
+        self._run(_("Reading the enrollment file"), job, cancellable=False, done=shown)
+
+    def _join(self) -> None:
+        form = self.join_form
+        if form.missing():
+            self.show_message(form.missing())
+            return
+        if not form.preview_matches():
+            self._peek()
+            return
+        if form.password.text() != form.repeat.text():
+            self.show_message(_("The two passwords differ; type the same password twice."))
+            form.repeat.clear()
+            form.password.setFocus()
+            form.password.selectAll()
+            return
+        if not form.same.isChecked():
+            self.show_message(_("Compare the fingerprint shown with the one printed on the enrollment sheet, and "
+                                "tick the box if they are the same; if they differ, do not join and call the "
+                                "county office."))
+            form.same.setFocus()
+            return
+        path, file, code = self.db_path, form.file_path(), form.code_text()
+        admin, password = form.admin.text(), form.password.text()
+
+        def job(j: Job) -> FirstRunResult:
+            from core.sync.enroll import init_from_enrollment
+
+            j.report(None, _("Setting up the unit office from the enrollment file…"))
+            s, _fingerprint = init_from_enrollment(path, file, admin=admin, password=password, code=code,
+                                                   today=clock.today())
+            user = s.user
+            s.db.conn.close()
+            return FirstRunResult(path, user)
+
+        self._run(_("Joining as a unit office"), job, cancellable=False)
 
     @classmethod
     def ask(cls, db_path: Path) -> FirstRunResult | None:

@@ -10,7 +10,9 @@ shows published scores, and `unit_dashboard-explained.png` the published month w
 lines), the ledger filtered to open items sorted by light
 (`ledger-open.png`) and to red items of one township (`ledger-red.png`), the
 sign-in dialog (`sign-in.png`, and `sign-in-wrong.png` after a wrong password),
-the first-run dialog (`first-run.png`, `first-run-demo.png`), the About box
+the first-run dialog (`first-run.png`, `first-run-demo.png`, and `join.png`: joining as a unit
+office with an enrollment file written from a copy of the hub for its first township, the
+fingerprint shown), the About box
 (`about.png`), each settings section (`settings-<section>.png`), the explanation
 of a score (`monthly-explained.png`, `quarterly-explained.png`), the bonus dialog
 (`entry-bonus.png`), the preview of a weekly list (`preview.png`) and the sync page on
@@ -276,6 +278,43 @@ def shoot_dialogs(ctx: AppContext, out: Path, folder: Path) -> bool:
     first.choose("demo")
     settle(None)
     ok = grab(first, out / "first-run-demo.png") and ok
+    first.close()
+    return _shoot_join(ctx, out, folder) and ok
+
+
+def _shoot_join(ctx: AppContext, out: Path, folder: Path) -> bool:
+    """The join form filled with a real enrollment file (from a copy of the hub: the hub itself is untouched)."""
+    import sqlite3
+
+    from core.db.connection import open_database
+    from core.office import Session
+    from core.sync.enroll import enroll_export
+    from ui.first_run import FirstRunDialog
+
+    copy = folder / "enroll-hub.db"
+    plain = sqlite3.connect(copy)
+    ctx.reader.conn.backup(plain)
+    plain.close()
+    target = open_database(copy)
+    try:
+        session = Session(target, copy, ctx.office, ctx.user, DEMO_DAY)
+        enrollment = enroll_export(session, _township_codes(ctx)[0], folder)
+    finally:
+        target.conn.close()
+    first = FirstRunDialog(folder / "town" / "closeloop.db")
+    first.choose("unit")
+    form = first.join_form
+    form.file.setText(str(enrollment.path))
+    form.code.setText(enrollment.code)
+    form.password.setText(DEMO_PASSWORD)
+    form.repeat.setText(DEMO_PASSWORD)
+    first.show()
+    form.peek_button.click()
+    deadline = time.monotonic() + TIMEOUT_S
+    while first.task is not None and time.monotonic() < deadline:
+        settle(None, 1.0)
+    settle(None)
+    ok = form.panel.isVisible() and grab(first, out / "join.png")
     first.close()
     return ok
 

@@ -12,6 +12,10 @@ Contract (docs/sync.md, "Enrollment"):
   here), then builds the unit's database beside `db_path` and renames it into place
   only when complete; a refusal leaves no database. The enrollment file is marked
   used (`FILE.used` beside it).
+- `peek_enrollment(file, code, today)` (unit, before joining) runs the same checks and
+  returns what the clerk compares with the printed sheet: the unit the file sets up,
+  the county office that wrote it, its fingerprint and the last valid day. It writes
+  nothing. The fingerprint is inside the encrypted part, so it needs the code.
 """
 from __future__ import annotations
 
@@ -108,6 +112,33 @@ def enroll_export(session: Session, unit_code: str, folder: str | Path) -> Enrol
     return Enrollment(path, code, ident.fingerprint(idy.sign_pub), peer.code, peer.name, expires)
 
 
+@dataclass(frozen=True)
+class EnrollmentPreview:
+    """What an enrollment file says about itself, read with its code (see `peek_enrollment`)."""
+
+    unit_code: str
+    unit_name: str
+    hub_code: str
+    hub_name: str
+    fingerprint: str
+    expires_on: dt.date
+
+
+def peek_enrollment(file: str | Path, code: str, today: dt.date | None = None) -> EnrollmentPreview:
+    """The unit, the county office, its fingerprint and the expiry of an enrollment file; writes nothing.
+
+    Refuses as `init_from_enrollment` does (a wrong code, not an enrollment file, a bad signature,
+    expired, already used here), with the same sentences.
+    """
+    file = Path(file)
+    opened, info, hub_sign = _open_enrollment(file, code, today or clock.today())
+    opened.close()
+    to, sender = opened.manifest.get("to") or {}, opened.manifest.get("from") or {}
+    return EnrollmentPreview(str(to.get("code", "")), str(to.get("name", "")), str(sender.get("code", "")),
+                             str(sender.get("name", "")), ident.fingerprint(hub_sign),
+                             dt.date.fromisoformat(info["expires_on"]))
+
+
 def _refused(file: Path, why: str) -> Refusal:
     return Refusal(_("The enrollment file {name} cannot be used: {why} No database was created.").format(
         name=file.name, why=why))
@@ -126,9 +157,22 @@ def _open_enrollment(file: Path, code: str, today: dt.date):  # noqa: ANN202
             header = stream_crypto.read_header(f)
     except OSError as err:
         raise _refused(file, _("it cannot be read ({detail}).").format(detail=err.strerror or err)) from err
+    except stream_crypto.StreamError as err:
+        if err.kind != "format":
+            raise
+        raise _refused(file, _("it is not an enrollment file. Choose the enrollment file that the county office "
+                               "wrote on the stick for this office.")) from err
     if header.mode != "code":
-        raise _refused(file, _("it is a bundle for an office already set up, not an enrollment file."))
-    opened = open_bundle(file, 1 << 30, code=normalise(code))
+        raise _refused(file, _("it is a sync bundle for an office already set up, not an enrollment file. Choose "
+                               "the enrollment file that the county office wrote on the stick for this office."))
+    try:
+        opened = open_bundle(file, 1 << 30, code=normalise(code))
+    except stream_crypto.StreamError as err:
+        if err.kind != "wrong_key":
+            raise
+        raise _refused(file, _("the enrollment code does not open it. Retype the code from the printed enrollment "
+                               "sheet; if it still fails, the file is damaged or belongs to another sheet: ask the "
+                               "county office for a new file and code.")) from err
     manifest = opened.manifest
     info = manifest.get("enrollment")
     if manifest.get("kind") != "enrollment" or not isinstance(info, dict):

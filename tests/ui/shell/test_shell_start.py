@@ -138,7 +138,7 @@ def _first_run(qtbot, path: Path) -> FirstRunDialog:  # noqa: ANN001
 def test_first_run_creates_a_hub_office(qtbot, tmp_path: Path) -> None:  # noqa: ANN001
     path = tmp_path / "county" / "closeloop.db"
     dialog = _first_run(qtbot, path)
-    assert [b.objectName() for b in dialog.findChildren(QRadioButton)] == ["choice_hub", "choice_demo"]
+    assert [b.objectName() for b in dialog.findChildren(QRadioButton)] == ["choice_hub", "choice_demo", "choice_unit"]
     type_with_input_method(by_name(dialog, QLineEdit, _("Office name")), "卫东县委督查室")
     qtbot.keyClicks(by_name(dialog, QLineEdit, _("Office code")), "WDX")
     qtbot.keyClicks(by_name(dialog, QLineEdit, _("Password")), "secret-1")
