@@ -18,6 +18,7 @@ import datetime as dt
 import json
 from dataclasses import dataclass
 
+from core.format import medium_date
 from core.i18n import _
 from core.office import Session
 from core.sync.selection import peer_rows
@@ -49,7 +50,7 @@ def sync_status(session: Session) -> dict:
                         "acknowledged_until": acked_until, "last_imported": last_in})
         if acked_until:
             lines.append(_("{office} has received your records up to {date}.").format(
-                office=peer.name, date=acked_until))
+                office=peer.name, date=medium_date(dt.date.fromisoformat(acked_until))))
         elif sent:
             lines.append(_("{office} has not yet acknowledged any bundle from this office.").format(office=peer.name))
         if session.is_hub and peer.role == "unit" and not has_key:  # a unit never holds another unit's key

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from core.format import medium_date
 from core.office import open_session
 from core.sync.status import STALE_DAYS, unit_contact
 
@@ -32,7 +33,7 @@ def test_received_up_to_and_the_outbox_give_the_office_day(loop, monkeypatch) ->
     status = loop.cli.json("sync", "status", db=unit)
     assert not [line for line in status["lines"] if "is enrolled, but" in line]  # only the hub waits for keys
     assert [o["at"][:10] for o in status["outbox"]] == [day.isoformat()]
-    assert f"示例县委督查室 has received your records up to {day.isoformat()}." in status["lines"]
+    assert f"示例县委督查室 has received your records up to {medium_date(day)}." in status["lines"]
     at_hub = loop.cli.json("sync", "status", db=loop.hub)
     assert {o["at"][:10] for o in at_hub["outbox"]} == {day.isoformat()}  # the enrollment and the bundle
 
