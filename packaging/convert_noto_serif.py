@@ -7,8 +7,9 @@ outlines, so this script (run by a packager, not by the app; fontTools is the
 1. reads the Simplified Chinese face of NotoSerifCJK-Regular.ttc and -Bold.ttc
    (Debian's fonts-noto-cjk, /usr/share/fonts/opentype/noto/);
 2. subsets the regular face to the characters of GBK (GB 2312 plus 镕, 堃, 喆 and the
-   other rarer characters of names), the bold face to GB 2312, both with ASCII and
-   the punctuation of documents, dropping hinting and OpenType layout;
+   other rarer characters of names), the bold face to GB 2312 plus the rarer characters
+   of names (`packaging/name_chars.py`), both with ASCII and the punctuation of
+   documents, dropping hinting and OpenType layout;
 3. converts each glyph's cubic outlines to quadratic (fontTools cu2qu) into a `glyf`
    table and removes `CFF `;
 4. renames the family to "Closeloop Serif SC" (the OFL reserves "Source"; every
@@ -16,8 +17,8 @@ outlines, so this script (run by a packager, not by the app; fontTools is the
    an installed Noto font in reportlab);
 5. writes resources/fonts/closeloop-serif-sc.ttf and closeloop-serif-sc-bold.ttf.
 
-Usage: .venv/bin/python packaging/convert_noto_serif.py [--source DIR] [--out DIR] [--chars TEXT]
-(`--chars` limits the subset, for a quick trial).
+Usage: .venv/bin/python packaging/convert_noto_serif.py [--source DIR] [--out DIR] [--chars TEXT] [--only STYLE]
+(`--chars` limits the subset, for a quick trial; `--only Bold` makes one face).
 """
 from __future__ import annotations
 
@@ -35,16 +36,21 @@ ROOT = Path(__file__).resolve().parents[1]
 FAMILY = "Closeloop Serif SC"
 PS_FAMILY = "CloseloopSerifSC"
 # the regular face covers GBK (it is also the fallback for rare characters of names);
-# the bold face (小标宋 titles) covers GB 2312 to stay small: a title's rarer
-# characters print in the regular face through the fallback
+# the bold face (小标宋 titles) covers GB 2312 and the rarer characters of names to stay
+# small: a title's other rare characters print in the regular face through the fallback
 FACES = (("NotoSerifCJK-Regular.ttc", "Regular", "closeloop-serif-sc.ttf", "gbk"),
-         ("NotoSerifCJK-Bold.ttc", "Bold", "closeloop-serif-sc-bold.ttf", "gb2312"))
+         ("NotoSerifCJK-Bold.ttc", "Bold", "closeloop-serif-sc-bold.ttf", "gb2312+names"))
 MAX_ERR = 2.0           # font units (of 1000 per em): the largest deviation cu2qu may make
 EXTRA = "　、。·ˉˇ¨〃々—～‖…‘’“”〔〕〈〉《》「」『』〖〗【】±×÷∶∧∨∑∏∪∩∈∷√⊥∥∠⌒⊙∫∮≡≌≈∽∝≠≮≯≤≥∞∵∴♂♀°′″℃＄¤￠￡‰§№☆★○●◎◇◆□■△▲※→←↑↓〓％，：；！？（）"
 
 
 def gbk_characters(encoding: str = "gbk") -> str:
-    """Every character `encoding` encodes, plus printable ASCII and the punctuation of documents."""
+    """Every character `encoding` encodes, plus printable ASCII and the punctuation of documents;
+    "gb2312+names" is GB 2312 plus the rarer characters of names (name_chars.name_supplement)."""
+    if encoding == "gb2312+names":
+        from name_chars import name_supplement
+
+        return "".join(dict.fromkeys(gbk_characters("gb2312") + name_supplement()))
     chars = [chr(c) for c in range(0x20, 0x7F)]
     for cp in range(0xA0, 0x10000):
         ch = chr(cp)
@@ -144,8 +150,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--source", type=Path, default=Path("/usr/share/fonts/opentype/noto"))
     p.add_argument("--out", type=Path, default=ROOT / "resources" / "fonts")
     p.add_argument("--chars", help="only these characters (a quick trial)")
+    p.add_argument("--only", choices=[f[1] for f in FACES], help="make this face only")
     a = p.parse_args(argv)
     for source, style, target, encoding in FACES:
+        if a.only and style != a.only:
+            continue
         convert(a.source / source, style, a.out / target, a.chars or gbk_characters(encoding))
     return 0
 

@@ -16,9 +16,20 @@ Contract:
   (tests inject folders and an fc-list answer so nothing depends on the machine).
   CLOSELOOP_FONTS=shipped in the environment skips the system's fonts altogether
   (the user's choice, then the shipped files): for tests and golden renders.
+- Shipped files (resources/fonts/README.md): Closeloop Serif SC regular (GBK) for 仿宋
+  and 宋体, its bold (GB 2312 + the rarer characters of names) for 小标宋, Closeloop
+  Kai SC (LXGW WenKai, GB 2312 + names) for 楷体, WenQuanYi Micro Hei (GBK, a real
+  sans) for 黑体. Each is a stand-in of the role's style for the face the role names,
+  so a shipped choice is always `substituted`; a role whose shipped file is missing
+  falls back to the regular serif, then to WenQuanYi.
 - `register_fonts(db=None)` → FontSet of reportlab font names (unique per file and
   face, registered once per process) for each role plus `fallback`, a font with GBK
-  coverage for characters the main font lacks.
+  coverage for characters the main font lacks, and `chain`, every shipped face
+  registered, for the per-character fallback.
+- `fallback_chain(main, first)` → the registered fonts to try, in order, for a
+  character `main` lacks: the faces closest in weight (OS/2 usWeightClass) to `main`
+  first (a bold title's rare character is drawn bold when a bold face has it), `first`
+  ahead of others of the same weight.
 - `set_font_choice(s, role, path)` (Session write, audited `font_choice`): the user's
   file for a role; an empty path goes back to automatic discovery. A missing,
   non-TrueType or non-embeddable file is refused with a sentence and nothing changes.
@@ -54,6 +65,10 @@ SHIPPED_DIR = Path(__file__).resolve().parents[2] / "resources" / "fonts"
 SHIPPED_SANS = "wqy-microhei.ttc"
 SHIPPED_SERIF = "closeloop-serif-sc.ttf"
 SHIPPED_SERIF_BOLD = "closeloop-serif-sc-bold.ttf"
+SHIPPED_KAI = "closeloop-kai-sc.ttf"
+SHIPPED_ORDER = {"fangsong": (SHIPPED_SERIF, SHIPPED_SANS), "songti": (SHIPPED_SERIF, SHIPPED_SANS),
+                 "xiaobiaosong": (SHIPPED_SERIF_BOLD, SHIPPED_SERIF, SHIPPED_SANS),
+                 "kaiti": (SHIPPED_KAI, SHIPPED_SERIF, SHIPPED_SANS), "heiti": (SHIPPED_SANS,)}
 
 WINDOWS_FILES = {"fangsong": ("simfang.ttf",), "xiaobiaosong": ("FZXBSJW.TTF", "FZXBSK.TTF"),
                  "heiti": ("simhei.ttf",), "kaiti": ("simkai.ttf",), "songti": ("simsun.ttc",)}
@@ -96,6 +111,7 @@ class FontSet:
     kaiti: str
     songti: str
     fallback: str
+    chain: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -107,6 +123,7 @@ class FaceInfo:
     family: str
     truetype: bool
     embeddable: bool
+    weight: int = 400
 
 
 def _default_fc_list() -> str:
@@ -143,6 +160,7 @@ _search = FontSearch()
 _system: dict[str, FontChoice | None] | None = None
 _faces: dict[tuple[str, int], FaceInfo | None] = {}
 _registered: dict[tuple[str, int], str] = {}
+_weights: dict[str, int] = {}          # registered name -> OS/2 usWeightClass
 
 
 def set_search(search: FontSearch) -> None:
@@ -187,13 +205,15 @@ def _read_face(f, path: Path, index: int, offset: int) -> FaceInfo:  # noqa: ANN
         tables[tag] = (toff, tlen)
     truetype = b"glyf" in tables and b"loca" in tables
     embeddable = True
+    weight = 400
     if b"OS/2" in tables:
-        f.seek(tables[b"OS/2"][0] + 8)
-        raw = f.read(2)
-        fs_type = struct.unpack(">H", raw)[0] if len(raw) == 2 else 0
-        embeddable = not (fs_type == 0x0002 or fs_type & 0x0300)
+        f.seek(tables[b"OS/2"][0] + 4)
+        raw = f.read(6)     # usWeightClass, usWidthClass, fsType
+        if len(raw) == 6:
+            weight, _width, fs_type = struct.unpack(">HHH", raw)
+            embeddable = not (fs_type == 0x0002 or fs_type & 0x0300)
     family = _family(f, tables.get(b"name")) or path.stem
-    return FaceInfo(path, index, family, truetype, embeddable)
+    return FaceInfo(path, index, family, truetype, embeddable, weight or 400)
 
 
 def _family(f, where: tuple[int, int] | None) -> str:  # noqa: ANN001
@@ -301,9 +321,7 @@ def _scan_system() -> dict[str, FontChoice | None]:
 
 def _shipped(role: str) -> FontChoice:
     folder = _search.shipped_dir
-    serif = SHIPPED_SERIF_BOLD if role == "xiaobiaosong" else SHIPPED_SERIF
-    order = [SHIPPED_SANS] if role == "heiti" else [serif, SHIPPED_SERIF, SHIPPED_SANS]
-    for name in order:
+    for name in SHIPPED_ORDER[role]:
         info = _usable(folder / name, 0)
         if info:
             return FontChoice(role, folder / name, 0, info.family, "shipped", True)
@@ -349,14 +367,40 @@ def _register(choice: FontChoice) -> str:
                 raise Refusal(_("The font file {path} cannot be used for printing ({reason}); "
                                 "choose another font in the settings.").format(path=choice.path, reason=err)) from err
             _registered[key] = name
+            info = _face(choice.path, choice.subfont_index)
+            _weights[name] = info.weight if info else 400
         return _registered[key]
+
+
+def _shipped_chain() -> tuple[str, ...]:
+    folder = _search.shipped_dir
+    names = []
+    for file in (SHIPPED_SERIF, SHIPPED_SERIF_BOLD, SHIPPED_KAI, SHIPPED_SANS):
+        info = _usable(folder / file, 0)
+        if info:
+            names.append(_register(FontChoice("fallback", folder / file, 0, info.family, "shipped", True)))
+    return tuple(names)
 
 
 def register_fonts(db: sqlite_utils.Database | None = None) -> FontSet:
     """Register the faces of `font_choices(db)` in reportlab (once per file) and name them."""
     choices = font_choices(db)
     names = {role: _register(choices[role]) for role in ROLES}
-    return FontSet(**names, fallback=_register(fallback_choice()))
+    return FontSet(**names, fallback=_register(fallback_choice()), chain=_shipped_chain())
+
+
+def fallback_chain(main: str, first: str | None, chain: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """The fonts to try for a character `main` lacks: `first` and `chain` (or every shipped face
+    registered), nearest in weight to `main` first, `first` ahead of others of its weight."""
+    with _lock:
+        pool = [n for n in dict.fromkeys([first, *(chain or _registered_shipped())]) if n and n != main]
+        target = _weights.get(main, 400)
+        return tuple(sorted(pool, key=lambda n: abs(_weights.get(n, 400) - target)))
+
+
+def _registered_shipped() -> tuple[str, ...]:
+    folder = str(_search.shipped_dir)
+    return tuple(name for (path, _i), name in _registered.items() if str(Path(path).parent) == folder)
 
 
 def set_font_choice(s: Session, role: str, path: Path | str | None) -> FontChoice | None:

@@ -82,7 +82,7 @@ def ledger_table(rows: Sequence[ledger.LedgerRow], as_of: dt.date, *, title: str
             Column(_("Item"), 66 if with_unit else 88)]
     if with_unit:
         cols.append(Column(_("Unit"), 26))
-    cols += [Column(_("Role"), 11, label=True), Column(_("Leader"), 16),
+    cols += [Column(_("Role"), 11, label=True), Column(_("Leader"), 16, fit=True),
              Column(_("Assigned"), 20, wrap=False), Column(_("Completion due"), 22, wrap=False),
              Column(_("State"), 17, label=True), Column(_("Light"), 12, label=True),
              Column(_("Next step"), 32)]

@@ -23,7 +23,7 @@ from core.i18n import N_, _, language
 from core.reports import layout
 from core.reports.fonts import register_fonts
 from core.reports.settings import print_settings
-from core.reports.text import para
+from core.reports.text import keeping, para
 from core.work import task_view
 
 CATEGORY_NAMES = {"general": N_("general (7 days)"), "major": N_("major (1 month)")}
@@ -70,14 +70,15 @@ def render_notice(db: sqlite_utils.Database, out: Path | str, ref: str, *, as_of
         (_("Completion due"), _date(lead["due"])),
         (_("Contact person"), ps.contact or "—", _("Contact phone"), ps.phone or "—"),
     ]
-    story = [
-        para(_("{units}:").format(units=addressees), st.plain),
-        para(_("The following item is assigned to your unit. Under the 13710 work system, deploy it on the day "
-               "you receive this notice, report by the first-report due and complete it by the completion due."),
-             st.body),
-        layout.form_table(rows, st, size=12),
-        *layout.signature(st, ps.office, as_of),
-    ]
+    with keeping([detail["leader"], ps.contact]):   # personal names never break inside a line
+        story = [
+            para(_("{units}:").format(units=addressees), st.plain),
+            para(_("The following item is assigned to your unit. Under the 13710 work system, deploy it on the day "
+                   "you receive this notice, report by the first-report due and complete it by the completion due."),
+                 st.body),
+            layout.form_table(rows, st, size=12),
+            *layout.signature(st, ps.office, as_of),
+        ]
     return layout.official_document(out, story=story, fonts=fonts, agency=ps.office, doc_number=number,
                                     title=_("Supervision notice"),
                                     doc_title_meta=_("Supervision notice {number}").format(number=number))

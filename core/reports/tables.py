@@ -9,12 +9,16 @@ with the closing-punctuation rule of `core.reports.text`, characters the main
 font lacks printed in the fallback font. Speed (a 2,000-row ledger in about 1.5 s):
 a cell whose text fits on one line in the main font is drawn as a plain string
 (the same look, no Paragraph), columns with `wrap=False` always are, every row is
-measured once and the pages are cut here, one table per page. Runs on the
-caller's thread; never imports Qt.
+measured once and the pages are cut here, one table per page. A column with
+`fit=True` (personal names) is as wide as its longest text in the data (at least
+two header characters, at most a quarter of the width), the difference taken from
+or given to the widest wrapping column, and its words never break inside a line.
+Runs on the caller's thread; never imports Qt.
 """
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -51,13 +55,15 @@ HEADER_BACKGROUND = colors.HexColor("#E6E6E6")
 class Column:
     """One column: its header, its share of the text width and how its cells are drawn: user text
     wrapped CJK-style (the default), a `label` (the app's own short words: wrapped between words,
-    centred) or, with `wrap=False`, a plain string that never wraps (numbers, codes, dates)."""
+    centred) or, with `wrap=False`, a plain string that never wraps (numbers, codes, dates).
+    `fit=True`: personal names, the column sized to the longest one in the rows."""
 
     title: str
     width_mm: float
     wrap: bool = True
     align: str = "LEFT"
     label: bool = False
+    fit: bool = False
 
 
 @dataclass
@@ -102,6 +108,23 @@ class _Styles:
             style.fallbackFont = fonts.fallback  # read by core.reports.text.para
 
 
+def _fit_widths(doc: TableDoc, st: _Styles, widths: list[float]) -> list[float]:
+    """`widths` with each `fit` column as wide as its longest text (see the module docstring)."""
+    widths = list(widths)
+    donors = [i for i, c in enumerate(doc.columns) if c.wrap and not c.fit and not c.label]
+    for i, c in enumerate(doc.columns):
+        if not c.fit or not donors:
+            continue
+        longest = max((stringWidth(str(r[i]), st.cell.fontName, st.cell.fontSize) for r in doc.rows if r[i]),
+                      default=0.0)
+        need = longest + PAD_LEFT + PAD_RIGHT + st.cell.rightIndent + 0.5
+        need = min(max(need, 2 * st.head.fontSize + PAD_LEFT + PAD_RIGHT), FRAME_WIDTH / 4)
+        donor = max(donors, key=lambda k: widths[k])
+        widths[donor] -= need - widths[i]
+        widths[i] = need
+    return widths
+
+
 def _has_cjk(text: str) -> bool:
     return any(ord(ch) >= 0x2E80 for ch in text)
 
@@ -125,7 +148,7 @@ def _flowables(doc: TableDoc, st: _Styles) -> list[Any]:
     from core.reports.text import missing_chars, para
 
     total = sum(c.width_mm for c in doc.columns)
-    widths = [c.width_mm / total * FRAME_WIDTH for c in doc.columns]
+    widths = _fit_widths(doc, st, [c.width_mm / total * FRAME_WIDTH for c in doc.columns])
     wrap = [c.wrap for c in doc.columns]
     styles = [st.label if c.label else st.cell for c in doc.columns]
     header = [para(c.title, st.head if _has_cjk(c.title) else st.head_latin) for c in doc.columns]
@@ -142,7 +165,8 @@ def _flowables(doc: TableDoc, st: _Styles) -> list[Any]:
             style = styles[i]
             fits = ("\n" not in text and not missing_chars(text, style.fontName)
                     and stringWidth(text, style.fontName, style.fontSize) <= room[i])
-            cells[key] = text if fits else para(text, style)
+            keep = re.split(r"[、，,/\s]+", text) if doc.columns[i].fit else ()
+            cells[key] = text if fits else para(text, style, keep=keep)
         return cells[key]
 
     body = [[cell(i, text) for i, text in enumerate(row)] for row in doc.rows]

@@ -30,7 +30,7 @@ from core.reports import layout
 from core.reports.fonts import register_fonts
 from core.reports.notice import list_separator
 from core.reports.settings import print_settings
-from core.reports.text import para
+from core.reports.text import keeping, para
 from core.work import task_view, tasks
 
 STEP_NAMES = {"claim": N_("the claim (same-day deployment)"), "report": N_("the first progress report"),
@@ -107,11 +107,12 @@ def render_urge(db: sqlite_utils.Database, out: Path | str, ref: str, *, as_of: 
     parts = [intro, *(_step_sentence(o) for o in late), ask]
     if ps.contact or ps.phone:
         parts.append(_("Contact: {person}, phone {phone}.").format(person=ps.contact or "—", phone=ps.phone or "—"))
-    story: list[Flowable] = [para(_("{unit}:").format(unit=a["unit_name"]), st.plain),
-                             para(" ".join(parts) if not language().startswith("zh") else "".join(parts), st.body)]
-    story += layout.signature(st, ps.office, as_of)
-    story.append(KeepTogether(_counterfoil(st, a_ref.ref, detail["title"], a["unit_name"], late, follow_up,
-                                           ps.office, as_of)))
+    with keeping([ps.contact]):   # personal names never break inside a line
+        story: list[Flowable] = [para(_("{unit}:").format(unit=a["unit_name"]), st.plain),
+                                 para(" ".join(parts) if not language().startswith("zh") else "".join(parts), st.body)]
+        story += layout.signature(st, ps.office, as_of)
+        story.append(KeepTogether(_counterfoil(st, a_ref.ref, detail["title"], a["unit_name"], late, follow_up,
+                                               ps.office, as_of)))
     return layout.official_document(out, story=story, fonts=fonts, agency=ps.office, doc_number=None,
                                     title=_("Urge notice"),
                                     doc_title_meta=_("Urge notice {ref}").format(ref=a_ref.ref))

@@ -70,7 +70,7 @@ def weekly_items(db: sqlite_utils.Database, meeting_id: int) -> tuple[Meeting, l
 def weekly_document(db: sqlite_utils.Database, meeting_id: int) -> TableDoc:
     meeting, items = weekly_items(db, meeting_id)
     columns = [Column(_("No."), 10, wrap=False, align="CENTER"), Column(_("Task no."), 18, wrap=False),
-               Column(_("Item"), 81), Column(_("Category"), 15, label=True), Column(_("Leader"), 18),
+               Column(_("Item"), 81), Column(_("Category"), 15, label=True), Column(_("Leader"), 18, fit=True),
                Column(_("Lead unit"), 30), Column(_("Co units"), 45), Column(_("Report due"), 21, wrap=False),
                Column(_("Completion due"), 21, wrap=False)]
     sep = _(", ")

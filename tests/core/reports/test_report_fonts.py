@@ -19,6 +19,7 @@ SHIPPED = fonts.SHIPPED_DIR
 SERIF = SHIPPED / fonts.SHIPPED_SERIF
 SERIF_BOLD = SHIPPED / fonts.SHIPPED_SERIF_BOLD
 SANS = SHIPPED / fonts.SHIPPED_SANS
+KAI = SHIPPED / fonts.SHIPPED_KAI
 
 
 @pytest.fixture(autouse=True)
@@ -79,7 +80,8 @@ def test_nothing_on_the_system_means_the_shipped_fonts() -> None:
     assert all(c.substituted for c in choices.values())
     assert choices["heiti"].path == SANS
     assert choices["xiaobiaosong"].path == SERIF_BOLD
-    assert choices["fangsong"].path == choices["songti"].path == choices["kaiti"].path == SERIF
+    assert choices["fangsong"].path == choices["songti"].path == SERIF
+    assert choices["kaiti"].path == KAI
 
 
 def test_windows_folder_comes_before_the_shipped_fonts(tmp_path: Path) -> None:

@@ -114,26 +114,28 @@ def test_text_is_extractable_in_order_and_fonts_are_embedded(tmp_path: Path, fon
     assert files and all(files.values()), files
 
 
-def test_rare_name_characters_print_through_the_fallback(tmp_path: Path, fonts) -> None:  # noqa: ANN001
+def test_rare_name_characters_print_in_the_bold_face_and_others_through_the_fallback(tmp_path: Path,
+                                                                                      fonts) -> None:  # noqa: ANN001
     import dataclasses
 
     import pdfplumber
 
     from core.reports.text import missing_chars
 
-    # the bold face covers GB 2312 only: 镕 堃 喆 must come from the fallback (GBK) face
+    # the bold face covers GB 2312 and the rarer characters of names (镕 堃 喆): no mixed weight in
+    # a name; a rarer character still (冇) comes from the regular GBK face through the fallback
     main = fonts.xiaobiaosong
-    assert missing_chars("朱镕基王堃张喆", main) == {"镕", "堃", "喆"}
+    assert missing_chars("朱镕基王堃张喆冇", main) == {"冇"}
     bold_body = dataclasses.replace(fonts, fangsong=main)
     out = tmp_path / "names.pdf"
-    _official(out, bold_body, ["联系人：朱镕基、王堃、张喆。<b>不是标记</b> & 符号"])
+    _official(out, bold_body, ["朱镕基、王堃、张喆、冇。<b>不是标记</b> & 符号"])
     text = text_of(out)
     assert "朱镕基" in text and "王堃" in text and "张喆" in text
     assert "<b>不是标记</b> & 符号" in text            # user text is escaped, not markup
     with pdfplumber.open(out) as pdf:
         by_char = {c["text"]: c["fontname"] for c in pdf.pages[0].chars}
-    assert by_char["镕"].endswith("CloseloopSerifSC-Regular") or "Regular" in by_char["镕"]
-    assert "Bold" in by_char["朱"]
+    assert all("Bold" in by_char[ch] for ch in "朱镕堃喆"), by_char
+    assert "Regular" in by_char["冇"]
 
 
 def test_unpublished_mark_in_the_header(tmp_path: Path, fonts) -> None:  # noqa: ANN001
@@ -201,5 +203,6 @@ def test_markup_escapes_and_marks_only_missing_characters(fonts) -> None:  # noq
     from core.reports.text import markup
 
     bold, regular = fonts.xiaobiaosong, fonts.fallback
-    assert markup("王堃喆<&>\n李", bold, regular) == (f'王<font name="{regular}">堃喆</font>&lt;&amp;&gt;<br/>李')
+    assert markup("王冇<&>\n李", bold, regular) == (f'王<font name="{regular}">冇</font>&lt;&amp;&gt;<br/>李')
+    assert markup("王堃喆", bold, regular) == "王堃喆"          # the bold face has the names' characters
     assert markup("王堃", regular, regular) == "王堃"

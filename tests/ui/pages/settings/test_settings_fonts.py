@@ -77,10 +77,11 @@ def test_fonts_section_shows_each_role_and_refuses_a_cff_file(qtbot, make_ctx, h
         name = fonts.ROLE_NAMES[role]
         from core.i18n import _
 
-        assert "Closeloop Serif SC" in _named(section, QLabel, _("Font for {role}").format(role=_(name))).text() \
+        assert "Closeloop" in _named(section, QLabel, _("Font for {role}").format(role=_(name))).text() \
             or "wqy" in _named(section, QLabel, _("File for {role}").format(role=_(name))).text()
     assert section.file["heiti"].text().endswith("wqy-microhei.ttc")
     assert section.file["xiaobiaosong"].text().endswith("closeloop-serif-sc-bold.ttf")
+    assert section.file["kaiti"].text().endswith("closeloop-kai-sc.ttf")
     section.grab().save(str(tmp_path / "fonts_section.png"))
 
     monkeypatch.setattr(settings_fonts, "choose_font_file", lambda parent, start: str(_cff(tmp_path / "noto.otf")))
