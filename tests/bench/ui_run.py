@@ -136,7 +136,8 @@ def child_start(db: Path) -> None:
     window.repaint()
     print("READY", flush=True)
     page = window.page(window.current_key())
-    rows = len(page.model.leaves()) if page is not None and hasattr(page.model, "leaves") else None  # type: ignore[attr-defined]
+    model = getattr(page, "model", None)  # the desk's tree model; the hub's dashboard has none
+    rows = len(model.leaves()) if hasattr(model, "leaves") else None
     print("JSON " + json.dumps({"page": window.current_key(), "rows": rows,
                                 "painted_ms": (time.perf_counter() - opened) * 1000}), flush=True)
     window.close()
