@@ -381,3 +381,22 @@ def m006_sync(db: sqlite_utils.Database) -> None:
     for table in (*SYNC_TABLES, *SYNC_KEYED):
         db.execute(f"INSERT INTO change_log (device, tbl, row_id) "
                    f"SELECT (SELECT device FROM sync_identity), '{table}', rowid FROM [{table}] ORDER BY rowid")
+
+
+@migrations()
+def m008_document_numbers(db: sqlite_utils.Database) -> None:
+    """The numbers given to the official documents (发文字号), kept so a reprint shows the same number.
+
+    Local to this office (never synced). One row per document: its kind (notice, urge,
+    monthly, quarterly) and subject (the task number, the REF and day, the period), the
+    year and the number within the kind and year, the text printed and the day it was
+    first printed. Rows are never deleted.
+    """
+    db.executescript("""
+    CREATE TABLE document_number (
+        id INTEGER PRIMARY KEY, kind TEXT NOT NULL, subject TEXT NOT NULL, year INTEGER NOT NULL,
+        n INTEGER NOT NULL CHECK (n >= 1), number TEXT NOT NULL, issued_on TEXT NOT NULL,
+        UNIQUE (kind, subject), UNIQUE (kind, year, n));
+    CREATE TRIGGER document_number_never_deleted BEFORE DELETE ON document_number
+        BEGIN SELECT RAISE(ABORT, 'nothing is ever deleted'); END;
+    """)

@@ -197,7 +197,7 @@ def test_office_settings_give_the_agency_line_and_the_document_number(hub: Path,
     finally:
         s.db.conn.close()
     text = one_line(page_texts(out)[:1])
-    assert text.index("中共示例县委督查室document") < text.index("示督〔2026〕3号") < text.index("Bulletin")
+    assert text.index("中共示例县委督查室document") < text.index("示督〔2026〕1号") < text.index("Bulletin")
     with pdfplumber.open(out) as doc:
         page = doc.pages[0]
         red = [x for x in page.lines + page.rects
