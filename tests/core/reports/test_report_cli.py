@@ -147,3 +147,20 @@ def test_monthly_and_quarterly(cli, county, outdir: Path, tmp_path: Path) -> Non
     r = cli("report", "monthly", "2026-11", "--out", str(outdir / "y.pdf"), "--requirements",
             str(tmp_path / "missing.txt"), db=db)
     assert r.code == 1 and not (outdir / "y.pdf").exists()
+
+
+def test_settings_show_and_print(cli, state) -> None:  # noqa: ANN001
+    assert cli.json("settings", "show") == {"office": cli.json("settings", "show")["office"], "prefix": "",
+                                            "contact": "", "phone": "", "copy_to": ""}
+    before = state(cli.db)
+    for args, code in ((["settings", "print"], 2),                                  # nothing to change
+                       (["settings", "print", "--prefix", "示督〔2026〕"], 1),          # the year is not the prefix
+                       (["settings", "print", "--copy-to", "县委\n县政府"], 1)):
+        assert cli(*args).code == code
+    r = cli("settings", "print", "--prefix", "示督", user="viewer")
+    assert r.code == 1 and "may only read" in r.err
+    assert state(cli.db) == before                                                 # refusals change nothing
+    r = cli.ok("settings", "print", "--prefix", "示督", "--copy-to", "县委、县政府领导")
+    assert "示督" in r.out
+    shown = cli.json("settings", "show")
+    assert (shown["prefix"], shown["copy_to"], shown["contact"]) == ("示督", "县委、县政府领导", "")
