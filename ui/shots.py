@@ -15,10 +15,12 @@ office with an enrollment file written from a copy of the hub for its first town
 fingerprint shown), the About box
 (`about.png`), each settings section (`settings-<section>.png`), the explanation
 of a score (`monthly-explained.png`, `quarterly-explained.png`), the bonus dialog
-(`entry-bonus.png`), the preview of a weekly list (`preview.png`) and the sync page on
+(`entry-bonus.png`), the preview of a weekly list (`preview.png`), the sync page on
 both sides of a stick, before and after a round, from a copy of the database and a
 real township database enrolled from it (ui.shots_sync: `sync-hub.png`,
-`sync-hub-report.png`, `sync-unit.png`, `sync-unit-report.png`). A page counts as drawn when the database worker has no job left
+`sync-hub-report.png`, `sync-unit.png`, `sync-unit-report.png`) and the first page of
+each official document at 100 dpi (`document-notice.png`, `document-urge.png`,
+`document-monthly.png`, `document-quarterly.png`; core.reports.document_shots). A page counts as drawn when the database worker has no job left
 and the event queue is empty (every page loads through the worker). By default
 the shipped font is used so shots look the same on every machine
 (--system-font to use the system's). The offscreen platform is the default here
@@ -341,6 +343,13 @@ def main(argv: list[str] | None = None) -> int:
             db_path = args.db
             if args.today:
                 os.environ["CLOSELOOP_TODAY"] = args.today.isoformat()
+        from core.reports.document_shots import document_shots
+
+        args.out.mkdir(parents=True, exist_ok=True)
+        if not args.system_font:
+            os.environ["CLOSELOOP_FONTS"] = "shipped"   # the documents too look the same on every machine
+        for png in document_shots(db_path, args.out, args.today or DEMO_DAY):
+            print(f"ui.shots: {png.name}")
         from PySide6.QtCore import QSettings, QStandardPaths
 
         from core.auth import sign_in

@@ -148,6 +148,7 @@ def run(args: argparse.Namespace) -> int:
         office_commands,
         report_commands,
         score_commands,
+        settings_commands,
         sync_commands,
         xlsx_commands,
     )
@@ -183,7 +184,7 @@ def run(args: argparse.Namespace) -> int:
             "criticism": score_commands.cmd_criticism, "panel": score_commands.cmd_panel,
             "finding": score_commands.cmd_finding,
             **key_commands.HANDLERS, **sync_commands.HANDLERS,
-            **font_commands.HANDLERS, **report_commands.HANDLERS, **xlsx_commands.HANDLERS,
+            **font_commands.HANDLERS, **report_commands.HANDLERS, **settings_commands.HANDLERS, **xlsx_commands.HANDLERS,
         }.get(args.command, commands.cmd_action)
         return handler(session, args)
     finally:

@@ -149,8 +149,16 @@ def build_parser() -> CliParser:
     c.add_argument("--json", action="store_true")
     c.add_argument("--repair", action="store_true", help=_("rebuild the status cache from the events"))
     _scoring(cmds)
-    from core.cli import font_commands, key_commands, report_commands, sync_commands, xlsx_commands
+    from core.cli import (
+        font_commands,
+        key_commands,
+        report_commands,
+        settings_commands,
+        sync_commands,
+        xlsx_commands,
+    )
     font_commands.add_parsers(cmds, _sub)
+    settings_commands.add_parsers(cmds, _sub)
     key_commands.add_parsers(cmds, _sub)
     sync_commands.add_parsers(cmds, _sub)
     report_commands.add_parsers(cmds, _sub)

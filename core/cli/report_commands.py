@@ -4,8 +4,8 @@ Contract: `add_parsers(cmds, sub)` adds the commands to the CLI; `HANDLERS` maps
 each command name to `handler(session, args) -> exit code`.
 
     report weekly --meeting ID --out F.pdf
-    report notice REF --out F.pdf
-    report urge REF --out F.pdf
+    report notice REF --out F.pdf [--contact NAME] [--phone NUMBER]
+    report urge REF --out F.pdf [--contact NAME] [--phone NUMBER]
     report monthly YYYY-MM --out F.pdf [--requirements FILE]
     report quarterly YYYY-Qn --out F.pdf
     report ledger [--unit C] [--leader N] [--state S] [--light L] [--search T] [--as-of D] [--sort K]
@@ -14,7 +14,9 @@ each command name to `handler(session, args) -> exit code`.
 
 Each prints one line: the file written and its pages. `--out` is checked first
 (its folder must exist and it must not be a folder); a refusal leaves no file.
-The ledger's filters are those of `task list` (core.cli.cli_parser.add_ledger_filters),
+`--contact` and `--phone` are kept in the printed-materials settings before the notice
+is printed (asked for once); while either is unset a notice is refused with the sentence
+that says how to set them. The ledger's filters are those of `task list` (core.cli.cli_parser.add_ledger_filters),
 so both accept and select exactly the same.
 """
 from __future__ import annotations
@@ -60,10 +62,12 @@ def add_parsers(cmds: argparse._SubParsersAction, sub: Callable[..., argparse.Ar
 
     c = doc("weekly", _("a weekly meeting's list of items"))
     c.add_argument("--meeting", required=True, type=int, metavar="ID")
-    c = doc("notice", _("the supervision notice of one assignment"))
-    c.add_argument("ref", metavar="REF")
-    c = doc("urge", _("the urge notice of one assignment"))
-    c.add_argument("ref", metavar="REF")
+    for name, help_ in (("notice", _("the supervision notice of one assignment")),
+                        ("urge", _("the urge notice of one assignment"))):
+        c = doc(name, help_)
+        c.add_argument("ref", metavar="REF")
+        c.add_argument("--contact", metavar="NAME", help=_("the contact person printed on the notices (kept)"))
+        c.add_argument("--phone", metavar="NUMBER", help=_("the contact phone printed on the notices (kept)"))
     c = doc("monthly", _("the monthly review bulletin"))
     c.add_argument("period", metavar="YYYY-MM")
     c.add_argument("--requirements", metavar="FILE")
@@ -114,6 +118,21 @@ def _requirements(path: str | None) -> str:
                       .format(path=path)) from err
 
 
+def _notice(s: Session, a: argparse.Namespace, target: Path) -> int:
+    """A notice or urge notice; a contact given with it is kept in the same transaction (a refusal undoes it)."""
+    from contextlib import nullcontext
+
+    from core.cli.settings_commands import update_contact
+    from core.reports.notice import render_notice
+    from core.reports.urge import render_urge
+
+    render = render_notice if a.what == "notice" else render_urge
+    given = a.contact is not None or a.phone is not None
+    with s.write() if given else nullcontext():
+        update_contact(s, a.contact, a.phone)
+        return render(s.db, target, a.ref)
+
+
 def cmd_report(s: Session, a: argparse.Namespace) -> int:
     if getattr(a, "what", None) is None:  # `report REF --on D --text T`: the progress-report action
         from core.cli.commands import cmd_action
@@ -136,14 +155,8 @@ def cmd_report(s: Session, a: argparse.Namespace) -> int:
         from core.reports.unit_list import render_unit_list
 
         return _done(target, render_unit_list(s.db, target, a.unit, as_of=as_of))
-    if a.what == "notice":
-        from core.reports.notice import render_notice
-
-        return _done(target, render_notice(s.db, target, a.ref))
-    if a.what == "urge":
-        from core.reports.urge import render_urge
-
-        return _done(target, render_urge(s.db, target, a.ref))
+    if a.what in ("notice", "urge"):
+        return _done(target, _notice(s, a, target))
     if a.what == "monthly":
         from core.reports.bulletin import render_monthly_bulletin
         from core.scoring.periods import month_period

@@ -396,3 +396,22 @@ def m007_import_marks(db: sqlite_utils.Database) -> None:
     CREATE INDEX import_mark_unseen ON import_mark(assignment_id) WHERE seen_at IS NULL;
     CREATE INDEX import_mark_at ON import_mark(at);
     """)
+
+
+@migrations()
+def m008_document_numbers(db: sqlite_utils.Database) -> None:
+    """The numbers given to the official documents (发文字号), kept so a reprint shows the same number.
+
+    Local to this office (never synced). One row per document: its kind (notice, urge,
+    monthly, quarterly) and subject (the task number, the REF and day, the period), the
+    year and the number within the kind and year, the text printed and the day it was
+    first printed. Rows are never deleted.
+    """
+    db.executescript("""
+    CREATE TABLE document_number (
+        id INTEGER PRIMARY KEY, kind TEXT NOT NULL, subject TEXT NOT NULL, year INTEGER NOT NULL,
+        n INTEGER NOT NULL CHECK (n >= 1), number TEXT NOT NULL, issued_on TEXT NOT NULL,
+        UNIQUE (kind, subject), UNIQUE (kind, year, n));
+    CREATE TRIGGER document_number_never_deleted BEFORE DELETE ON document_number
+        BEGIN SELECT RAISE(ABORT, 'nothing is ever deleted'); END;
+    """)

@@ -10,8 +10,10 @@ bar chart per kind; 三 the next-step requirements the clerk typed (`requirement
 else those stored with `bulletin_text.set_requirements`; the section is left out
 when there are none). A published month prints its snapshot; an unpublished one
 prints the current scores as of `as_of` (default today) and "Not published" in the
-header of every page. The document number is the office's prefix, the year and
-the month's number. `fonts` (default: `register_fonts(db)`) lets tests and
+header of every page. The document number comes from the register
+(core.reports.doc_numbers, kind 'monthly', subject the month: a reprint, published
+or not, shows the same number). 文件格式: the 版记 (抄送 from the settings, the
+issuing office and the day printed) closes the last even page. `fonts` (default: `register_fonts(db)`) lets tests and
 previews pass a FontSet. A bad month is a UsageError, a month that has not begun
 a Refusal, both before any file is made; the file is written atomically. Reads
 only; runs on the caller's thread. `render_period_document` (the addressees, the
@@ -34,11 +36,12 @@ from core.format import long_date, number, percent
 from core.i18n import _, ngettext
 from core.reports import bulletin_text
 from core.reports.chart import Bar, score_chart
+from core.reports.doc_numbers import number_for
 from core.reports.fonts import FontSet, register_fonts
-from core.reports.layout import LEADING, Styles, official_document, styles
+from core.reports.gbt9704 import Closing
+from core.reports.layout import LEADING, Styles, official_document, signature, styles
 from core.reports.score_data import (
     KindPart,
-    Letterhead,
     PeriodData,
     kind_name,
     letterhead,
@@ -144,8 +147,8 @@ def chart_for(part: KindPart, st: Styles) -> Flowable:
 
 
 def signed(last: Flowable, office: str, day: dt.date, st: Styles) -> Flowable:
-    """The last paragraph, the issuing office and the date on one page (never a signature alone)."""
-    return KeepTogether([last, Spacer(1, LEADING), para(office, st.right), para(long_date(day), st.right)])
+    """The last paragraph, the issuing office and the date (room for the seal) on one page."""
+    return KeepTogether([last, *signature(st, office, day)])
 
 
 def keep_short(block: list[Flowable], rows: int) -> list[Flowable]:
@@ -173,13 +176,13 @@ def ranking_section(d: PeriodData, st: Styles) -> list[Flowable]:
 
 def render_period_document(db: sqlite_utils.Database, out: Path | str, p: Period, as_of: dt.date | None,
                            fonts: FontSet | None, body: Callable[[PeriodData, Styles], list[Flowable]],
-                           number: Callable[[Letterhead], str | None], title: str) -> int:
+                           kind: str, title: str) -> int:
     """The frame the bulletin and the quarterly result share; returns the page count.
 
     Reads the period's data as of `as_of` (default today; a period not begun is refused before any
     file is made), opens with the addressees, then `body(data, styles)`, keeps its last paragraph
-    with the office and the date, and writes the official document (`number(letterhead)` is its
-    document number) atomically, marked "Not published" when the period is not.
+    with the office and the date, and writes the official document (its number from the register,
+    kind `kind`, subject the period) atomically, marked "Not published" when the period is not.
     """
     day = as_of or clock.today()
     d = period_data(db, p, day)
@@ -189,8 +192,10 @@ def render_period_document(db: sqlite_utils.Database, out: Path | str, p: Period
     story: list[Flowable] = [para(_("To the townships and subdistricts and the county departments:"), st.plain),
                              *body(d, st)]
     story.append(signed(story.pop(), head.office, day, st))
-    return official_document(out, story=story, fonts=fonts, agency=head.agency, doc_number=number(head),
-                             title=title, unpublished=d.publication is None)
+    number = number_for(db, kind, p.key, prefix=head.prefix, on=day)
+    return official_document(out, story=story, fonts=fonts, agency=head.agency, doc_number=number,
+                             title=title, unpublished=d.publication is None,
+                             closing=Closing(head.copy_to, head.office, day))
 
 
 def render_monthly_bulletin(db: sqlite_utils.Database, out: Path | str, month: str, requirements: str = "", *,
@@ -214,5 +219,5 @@ def render_monthly_bulletin(db: sqlite_utils.Database, out: Path | str, month: s
         return story
 
     return render_period_document(
-        db, out, p, as_of, fonts, body, lambda head: head.number(p.first.year, p.first.month),
+        db, out, p, as_of, fonts, body, "monthly",
         _("Bulletin on the implementation of the key work in {month}").format(month=month_text(p)))

@@ -41,14 +41,25 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.pagesizes import landscape as to_landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Spacer, Table, TableStyle
-from reportlab.platypus.flowables import HRFlowable
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Flowable,
+    Frame,
+    KeepTogether,
+    PageTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
 from core.format import long_date
 from core.i18n import _
+from core.reports import gbt9704
 from core.reports.atomic_file import atomic_output
 from core.reports.fonts import FontSet
+from core.reports.gbt9704 import Closing
 from core.reports.text import para
 
 TOP = 37 * mm
@@ -97,7 +108,8 @@ def styles(fonts: FontSet) -> Styles:
         body=body,
         plain=_style("plain", fonts, fonts.fangsong, BODY_SIZE, LEADING, alignment=TA_LEFT),
         right=_style("right", fonts, fonts.fangsong, BODY_SIZE, LEADING, alignment=TA_RIGHT),
-        title=_style("title", fonts, fonts.xiaobiaosong, 22, 30, alignment=TA_CENTER, spaceAfter=LEADING * 0.4),
+        # the 主送机关 one blank line below the title (GB/T 9704 7.3.2)
+        title=_style("title", fonts, fonts.xiaobiaosong, 22, 30, alignment=TA_CENTER, spaceAfter=LEADING),
         heading1=_style("heading1", fonts, fonts.heiti, BODY_SIZE, LEADING, firstLineIndent=2 * BODY_SIZE),
         heading2=_style("heading2", fonts, fonts.kaiti, BODY_SIZE, LEADING, firstLineIndent=2 * BODY_SIZE),
         small=_style("small", fonts, fonts.fangsong, 12, 18),
@@ -115,10 +127,10 @@ def doc_number(prefix: str, year: int, n: int) -> str:
 
 
 class _Doc(BaseDocTemplate):
-    """Counts pages; draws page numbers and the unpublished mark on every page."""
+    """Counts pages; at the end of each page draws its number, the unpublished mark and (page 1) the masthead."""
 
     def __init__(self, path: str, *, pagesize: tuple[float, float], frame: Frame, fonts: FontSet,
-                 numbers: str, unpublished: bool, meta_title: str) -> None:
+                 numbers: str, unpublished: bool, meta_title: str, head: gbt9704.Masthead | None = None) -> None:
         super().__init__(path, pagesize=pagesize, title=meta_title, author="Closeloop", creator="Closeloop",
                          leftMargin=frame._x1, bottomMargin=frame._y1,
                          rightMargin=pagesize[0] - frame._x1 - frame._width,
@@ -127,24 +139,31 @@ class _Doc(BaseDocTemplate):
         self._fonts = fonts
         self._numbers = numbers
         self._unpublished = unpublished
-        self.addPageTemplates([PageTemplate("page", frames=[frame], onPage=self._decorate)])
+        self._head = head
+        self.blank_pages: set[int] = set()
+        self.closing_page = 0
+        self.addPageTemplates([PageTemplate("page", frames=[frame], onPageEnd=self._decorate)])
         self.pages = 0
 
+    def _numbered(self, n: int) -> bool:
+        """GB/T 9704 §9.2, §10.1: no number on a letter's first page, a blank page, or the 版记 page after one."""
+        if self._head is not None and self._head.form == "letter" and n == 1:
+            return False
+        return n not in self.blank_pages and not (n == self.closing_page and n - 1 in self.blank_pages)
+
     def _decorate(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
-        self.pages = max(self.pages, canvas.getPageNumber())
         n = canvas.getPageNumber()
-        label = f"— {n} —"
+        self.pages = max(self.pages, n)
         canvas.saveState()
-        canvas.setFont(self._fonts.songti, PAGE_NUMBER_SIZE)
-        width, _height = self.pagesize
-        # the top of the number's em box (baseline + size) is 7 mm below the block
-        y = self.bottomMargin - PAGE_NUMBER_GAP - PAGE_NUMBER_SIZE
+        if n == 1 and self._head is not None:
+            self._head.draw(canvas)
         if self._numbers == "centre":
-            canvas.drawCentredString(width / 2, y, label)
-        elif n % 2:
-            canvas.drawRightString(self.leftMargin + self.width - PAGE_NUMBER_SIZE, y, label)
-        else:
-            canvas.drawString(self.leftMargin + PAGE_NUMBER_SIZE, y, label)
+            canvas.setFont(self._fonts.songti, PAGE_NUMBER_SIZE)
+            canvas.drawCentredString(self.pagesize[0] / 2, self.bottomMargin - PAGE_NUMBER_GAP - PAGE_NUMBER_SIZE,
+                                     f"— {n} —")
+        elif self._numbered(n):
+            gbt9704.draw_page_number(canvas, self._fonts.songti, n, self.leftMargin, self.leftMargin + self.width,
+                                     self.bottomMargin)
         if self._unpublished:
             canvas.setFont(self._fonts.heiti, 14)
             canvas.setFillColor(RED)
@@ -152,36 +171,41 @@ class _Doc(BaseDocTemplate):
         canvas.restoreState()
 
 
-def _build(out: Path | str, doc_factory: Any, story: list[Flowable]) -> int:
+def _build(out: Path | str, doc_factory: Any, story: list[Flowable] | Any) -> int:
     with atomic_output(out) as tmp:
         doc = doc_factory(str(tmp))
-        doc.build(story)
+        doc.build(story(doc) if callable(story) else story)
         return doc.pages
 
 
 def official_document(out: Path | str, *, story: Sequence[Flowable], fonts: FontSet, agency: str | None,
                       doc_number: str | None, title: str, unpublished: bool = False,
-                      doc_title_meta: str = "") -> int:
+                      doc_title_meta: str = "", form: str = "file", closing: Closing | None = None) -> int:
     """Write an official document (see the module docstring); returns the number of pages."""
     st = styles(fonts)
-    head: list[Flowable] = []
-    if agency:
-        head.append(para(agency, st.agency))
-        head.append(Spacer(1, LEADING * 0.3))
-    if doc_number:
-        head.append(para(doc_number, st.doc_number))
-    if agency or doc_number:
-        head.append(HRFlowable(width="100%", thickness=1.5, color=RED, spaceBefore=3 * mm, spaceAfter=LEADING * 0.5))
+    head = gbt9704.masthead(fonts, form, agency or "", doc_number or "")
+    lead: list[Flowable] = []
     if title:
-        head.append(para(title, st.title))
+        # the title's em box top at head.title_top: a paragraph's first baseline is fontSize below its top
+        size = st.title.fontSize
+        lead.append(Spacer(1, max(0.0, head.title_top - TOP - size + gbt9704.ascent(st.title.fontName, size))))
+        lead.append(para(title, st.title))
+    else:
+        lead.append(Spacer(1, max(0.0, head.title_top - TOP)))
     frame = Frame(LEFT, BOTTOM, BLOCK_W, BLOCK_H, leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0,
                   id="block")
 
     def make(path: str) -> _Doc:
         return _Doc(path, pagesize=A4, frame=frame, fonts=fonts, numbers="alternate", unpublished=unpublished,
-                    meta_title=doc_title_meta or title)
+                    meta_title=doc_title_meta or title, head=head)
 
-    return _build(out, make, head + list(story))
+    def flowables(doc: _Doc) -> list[Flowable]:
+        tail: list[Flowable] = []
+        if closing is not None and (form == "file" or closing.copy_to.strip()):
+            tail.append(gbt9704.AtPageBottom(gbt9704.Colophon(fonts, form, closing), doc, even=form == "file"))
+        return lead + list(story) + tail
+
+    return _build(out, make, flowables)
 
 
 def table_document(out: Path | str, *, fonts: FontSet, title: str, subtitle: str, columns: Sequence[str],
@@ -238,8 +262,6 @@ def table_document(out: Path | str, *, fonts: FontSet, title: str, subtitle: str
 
 def fit_label_width(labels: Sequence[str], font: str, size: float, *, cap: float) -> float:
     """The width that fits the longest label on one line (with padding), at most `cap`."""
-    from reportlab.pdfbase.pdfmetrics import stringWidth
-
     return min(cap, max(stringWidth(x, font, size) for x in labels) + 8 + size * 0.5)
 
 
@@ -287,8 +309,32 @@ def form_table(rows: Sequence[Sequence[str]], st: Styles, *, label_width: float 
     return table
 
 
-def signature(st: Styles, office: str, on: dt.date) -> list[Flowable]:
-    """The issuing office and the date, right-aligned, four characters in from the right (GB/T 9704 7.3.5)."""
-    right = ParagraphStyle("signature", parent=st.right, rightIndent=4 * BODY_SIZE)
-    right.fallbackFont = st.fonts.fallback
-    return [Spacer(1, LEADING / 3), para(office, right), para(long_date(on), right)]
+def signature(st: Styles, office: str, on: dt.date, *, sealed: bool = True) -> list[Flowable]:
+    """The issuing office and the date under the text (GB/T 9704 7.3.5).
+
+    One blank line under the text, then the office and the date, kept together. With the seal
+    (`sealed`, how Closeloop prints: the office stamps the printed copy; the seal's top then
+    lies within the blank line) the date is four characters in from the right and the office
+    is centred over the date. Without it, the office two characters in and the date starting
+    two characters right of the office's first character (the office moves left when the date
+    is the longer).
+    """
+    size = st.right.fontSize
+    day = long_date(on)
+    w_office = stringWidth(office, st.right.fontName, size)
+    w_day = stringWidth(day, st.right.fontName, size)
+    if sealed:
+        day_in = 4 * size
+        office_in = max(0.0, day_in + (w_day - w_office) / 2)
+    else:
+        office_in = 2 * size
+        day_in = office_in + w_office - 2 * size - w_day
+        if day_in < 2 * size:
+            office_in += 2 * size - day_in
+            day_in = 2 * size
+    lines = []
+    for text, indent in ((office, office_in), (day, day_in)):
+        style = ParagraphStyle("signature", parent=st.right, rightIndent=indent)
+        style.fallbackFont = st.fonts.fallback
+        lines.append(para(text, style))
+    return [Spacer(1, LEADING), KeepTogether(lines)]

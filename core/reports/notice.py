@@ -2,11 +2,14 @@
 
 Contract: `render_notice(db, out, ref, *, as_of=None) -> int` prints the task `ref`
 (a task number, or TASKNO/UNIT naming one of its assignments) to `out` and returns
-the page count. The number is the office's prefix, the task's year and its yearly
-number (卫督〔2026〕12号); then the item, content, leader, lead and co units, the
-three dues in force of the lead assignment, the contact person and phone, the
-issuing office and the date (`as_of`, default today). An unknown task, or a
-cancelled one, is refused with a sentence and no file is written. Reads only; any
+the page count. 信函格式 (GB/T 9704 §10.1): the red 标志, the document number from
+the register (core.reports.doc_numbers, kind 'notice', subject the task number: a
+reprint shows the same number), the item, content, leader, lead and co units, the
+three dues in force of the lead assignment, the contact person and phone (from the
+settings), the issuing office and the date (`as_of`, default today) with room for the
+seal, and the 抄送 at the bottom of the last page when the settings list one. An
+unknown task, a cancelled one, and a missing contact person or phone are refused
+with a sentence before anything is written. Writes only the number register; any
 thread that owns `db`.
 """
 from __future__ import annotations
@@ -21,8 +24,10 @@ from core.errors import Refusal
 from core.format import long_date
 from core.i18n import N_, _, language
 from core.reports import layout
+from core.reports.doc_numbers import number_for
 from core.reports.fonts import register_fonts
-from core.reports.settings import print_settings
+from core.reports.gbt9704 import Closing
+from core.reports.settings import missing_contact, print_settings
 from core.reports.text import keeping, para
 from core.work import task_view
 
@@ -52,11 +57,12 @@ def render_notice(db: sqlite_utils.Database, out: Path | str, ref: str, *, as_of
         raise Refusal(_("Task {task_no} is cancelled; a supervision notice is printed only for a task in force.")
                       .format(task_no=task_no))
     co = [a["unit_name"] for a in assignments if a["role"] == "co" and a["state"] != "cancelled"]
-    year, seq = db.execute("SELECT year, seq FROM task WHERE task_no = ?", [task_no]).fetchone()
     ps = print_settings(db)
+    if missing_contact(ps):
+        raise Refusal(missing_contact(ps) or "")
     fonts = register_fonts(db)
     st = layout.styles(fonts)
-    number = layout.doc_number(ps.prefix, year, seq)
+    number = number_for(db, "notice", detail["task_no"], prefix=ps.prefix, on=as_of)
     sep = list_separator()
     addressees = sep.join([lead["unit_name"], *co])
     category = CATEGORY_NAMES[detail["category"]]
@@ -68,7 +74,7 @@ def render_notice(db: sqlite_utils.Database, out: Path | str, ref: str, *, as_of
         (_("Lead unit"), lead["unit_name"], _("Co units"), sep.join(co) or "—"),
         (_("Claim due"), _date(lead["claim_due"]), _("First report due"), _date(lead["report_due"])),
         (_("Completion due"), _date(lead["due"])),
-        (_("Contact person"), ps.contact or "—", _("Contact phone"), ps.phone or "—"),
+        (_("Contact person"), ps.contact, _("Contact phone"), ps.phone),
     ]
     with keeping([detail["leader"], ps.contact]):   # personal names never break inside a line
         story = [
@@ -80,5 +86,6 @@ def render_notice(db: sqlite_utils.Database, out: Path | str, ref: str, *, as_of
             *layout.signature(st, ps.office, as_of),
         ]
     return layout.official_document(out, story=story, fonts=fonts, agency=ps.office, doc_number=number,
-                                    title=_("Supervision notice"),
+                                    title=_("Supervision notice"), form="letter",
+                                    closing=Closing(ps.copy_to, ps.office, as_of),
                                     doc_title_meta=_("Supervision notice {number}").format(number=number))

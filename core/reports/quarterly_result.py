@@ -7,8 +7,9 @@ capped), the total and the rank; 二 the units proposed for reward (rank within
 `township_rewards` / `department_rewards` of the ranking rules; longer with ties).
 A published quarter prints its snapshot (and the rules it was published under);
 an unpublished one prints the current scores as of `as_of` (default today) and
-"Not published" in the header of every page. The document number is the office's
-prefix, the year and the quarter's number. `fonts` as in the bulletin. A bad
+"Not published" in the header of every page. The document number comes from the
+register (kind 'quarterly', subject the quarter; a reprint shows the same number),
+and the 版记 closes the last even page, as in the bulletin. `fonts` as in the bulletin. A bad
 quarter is a UsageError, one not begun a Refusal, both before any file is made;
 the file is written atomically. Reads only; caller's thread.
 """
@@ -104,5 +105,5 @@ def render_quarterly_result(db: sqlite_utils.Database, out: Path | str, quarter:
                         *rewards_paragraphs(d, st)]
 
     return render_period_document(
-        db, out, p, as_of, fonts, body, lambda head: head.number(p.first.year, p.last.month // 3),
+        db, out, p, as_of, fonts, body, "quarterly",
         _("Announcement of the results of the key work assessment for {quarter}").format(quarter=quarter_text(p)))

@@ -164,16 +164,12 @@ def section_number(n: int) -> str:
 
 @dataclass(frozen=True)
 class Letterhead:
-    """The issuing office's name, its agency line (发文机关标志) and document-number prefix."""
+    """The issuing office's name, its agency line (发文机关标志), document-number prefix and 抄送 list."""
 
     office: str
     agency: str
     prefix: str
-
-    def number(self, year: int, n: int) -> str | None:
-        from core.reports.layout import doc_number
-
-        return doc_number(self.prefix, year, n) if self.prefix else None
+    copy_to: str = ""
 
 
 def letterhead(db: sqlite_utils.Database) -> Letterhead:
@@ -181,7 +177,7 @@ def letterhead(db: sqlite_utils.Database) -> Letterhead:
     from core.reports.settings import print_settings
 
     ps = print_settings(db)
-    return Letterhead(ps.office, _("{office} document").format(office=ps.office), ps.prefix)
+    return Letterhead(ps.office, _("{office} document").format(office=ps.office), ps.prefix, ps.copy_to)
 
 
 def sentences(parts: list[str]) -> str:

@@ -4,11 +4,16 @@ Contract: `render_urge(db, out, ref, *, as_of=None) -> int` prints, for the
 assignment `ref` (TASKNO/UNITCODE), the notice addressed to its unit: each step
 that is overdue as of `as_of` (default today) — claim, first report, completion —
 with its due and the day it has been late since, the follow-up date when the
-latest urge recorded up to `as_of` set one and it has not passed, the issuing office and
-the date; below a cut line, the counterfoil (存根) the office keeps, with the same facts. Returns the
-page count. An unknown REF, and an assignment with nothing overdue (closed,
-cancelled, or all dues still ahead), are refused with a sentence and no file is
-written. Reads only; any thread that owns `db`.
+latest urge recorded up to `as_of` set one and it has not passed, the contact person and
+phone, the issuing office and the date (with room for the seal); below a cut line, the
+counterfoil (存根) the office keeps, with the same facts. 信函格式 like the notice; the
+number comes from the register (kind 'urge', subject the REF and the day of the notice:
+printing the same REF again on the same day is a reprint and shows the same number; on
+another day the facts differ and it is a new notice). No 版记: the notice goes to one
+unit and ends with the counterfoil. Returns the page count. An unknown REF, an
+assignment with nothing overdue (closed, cancelled, or all dues still ahead) and a
+missing contact person or phone are refused with a sentence and no file is written.
+Writes only the number register; any thread that owns `db`.
 """
 from __future__ import annotations
 
@@ -27,9 +32,10 @@ from core.errors import Refusal
 from core.format import long_date
 from core.i18n import N_, _, language, ngettext
 from core.reports import layout
+from core.reports.doc_numbers import number_for
 from core.reports.fonts import register_fonts
 from core.reports.notice import list_separator
-from core.reports.settings import print_settings
+from core.reports.settings import missing_contact, print_settings
 from core.reports.text import keeping, para
 from core.work import task_view, tasks
 
@@ -93,6 +99,8 @@ def render_urge(db: sqlite_utils.Database, out: Path | str, ref: str, *, as_of: 
     if follow_up is not None and follow_up < as_of:
         follow_up = None  # a follow-up date that has passed is no deadline to print: record a new urge
     ps = print_settings(db)
+    if missing_contact(ps):
+        raise Refusal(missing_contact(ps) or "")
     fonts = register_fonts(db)
     st = layout.styles(fonts)
     role = _("lead unit") if a["role"] == "lead" else _("co unit")
@@ -105,16 +113,16 @@ def render_urge(db: sqlite_utils.Database, out: Path | str, ref: str, *, as_of: 
     else:
         ask = _("Please complete the overdue work without delay and report to this office.")
     parts = [intro, *(_step_sentence(o) for o in late), ask]
-    if ps.contact or ps.phone:
-        parts.append(_("Contact: {person}, phone {phone}.").format(person=ps.contact or "—", phone=ps.phone or "—"))
+    parts.append(_("Contact: {person}, phone {phone}.").format(person=ps.contact, phone=ps.phone))
     with keeping([ps.contact]):   # personal names never break inside a line
         story: list[Flowable] = [para(_("{unit}:").format(unit=a["unit_name"]), st.plain),
                                  para(" ".join(parts) if not language().startswith("zh") else "".join(parts), st.body)]
         story += layout.signature(st, ps.office, as_of)
         story.append(KeepTogether(_counterfoil(st, a_ref.ref, detail["title"], a["unit_name"], late, follow_up,
                                                ps.office, as_of)))
-    return layout.official_document(out, story=story, fonts=fonts, agency=ps.office, doc_number=None,
-                                    title=_("Urge notice"),
+    number = number_for(db, "urge", f"{a_ref.ref} {as_of.isoformat()}", prefix=ps.prefix, on=as_of)
+    return layout.official_document(out, story=story, fonts=fonts, agency=ps.office, doc_number=number,
+                                    title=_("Urge notice"), form="letter",
                                     doc_title_meta=_("Urge notice {ref}").format(ref=a_ref.ref))
 
 

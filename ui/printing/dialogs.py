@@ -12,9 +12,11 @@ Contract (GUI thread only; each blocks like the dialog it shows):
 - `ask_open_folder(parent, title, sentence)` and `open_folder(folder)`: offer to show,
   and show, a folder in the system's file manager.
 - `safe_file_name(name, suffix)`: a file name valid on Windows and Linux, Chinese kept.
+- `ask_contact(parent, contact, phone)`: the contact person and phone the notices print,
+  asked for when the settings lack them; (person, phone), or None when cancelled.
 Used by ui.printing.jobs (making documents and files) and ui.printing.preview (Save as
-PDF, Open folder). Tests replace `show_error`, `ask_save_path`, `ask_open_folder` and
-`open_folder` here; the others call them through this module, so one replacement
+PDF, Open folder). Tests replace `show_error`, `ask_save_path`, `ask_open_folder`,
+`open_folder` and `ask_contact` here; the others call them through this module, so one replacement
 serves both.
 """
 from __future__ import annotations
@@ -52,6 +54,33 @@ def ask_open_folder(parent: QWidget | None, title: str, sentence: str) -> bool:
     """Whether the user wants the folder opened after `sentence` (blocking; tests replace this)."""
     answer = QMessageBox.question(parent, title, sentence + "\n\n" + _("Open the folder?"))
     return answer == QMessageBox.StandardButton.Yes
+
+
+def ask_contact(parent: QWidget | None, contact: str, phone: str) -> tuple[str, str] | None:
+    """The notices' contact person and phone, typed once (blocking; tests replace this); None when cancelled."""
+    from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout
+
+    dialog = QDialog(parent)
+    dialog.setWindowTitle(_("Contact on the notices"))
+    person, number = QLineEdit(contact), QLineEdit(phone)
+    person.setAccessibleName(_("Contact person"))
+    number.setAccessibleName(_("Contact phone"))
+    note = QLabel(_("The notices print a contact person and phone. They are kept in Settings → printed materials "
+                    "and asked for only once."))
+    note.setWordWrap(True)
+    form = QFormLayout()
+    form.addRow(_("Contact &person:"), person)
+    form.addRow(_("Contact p&hone:"), number)
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+    buttons.accepted.connect(dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    layout = QVBoxLayout(dialog)
+    layout.addWidget(note)
+    layout.addLayout(form)
+    layout.addWidget(buttons)
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return None
+    return person.text().strip(), number.text().strip()
 
 
 def open_folder(folder: Path) -> bool:

@@ -5,12 +5,14 @@ an assignment's REF, the ledger's filter and sort, a unit's code), imports its
 core document function when called (the reportlab and openpyxl code loads only
 when a document is made) and hands it to `ui.printing.jobs` (`open_report` for a
 preview, `export_file` for an .xlsx); it returns the `BusyTask`, or None when
-nothing was started. `connect_actions(window)`
+nothing was started (a notice whose contact person and phone are not set asks for
+them once, saves them, then makes the document: None). `connect_actions(window)`
 wires the File menu's entries (ui.actions: import_xlsx, export_xlsx,
 print_ledger) to the main window.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable
 from typing import Any
@@ -19,6 +21,7 @@ from PySide6.QtWidgets import QMainWindow, QWidget
 
 from core.i18n import N_, _
 from core.work.ledger import LedgerFilter
+from ui.printing import dialogs as report_dialogs
 from ui.printing import jobs as report_jobs
 from ui.shell.busy import BusyTask
 from ui.shell.context import AppContext
@@ -33,22 +36,49 @@ def print_weekly_list(ctx: AppContext, parent: QWidget | None, meeting_id: int, 
                                    _("Weekly assignment list {date}").format(date=date.isoformat()))
 
 
+def _with_contact(ctx: AppContext, parent: QWidget | None, make: Callable[[], BusyTask | None]) -> BusyTask | None:
+    """`make()` when the notices' contact person and phone are set; else ask for them once first.
+
+    When they are missing, `report_dialogs.ask_contact` asks; the answer is saved through
+    `save_print_settings` on the worker (a refusal shows its sentence, nothing is printed) and
+    the document is made after the save, so this returns None; Cancel prints nothing.
+    """
+    from core.reports.settings import missing_contact, print_settings, save_print_settings
+
+    ps = print_settings(ctx.reader)
+    if not missing_contact(ps):
+        return make()
+    answer = report_dialogs.ask_contact(parent, ps.contact, ps.phone)
+    if answer is None:
+        return None
+    new = dataclasses.replace(ps, contact=answer[0], phone=answer[1])
+
+    def saved(_changes: Any) -> None:
+        make()
+
+    def failed(exc: Exception) -> None:
+        report_dialogs.refused(parent, _("Contact on the notices"), exc)
+
+    ctx.write(lambda s: save_print_settings(s, new), saved, failed)
+    return None
+
+
 def print_notice(ctx: AppContext, parent: QWidget | None, ref: str) -> BusyTask | None:
-    """Preview the 督办通知单 of assignment `ref`."""
+    """Preview the 督办通知单 of assignment `ref` (asking once for the contact person and phone)."""
     from core.reports.notice import render_notice
 
-    return report_jobs.open_report(ctx, parent, _("Supervision notice {ref}").format(ref=ref),
-                                   lambda db, out: render_notice(db, out, ref),
-                                   _("Supervision notice {ref}").format(ref=ref.replace("/", "-")))
+    return _with_contact(ctx, parent, lambda: report_jobs.open_report(
+        ctx, parent, _("Supervision notice {ref}").format(ref=ref), lambda db, out: render_notice(db, out, ref),
+        _("Supervision notice {ref}").format(ref=ref.replace("/", "-"))))
 
 
 def print_urge(ctx: AppContext, parent: QWidget | None, ref: str) -> BusyTask | None:
-    """Preview the 催办通知书 of assignment `ref` (an overdue step)."""
+    """Preview the 催办通知书 of assignment `ref` (an overdue step; asking once for the contact)."""
     from core.reports.urge import render_urge
 
-    return report_jobs.open_report(ctx, parent, _("Urge notice {ref}").format(ref=ref),
-                                   lambda db, out: render_urge(db, out, ref),
-                                   _("Urge notice {ref}").format(ref=ref.replace("/", "-")))
+    return _with_contact(ctx, parent, lambda: report_jobs.open_report(
+        ctx, parent, _("Urge notice {ref}").format(ref=ref), lambda db, out: render_urge(db, out, ref),
+        _("Urge notice {ref}").format(ref=ref.replace("/", "-"))))
 
 
 ASSIGNMENT_DOCUMENTS = {"notice": N_("Print notice…"), "urge": N_("Print urge notice…")}

@@ -118,11 +118,18 @@ def test_notice_and_urge(cli, county, outdir: Path) -> None:  # noqa: ANN001
         task_no = conn.execute("SELECT task_no FROM task ORDER BY id LIMIT 1").fetchone()[0]
     finally:
         conn.conn.close()
-    for what in ("notice", "urge"):
-        out = outdir / f"{what}.pdf"
-        assert wrote(cli.ok("report", what, f"{task_no}/XYJ", "--out", str(out), db=db), out) >= 1
-    r = cli("report", "notice", "2026-999/TGZ", "--out", str(outdir / "x.pdf"), db=db)
+    r = cli("report", "notice", f"{task_no}/XYJ", "--out", str(outdir / "x.pdf"), db=db)
+    assert r.code == 1 and "--contact NAME --phone NUMBER" in r.err and not (outdir / "x.pdf").exists()
+    r = cli("report", "notice", "2026-999/TGZ", "--contact", "李堃", "--phone", "0371-1", "--out",
+            str(outdir / "x.pdf"), db=db)
     assert r.code == 1 and not (outdir / "x.pdf").exists()
+    assert cli.json("settings", "show", db=db)["contact"] == ""        # the refusal kept nothing
+    out = outdir / "notice.pdf"
+    assert wrote(cli.ok("report", "notice", f"{task_no}/XYJ", "--contact", "李堃", "--phone", "0371-6612 3456",
+                        "--out", str(out), db=db), out) >= 1
+    out = outdir / "urge.pdf"                                          # asked once: kept for the next
+    assert wrote(cli.ok("report", "urge", f"{task_no}/XYJ", "--out", str(out), db=db), out) >= 1
+    assert cli.json("settings", "show", db=db)["phone"] == "0371-6612 3456"
 
 
 def test_monthly_and_quarterly(cli, county, outdir: Path, tmp_path: Path) -> None:  # noqa: ANN001
@@ -140,3 +147,20 @@ def test_monthly_and_quarterly(cli, county, outdir: Path, tmp_path: Path) -> Non
     r = cli("report", "monthly", "2026-11", "--out", str(outdir / "y.pdf"), "--requirements",
             str(tmp_path / "missing.txt"), db=db)
     assert r.code == 1 and not (outdir / "y.pdf").exists()
+
+
+def test_settings_show_and_print(cli, state) -> None:  # noqa: ANN001
+    assert cli.json("settings", "show") == {"office": cli.json("settings", "show")["office"], "prefix": "",
+                                            "contact": "", "phone": "", "copy_to": ""}
+    before = state(cli.db)
+    for args, code in ((["settings", "print"], 2),                                  # nothing to change
+                       (["settings", "print", "--prefix", "示督〔2026〕"], 1),          # the year is not the prefix
+                       (["settings", "print", "--copy-to", "县委\n县政府"], 1)):
+        assert cli(*args).code == code
+    r = cli("settings", "print", "--prefix", "示督", user="viewer")
+    assert r.code == 1 and "may only read" in r.err
+    assert state(cli.db) == before                                                 # refusals change nothing
+    r = cli.ok("settings", "print", "--prefix", "示督", "--copy-to", "县委、县政府领导")
+    assert "示督" in r.out
+    shown = cli.json("settings", "show")
+    assert (shown["prefix"], shown["copy_to"], shown["contact"]) == ("示督", "县委、县政府领导", "")

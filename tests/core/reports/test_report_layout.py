@@ -85,8 +85,11 @@ def test_page_numbers_alternate_sides_seven_mm_below_the_block(tmp_path: Path, f
         for n, page in enumerate(pdf.pages[:2], start=1):
             number = [c for c in page.chars if c["size"] == pytest.approx(14)]
             assert "".join(c["text"] for c in number).replace(" ", "") == f"—{n}—"
-            top = page.height - number[0]["matrix"][5] - 14
-            assert top == pytest.approx((37 + 225 + 7) * MM, abs=0.5 * MM)
+            # GB/T 9704 7.5: the dashes' line 7 mm below the block (the pixels: test_gbt9704_layout)
+            from core.reports.gbt9704 import dash_rise
+
+            dashes = page.height - number[0]["matrix"][5] - dash_rise(fonts.songti, 14)
+            assert dashes == pytest.approx((37 + 225 + 7) * MM, abs=0.5 * MM)
             if n % 2:   # odd: right, one character in
                 assert max(c["x1"] for c in number) == pytest.approx(184 * MM - 14, abs=0.5 * MM)
             else:

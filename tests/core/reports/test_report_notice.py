@@ -84,7 +84,7 @@ def test_notice_prints_the_task_as_in_the_database(db, tmp_path: Path) -> None: 
     from core.reports.notice import render_notice
 
     out = tmp_path / "notice.pdf"
-    assert render_notice(db, out, "2026-1", as_of=D(2026, 11, 27)) == 1
+    assert render_notice(db, out, "2026-1", as_of=D(2026, 11, 27)) == 2      # English runs longer: the signature goes to page 2 under the GB/T 9704 head
     text = text_of(out)
     flat = text.replace("\n", "")
     for expected in ("示例县委督查室", "卫督〔2026〕1号", "太公镇", "县发改局", "王建国", "李堃", "0371-6612 3456",
@@ -101,7 +101,7 @@ def test_notice_accepts_an_assignment_ref_and_refuses_unknown(db, tmp_path: Path
     from core.errors import Refusal
     from core.reports.notice import render_notice
 
-    assert render_notice(db, tmp_path / "a.pdf", "2026-1/FGJ", as_of=D(2026, 11, 27)) == 1
+    assert render_notice(db, tmp_path / "a.pdf", "2026-1/FGJ", as_of=D(2026, 11, 27)) == 2
     with pytest.raises(Refusal, match="no task 2026-99"):
         render_notice(db, tmp_path / "b.pdf", "2026-99")
     assert not (tmp_path / "b.pdf").exists()
@@ -111,7 +111,7 @@ def test_urge_says_what_is_late_since_when_and_the_follow_up(db, tmp_path: Path)
     from core.reports.urge import overdue_steps, render_urge
 
     out = tmp_path / "urge.pdf"
-    assert render_urge(db, out, "2026-1/TGZ", as_of=D(2026, 11, 27)) == 1
+    assert render_urge(db, out, "2026-1/TGZ", as_of=D(2026, 11, 27)) == 2      # the counterfoil, kept whole, on page 2
     text = text_of(out)
     flat = text.replace("\n", " ")
     for expected in ("示例县委督查室", "太公镇", "2026-1/TGZ", "Urge notice", "counterfoil", "Cut along this line",
@@ -131,7 +131,7 @@ def test_a_follow_up_date_that_has_passed_is_not_printed_as_a_deadline(db, tmp_p
     from core.reports.urge import render_urge
 
     out = tmp_path / "late.pdf"
-    assert render_urge(db, out, "2026-1/TGZ", as_of=D(2026, 12, 2)) == 1
+    assert render_urge(db, out, "2026-1/TGZ", as_of=D(2026, 12, 2)) == 2
     flat = text_of(out).replace("\n", " ")
     assert _ld(D(2026, 11, 30)) not in flat
     assert "without delay" in flat

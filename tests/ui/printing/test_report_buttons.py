@@ -61,6 +61,8 @@ def calls(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, tuple[Any, ...], d
 def _no_dialogs(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
     errors: list[str] = []
     monkeypatch.setattr(report_dialogs, "show_error", lambda parent, title, sentence: errors.append(sentence))
+    monkeypatch.setattr(report_dialogs, "ask_contact",
+                        lambda parent, contact, phone: errors.append("asked for the contact") and None)
     yield errors
     for window in open_windows():
         window.close()
@@ -179,8 +181,15 @@ def test_the_weekly_page_prints_the_list_of_the_meeting_it_saved(qtbot, ctx: App
 
 
 def test_the_task_view_prints_the_notice_and_the_urge_notice_of_an_overdue_step(qtbot, ctx: AppContext,  # noqa: ANN001
-                                                                                calls: list) -> None:
+                                                                                calls: list,
+                                                                                monkeypatch: pytest.MonkeyPatch
+                                                                                ) -> None:
+    from core.reports.settings import print_settings
     from ui.task.view import open_task_view
+
+    asked: list[tuple[str, str]] = []
+    monkeypatch.setattr(report_dialogs, "ask_contact",
+                        lambda parent, contact, phone: asked.append((contact, phone)) or ("李堃", "0371-6612 3456"))
 
     view = open_task_view(ctx, "2026-1", None)   # TGZ closed on time; JTJ only claimed, red
     qtbot.addWidget(view)
@@ -195,7 +204,22 @@ def test_the_task_view_prints_the_notice_and_the_urge_notice_of_an_overdue_step(
     qtbot.mouseClick(tgz.print_buttons["notice"], Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: len(open_windows()) == 2, timeout=10_000)
     assert calls == [("render_urge", ("2026-1/JTJ",), {}), ("render_notice", ("2026-1/TGZ",), {})]
+    assert asked == [("", "")]                                   # asked once: the first notice; then kept
+    ps = print_settings(ctx.reader)
+    assert (ps.contact, ps.phone) == ("李堃", "0371-6612 3456")
     view.close()
+
+
+def test_cancelling_the_contact_question_prints_nothing_and_saves_nothing(qtbot, ctx: AppContext,  # noqa: ANN001
+                                                                         calls: list,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    from core.reports.settings import print_settings
+    from ui.printing.documents import print_notice
+
+    monkeypatch.setattr(report_dialogs, "ask_contact", lambda parent, contact, phone: None)
+    assert print_notice(ctx, None, "2026-1/TGZ") is None
+    assert calls == [] and open_windows() == []
+    assert print_settings(ctx.reader).contact == ""
 
 
 def test_the_unit_desk_prints_its_own_list(qtbot, ctx: AppContext, calls: list, db_path: Path,  # noqa: ANN001

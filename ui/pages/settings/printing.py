@@ -1,7 +1,8 @@
-"""Settings → printed materials: the issuing office, the document-number prefix, the contact.
+"""Settings → printed materials: the issuing office, the document-number prefix, the contact, the 抄送.
 
 Contract: `PrintingSection(ctx, parent)` loads `core.reports.settings.print_settings`
-through `ctx.query` (emits `loaded`) and saves the four fields with
+through `ctx.query` (emits `loaded`) and saves the five fields (the fifth, `copy_to`,
+is the 抄送 list of the 版记) with
 `save_print_settings` through `ctx.write` ("Save", Enter in a field); a refusal shows
 in red in the section (`refused(str)`), a save emits `saved`. The example number
 (卫督〔2026〕12号) follows the prefix as it is typed. Viewers cannot edit.
@@ -43,22 +44,26 @@ class PrintingSection(QWidget):
         self.contact.setAccessibleName(_("Contact person"))
         self.phone = QLineEdit()
         self.phone.setAccessibleName(_("Contact phone"))
+        self.copy_to = QLineEdit()
+        self.copy_to.setAccessibleName(_("Copy to"))
+        self.copy_to.setPlaceholderText("县委、县政府领导")
         self.save_button = QPushButton(_("&Save"))
         self.save_button.clicked.connect(self.save)
         self.message = error_label(_("Message"))
         form = QFormLayout()
         for text, widget in ((_("Issuing &office:"), self.office), (_("Document-number &prefix:"), self.prefix),
                              (_("Example:"), self.example), (_("Contact &person:"), self.contact),
-                             (_("Contact p&hone:"), self.phone)):
+                             (_("Contact p&hone:"), self.phone), (_("Cop&y to:"), self.copy_to)):
             label = QLabel(text)
             label.setBuddy(widget)
             form.addRow(label, widget)
-        for edit in (self.office, self.prefix, self.contact, self.phone):
+        for edit in (self.office, self.prefix, self.contact, self.phone, self.copy_to):
             edit.setReadOnly(not ctx.can_write)
             edit.returnPressed.connect(self.save)
         self.prefix.textChanged.connect(self._example)
         self.save_button.setVisible(ctx.can_write)
-        note = QLabel(_("These details print on the supervision notices, urge notices and bulletins."))
+        note = QLabel(_("These details print on the supervision notices, urge notices and bulletins. Each document "
+                        "keeps the number it was first printed with; the copy-to list prints in the closing block."))
         note.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
@@ -72,7 +77,8 @@ class PrintingSection(QWidget):
         self.setTabOrder(self.office, self.prefix)
         self.setTabOrder(self.prefix, self.contact)
         self.setTabOrder(self.contact, self.phone)
-        self.setTabOrder(self.phone, self.save_button)
+        self.setTabOrder(self.phone, self.copy_to)
+        self.setTabOrder(self.copy_to, self.save_button)
         self.reload()
 
     def reload(self) -> None:
@@ -83,6 +89,7 @@ class PrintingSection(QWidget):
         self.prefix.setText(ps.prefix)
         self.contact.setText(ps.contact)
         self.phone.setText(ps.phone)
+        self.copy_to.setText(ps.copy_to)
         self._example()
         self.loaded.emit()
 
@@ -90,7 +97,8 @@ class PrintingSection(QWidget):
         self.example.setText(doc_number(self.prefix.text().strip(), self.ctx.today().year, 12))
 
     def values(self) -> PrintSettings:
-        return PrintSettings(self.office.text(), self.prefix.text(), self.contact.text(), self.phone.text())
+        return PrintSettings(self.office.text(), self.prefix.text(), self.contact.text(), self.phone.text(),
+                             self.copy_to.text())
 
     def save(self) -> None:
         if not self.ctx.can_write:

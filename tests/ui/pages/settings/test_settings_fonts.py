@@ -128,10 +128,11 @@ def test_printing_section_saves_and_refuses(qtbot, make_ctx, hub: Path, tmp_path
         section.save_button.click()
     assert read(hub, "SELECT value FROM setting WHERE key = 'print_prefix'") == []
     type_text(qtbot, phone, "0371-1234567")
+    type_text(qtbot, _named(section, QLineEdit, _("Copy to")), "县委、县政府领导")
     with qtbot.waitSignal(section.saved, timeout=10_000):
         section.save_button.click()
     stored = dict(read(hub, "SELECT key, value FROM setting WHERE key LIKE 'print_%'"))
     assert stored["print_prefix"] == "卫督" and stored["print_contact"] == "张喆"
-    assert stored["print_phone"] == "0371-1234567"
+    assert stored["print_phone"] == "0371-1234567" and stored["print_copy_to"] == "县委、县政府领导"
     section.grab().save(str(tmp_path / "printing_section.png"))
     assert isinstance(section.save_button, QPushButton)
