@@ -58,6 +58,6 @@ def render_enroll_sheet(db: sqlite_utils.Database, out: Path | str, enrollment, 
     story = [para(_("{unit}:").format(unit=enrollment.unit_name), st.plain), Spacer(1, 4), table, Spacer(1, 10)]
     story += [para(text, st.body) for text in steps]
     story.append(para(_("{office}, {date}").format(office=ps.office, date=long_date(on)), st.right))
-    return layout.official_document(out, story=story, fonts=fonts, agency=ps.office, doc_number=None,
+    return layout.official_document(out, story=story, fonts=fonts, agency=ps.office, doc_number=None, form="letter",
                                     title=_("Enrollment sheet"),
                                     doc_title_meta=_("Enrollment sheet {unit}").format(unit=enrollment.unit_name))
