@@ -27,7 +27,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import LongTable, PageBreak, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from core.format import short_date
+from core.format import doc_date
 from core.reports.atomic_file import atomic_output, check_out
 
 PAGE = landscape(A4)
@@ -74,9 +74,10 @@ class TableDoc:
     fills: dict[tuple[int, int], Any] = field(default_factory=dict)
 
 
-def date_text(d: dt.date | None) -> str:
-    """A short date in the reader's language (core.format.short_date: 2026/11/27); empty for None."""
-    return "" if d is None else short_date(d)
+def date_text(d: dt.date | None, year: int | None = None) -> str:
+    """A date as documents write it (core.format.doc_date: 2026年11月27日, or 11月27日 when `year` — the
+    year the title or subtitle names — is its year); empty for None."""
+    return "" if d is None else doc_date(d, year)
 
 
 class _Styles:
