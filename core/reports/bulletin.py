@@ -140,7 +140,8 @@ def chart_for(part: KindPart, st: Styles) -> Flowable:
     top = {s.unit for s in part.top}
     bars = [Bar(s.name, s.score, s.unit in top) for s in part.scores]
     caption = _("Scores: {kind}").format(kind=kind_name(part.kind))
-    return score_chart(bars, font=st.fonts.heiti, caption=caption, value_format=points_text)
+    continued = _("Scores: {kind} (continued)").format(kind=kind_name(part.kind))
+    return score_chart(bars, font=st.fonts.heiti, caption=caption, value_format=points_text, continued=continued)
 
 
 def requirement_paragraph(text: str, st: Styles) -> Flowable:
@@ -179,7 +180,7 @@ def ranking_section(d: PeriodData, st: Styles) -> list[Flowable]:
                  ranking_table(part, st)]
         out += keep_short(block, len(part.scores))
         out.append(Spacer(1, 3 * mm))
-        out.append(KeepTogether([chart_for(part, st)]))
+        out += [chart_for(part, st), Spacer(1, 3 * mm)]  # it shortens or splits to fill the page (core.reports.chart)
     return out
 
 
