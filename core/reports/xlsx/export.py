@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import sqlite_utils
+from babel.dates import format_skeleton
 
 from core import clock
 from core.format import doc_date
@@ -199,7 +200,8 @@ def export_ranking(db: sqlite_utils.Database, out: Path | str, period: str, *, a
         headers = [_("Rank"), _("Code"), _("Unit"), _("Score")]
         widths: list[float] = [7, 8, 20, 10]
         if p.is_quarter:
-            headers += [m.key for m in p.months()] + [_("Bonus"), _("Reward")]
+            headers += [format_skeleton("MMM", m.first, locale=babel_locale()) for m in p.months()]
+            headers += [_("Bonus"), _("Reward")]
             widths += [10, 10, 10, 8, 8]
         headers += [_("Completion rate"), _("On-time rate")]
         widths += [12, 12]
