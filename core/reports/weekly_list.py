@@ -70,8 +70,8 @@ def weekly_items(db: sqlite_utils.Database, meeting_id: int) -> tuple[Meeting, l
 def weekly_document(db: sqlite_utils.Database, meeting_id: int) -> TableDoc:
     meeting, items = weekly_items(db, meeting_id)
     # the date columns fit 2026年12月14日 (a date never wraps); dates of the meeting's year print 12月14日
-    columns = [Column(_("No."), 9, wrap=False, align="CENTER"), Column(_("Task no."), 18, wrap=False),
-               Column(_("Item"), 73), Column(_("Category"), 15, label=True), Column(_("Leader"), 18),
+    columns = [Column(_("No."), 10, wrap=False, align="CENTER"), Column(_("Task no."), 18, wrap=False),
+               Column(_("Item"), 72), Column(_("Category"), 15, label=True), Column(_("Leader"), 18),
                Column(_("Lead unit"), 30), Column(_("Co units"), 43), Column(_("Report due"), 26, wrap=False),
                Column(_("Completion due"), 26, wrap=False)]
     sep = _(", ")
