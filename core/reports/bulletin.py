@@ -141,7 +141,8 @@ def chart_for(part: KindPart, st: Styles) -> Flowable:
     bars = [Bar(s.name, s.score, s.unit in top) for s in part.scores]
     caption = _("Scores: {kind}").format(kind=kind_name(part.kind))
     continued = _("Scores: {kind} (continued)").format(kind=kind_name(part.kind))
-    return score_chart(bars, font=st.fonts.heiti, caption=caption, value_format=points_text, continued=continued)
+    return score_chart(bars, font=st.fonts.heiti, caption=caption, value_format=points_text, continued=continued,
+                       fallback=st.fonts.fallback)
 
 
 def requirement_paragraph(text: str, st: Styles) -> Flowable:

@@ -15,6 +15,7 @@ named at the top) are red, the others grey.
   low enough that the plotted span is at least a tenth of the top value and twice the
   spread, so a 0.5-point gap between 99.5 and 100 is a twentieth of the bar, not half of
   it; an axis that does not start at 0 shows a break mark (two slanted strokes) at its foot.
+A unit name with a character `font` lacks (镕, 堃) is drawn in `fallback`, if given.
 Pure: no database, no I/O; any thread.
 """
 from __future__ import annotations
@@ -85,17 +86,24 @@ class ScoreChart(Flowable):
 
     def __init__(self, bars: Sequence[Bar], *, font: str, width: float, height: float, caption: str,
                  value_format: Callable[[float], str], axis: tuple[float, float, float] | None = None,
-                 continued: str = "") -> None:
+                 continued: str = "", fallback: str | None = None) -> None:
         super().__init__()
+        self.fallback = fallback
         self.bars = list(bars)
         self.font, self.width, self.full_height = font, width, height
         self.caption, self.continued, self.value_format = caption, continued, value_format
         self.axis = axis or axis_range([b.value for b in self.bars])
         n = max(len(self.bars), 1)
-        longest = max((stringWidth(b.label, font, LABEL_SIZE) for b in self.bars), default=0.0)
+        longest = max((stringWidth(b.label, self.label_font(b.label), LABEL_SIZE) for b in self.bars), default=0.0)
         self.vertical = n <= VERTICAL_MAX and longest + 4 <= (width - 14 * mm) / n
         self.name_w = longest + 6
         self.height = self._natural()
+
+    def label_font(self, label: str) -> str:
+        """The main font, or the fallback when the main font lacks a character of `label`."""
+        from core.reports.text import missing_chars
+
+        return self.fallback if self.fallback and missing_chars(label, self.font) else self.font
 
     # ------------------------------------------------------------------ sizes
     def _caption_room(self) -> float:
@@ -121,7 +129,8 @@ class ScoreChart(Flowable):
         if rows < MIN_ROWS:
             return []
         args = {"font": self.font, "width": self.width, "height": self.full_height,
-                "value_format": self.value_format, "axis": self.axis, "continued": self.continued}
+                "value_format": self.value_format, "axis": self.axis, "continued": self.continued,
+                "fallback": self.fallback}
         first = ScoreChart(self.bars[:rows], caption=self.caption, **args)
         rest = ScoreChart(self.bars[rows:], caption=self.continued or self.caption, **args)
         return [first, rest]
@@ -162,7 +171,8 @@ class ScoreChart(Flowable):
             y = top_y - (i + 1) * ROW
             length = max(b.value - low, 0) * scale
             d.add(Rect(x0, y + 2, length, ROW - 4, fillColor=RED if b.highlight else GREY, strokeColor=None))
-            d.add(String(x0 - 3, y + 3, b.label, fontName=self.font, fontSize=LABEL_SIZE, textAnchor="end"))
+            d.add(String(x0 - 3, y + 3, b.label, fontName=self.label_font(b.label), fontSize=LABEL_SIZE,
+                         textAnchor="end"))
             d.add(String(x0 + length + 2, y + 3.5, self.value_format(b.value), fontName=self.font,
                          fontSize=VALUE_SIZE))
         self._caption(d)
@@ -196,16 +206,16 @@ class ScoreChart(Flowable):
             d.add(Rect(cx - bar_w / 2, y0, bar_w, h, fillColor=RED if b.highlight else GREY, strokeColor=None))
             d.add(String(cx, y0 + h + 2, self.value_format(b.value), fontName=self.font, fontSize=VALUE_SIZE,
                          textAnchor="middle"))
-            d.add(String(cx, y0 - LABEL_SIZE - 2, b.label, fontName=self.font, fontSize=LABEL_SIZE,
-                         textAnchor="middle"))
+            d.add(String(cx, y0 - LABEL_SIZE - 2, b.label, fontName=self.label_font(b.label),
+                         fontSize=LABEL_SIZE, textAnchor="middle"))
         self._caption(d)
         return d
 
 
 def score_chart(bars: Sequence[Bar], *, font: str, width: float = 156 * mm, height: float = 70 * mm,
                 caption: str = "", value_format: Callable[[float], str] = "{:g}".format,
-                continued: str = "") -> ScoreChart:
+                continued: str = "", fallback: str | None = None) -> ScoreChart:
     """One bar per entry of `bars`, labelled with `font` (a registered reportlab font name); `continued` is
     the caption of the part after a page break (default: the caption again)."""
     return ScoreChart(bars, font=font, width=width, height=height, caption=caption, value_format=value_format,
-                      continued=continued)
+                      continued=continued, fallback=fallback)
