@@ -7,9 +7,16 @@ documents and the app:
   "—" when nothing is counted (None). `whole_percent(x)`: "95%", a zoom "125%".
 - `number(x, pattern=None)`: 1234 → "1,234"; `pattern` is a babel number pattern
   ("#,##0.00" for a score).
+- `count(n)`: a count or a row number (序号) as documents write it: no thousands
+  separator in Chinese (共2000项, 1990), the language's grouping otherwise.
+  `serial(n)`: a row number (序号), never grouped in any language.
 - `long_date(d)`: 2026年3月11日 / March 11, 2026 (documents, the bulletin);
   `medium_date(d)`: 2026年3月11日 / Mar 11, 2026 (the ledger, the app's pages);
-  `short_date(d)`: 2026/3/11 / 3/11/2026 (table cells of printed lists);
+  `short_date(d)`: 2026/3/11 / 3/11/2026 (the app's narrow cells, never in documents);
+  `doc_date(d, year=None)`: the date in printed documents and sheets: the long form
+  (2026年3月11日 / Mar 11, 2026), or without the year (3月11日 / Mar 11) when
+  `d.year == year`, the year the document's header already names;
+- `quarter(year, q)`: 2026年第三季度 (Chinese numerals, as documents write it) / Q3 2026;
   each is cached per date and language (a long ledger formats thousands of them).
 - `locale()`: babel's Locale of the active language, parsed once per language
   (parsing a name scans babel's data: ~0.5 ms, too much per table cell).
@@ -55,10 +62,24 @@ def number(value: float, pattern: str | None = None) -> str:
     return format_decimal(value, pattern, locale=locale())
 
 
+def count(n: int) -> str:
+    """A count (共2000项): no grouping in Chinese documents, the language's grouping otherwise."""
+    if babel_locale().startswith("zh"):
+        return str(int(n))
+    return format_decimal(n, "#,##0", locale=locale())
+
+
+def serial(n: int) -> str:
+    """A row number (序号): plain digits in every language (1990, never 1,990)."""
+    return str(int(n))
+
+
 @functools.lru_cache(maxsize=8192)
 def _date(d: dt.date, length: str, name: str) -> str:
     if length == "short":
         return format_skeleton("yMd", d, locale=_parsed(name))
+    if length == "day":  # the date without its year: 3月11日 / Mar 11
+        return format_skeleton("MMMd", d, locale=_parsed(name))
     return format_date(d, length, locale=_parsed(name))
 
 
@@ -75,3 +96,18 @@ def medium_date(d: dt.date) -> str:
 def short_date(d: dt.date) -> str:
     """2026/3/11 (3/11/2026 in English)."""
     return _date(d, "short", babel_locale())
+
+
+def doc_date(d: dt.date, year: int | None = None) -> str:
+    """A date in a printed document or sheet: 2026年3月11日, or 3月11日 when `year` is its year."""
+    return _date(d, "day" if year == d.year else "long", babel_locale())
+
+
+_CN_DIGITS = "〇一二三四"
+
+
+def quarter(year: int, q: int) -> str:
+    """A quarter as documents name it: 2026年第三季度 (Chinese), Q3 2026 (English)."""
+    if babel_locale().startswith("zh"):
+        return f"{year}年第{_CN_DIGITS[q]}季度"
+    return format_skeleton("yQQQ", dt.date(year, 3 * q - 2, 1), locale=locale())

@@ -217,8 +217,9 @@ class XlsxImportDialog(QDialog):
         sources = {"meeting": _("meeting"), "instruction": _("instruction"), "inspection": _("inspection"),
                    "other": _("other")}
         lines: list[tuple[int, list[str], bool]] = [
-            (r.row, [str(r.row), _("will be created"), r.task.title, r.task.assigned_on.isoformat(), r.task.lead,
-                     ", ".join(r.task.co), cats[r.task.category], sources[r.task.source], r.task.leader or ""], False)
+            (r.row, [str(r.row), _("will be created"), r.task.title, r.task.assigned_on.isoformat(),
+                     plan.unit(r.task.lead), _(", ").join(plan.unit(c) for c in r.task.co), cats[r.task.category],
+                     sources[r.task.source], r.task.leader or ""], False)
             for r in plan.rows]
         lines += [(r.row, [str(r.row), _("refused"), r.title, "", "", "", "", "", " ".join(r.reasons)], True)
                   for r in plan.refused]

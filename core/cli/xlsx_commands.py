@@ -88,7 +88,8 @@ def print_plan(plan: Any) -> None:
         out.print_table(
             [_("Row"), _("Item"), _("Category"), _("Source"), _("Assigned"), _("Lead"), _("Co units"), _("Leader")],
             [(r.row, r.task.title, cats[r.task.category], sources[r.task.source], r.task.assigned_on.isoformat(),
-              r.task.lead, ",".join(r.task.co), r.task.leader or "") for r in plan.rows], max_width=30)
+              plan.unit(r.task.lead), _(", ").join(plan.unit(c) for c in r.task.co), r.task.leader or "")
+             for r in plan.rows], max_width=30)
     for r in plan.refused:
         for reason in r.reasons:
             out.say(_("Row {row} refused: {reason}").format(row=r.row, reason=reason))

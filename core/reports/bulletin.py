@@ -29,10 +29,10 @@ import sqlite_utils
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Spacer, Table, TableStyle
+from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
 from core import clock
-from core.format import long_date, number, percent
+from core.format import count, long_date, percent
 from core.i18n import _, ngettext
 from core.reports import bulletin_text
 from core.reports.chart import Bar, score_chart
@@ -53,7 +53,7 @@ from core.reports.score_data import (
     section_number,
     sentences,
 )
-from core.reports.text import para
+from core.reports.text import markup, para
 from core.scoring.periods import Period, month_period
 from core.work.ledger import TARGET_RATE
 
@@ -90,15 +90,15 @@ def totals_paragraphs(d: PeriodData, st: Styles) -> list[Flowable]:
     t = d.totals
     out = [ngettext("In {month}, {n} key task was assigned to the units ({assignments} assignments).",
                     "In {month}, {n} key tasks were assigned to the units ({assignments} assignments).",
-                    d.tasks).format(month=month_text(d.period), n=number(d.tasks),
-                                    assignments=number(d.assignments))]
+                    d.tasks).format(month=month_text(d.period), n=count(d.tasks),
+                                    assignments=count(d.assignments))]
     if t.counted == 0:
         out.append(_("No assignment of the month was due or closed by {day}.").format(day=long_date(d.as_of)))
     else:
         out.append(_("As of {day}, {counted} assignments were due or closed; {closed} were closed, "
-                     "{on_time} of them on time.").format(day=long_date(d.as_of), counted=number(t.counted),
-                                                          closed=number(t.closed),
-                                                          on_time=number(t.on_time)))
+                     "{on_time} of them on time.").format(day=long_date(d.as_of), counted=count(t.counted),
+                                                          closed=count(t.closed),
+                                                          on_time=count(t.on_time)))
         rate = t.on_time_rate or 0.0
         if rate >= TARGET_RATE:
             out.append(_("The completion rate is {completion} and the on-time rate {on_time}, meeting the "
@@ -131,7 +131,7 @@ def named_paragraph(part: KindPart, st: Styles) -> list[Flowable]:
         if len(scores) == 1 and len(part.top) > 3:
             text.append(ngettext("{count} unit shares the top score of {score}: {names}.",
                                  "{count} units share the top score of {score}: {names}.", len(part.top)).format(
-                count=number(len(part.top)), score=points_text(part.top[0].score), names=names_text(part.top)))
+                count=count(len(part.top)), score=points_text(part.top[0].score), names=names_text(part.top)))
         else:
             text.append(_("Ranked at the top: {names}.").format(names=names_text(part.top)))
     if part.bottom:
@@ -143,7 +143,21 @@ def chart_for(part: KindPart, st: Styles) -> Flowable:
     top = {s.unit for s in part.top}
     bars = [Bar(s.name, s.score, s.unit in top) for s in part.scores]
     caption = _("Scores: {kind}").format(kind=kind_name(part.kind))
-    return score_chart(bars, font=st.fonts.heiti, caption=caption, value_format=points_text)
+    continued = _("Scores: {kind} (continued)").format(kind=kind_name(part.kind))
+    return score_chart(bars, font=st.fonts.heiti, caption=caption, value_format=points_text, continued=continued,
+                       fallback=st.fonts.fallback)
+
+
+def requirement_paragraph(text: str, st: Styles) -> Flowable:
+    """One paragraph of the clerk's requirements; a numbered one keeps its number one level down (bulletin_text.numbered)."""
+    parts = bulletin_text.numbered(text)
+    if parts is None:
+        return para(text, st.body)
+    head, rest = parts
+    fallback = getattr(st.body, "fallbackFont", None)
+    lead = markup(head, st.heading2.fontName, fallback)
+    return Paragraph(f'<font name="{st.heading2.fontName}">{lead}</font>' + markup(rest, st.body.fontName, fallback),
+                     st.body)
 
 
 def signed(last: Flowable, office: str, day: dt.date, st: Styles) -> Flowable:
@@ -170,7 +184,7 @@ def ranking_section(d: PeriodData, st: Styles) -> list[Flowable]:
                  ranking_table(part, st)]
         out += keep_short(block, len(part.scores))
         out.append(Spacer(1, 3 * mm))
-        out.append(KeepTogether([chart_for(part, st)]))
+        out += [chart_for(part, st), Spacer(1, 3 * mm)]  # it shortens or splits to fill the page (core.reports.chart)
     return out
 
 
@@ -215,7 +229,7 @@ def render_monthly_bulletin(db: sqlite_utils.Database, out: Path | str, month: s
         texts = bulletin_text.paragraphs(requirements or bulletin_text.requirements(db, p.key))
         if texts:
             story += [CondPageBreak(3 * LEADING), heading(st, 3, _("Requirements for the next step"))]
-            story += [para(t, st.body) for t in texts]
+            story += [requirement_paragraph(t, st) for t in texts]
         return story
 
     return render_period_document(

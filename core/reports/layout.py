@@ -47,7 +47,6 @@ from reportlab.platypus import (
     BaseDocTemplate,
     Flowable,
     Frame,
-    KeepTogether,
     PageTemplate,
     Spacer,
     Table,
@@ -333,8 +332,10 @@ def signature(st: Styles, office: str, on: dt.date, *, sealed: bool = True) -> l
             office_in += 2 * size - day_in
             day_in = 2 * size
     lines = []
-    for text, indent in ((office, office_in), (day, day_in)):
-        style = ParagraphStyle("signature", parent=st.right, rightIndent=indent)
+    for text, indent, keep in ((office, office_in, 1), (day, day_in, 0)):
+        # the office keeps with the date through keepWithNext, not a KeepTogether: a KeepTogether
+        # nested in another (bulletin.signed) measures as never fitting and pushes both to the next page
+        style = ParagraphStyle("signature", parent=st.right, rightIndent=indent, keepWithNext=keep)
         style.fallbackFont = st.fonts.fallback
         lines.append(para(text, style))
-    return [Spacer(1, LEADING), KeepTogether(lines)]
+    return [Spacer(1, LEADING), *lines]

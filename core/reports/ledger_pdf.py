@@ -20,7 +20,7 @@ from typing import Any
 import sqlite_utils
 
 from core import clock, directory
-from core.format import number
+from core.format import count, serial
 from core.i18n import N_, _, ngettext
 from core.reports.tables import LIGHT_COLOURS, Column, TableDoc, date_text, render_table
 from core.work import ledger
@@ -78,29 +78,30 @@ def check_filter(db: sqlite_utils.Database, flt: ledger.LedgerFilter) -> None:
 def ledger_table(rows: Sequence[ledger.LedgerRow], as_of: dt.date, *, title: str, subtitle: str,
                  with_unit: bool = True) -> TableDoc:
     """Ledger rows as a TableDoc (shared with the unit's list, which leaves out the unit column)."""
-    cols = [Column(_("No."), 10, wrap=False, align="CENTER"), Column(_("Task no."), 18, wrap=False),
-            Column(_("Item"), 66 if with_unit else 88)]
+    # the date columns fit 2026年12月14日 (a date never wraps); the rows of the header's year print 12月14日
+    cols = [Column(_("No."), 9, wrap=False, align="CENTER"), Column(_("Task no."), 18, wrap=False),
+            Column(_("Item"), 58 if with_unit else 80)]
     if with_unit:
         cols.append(Column(_("Unit"), 26))
     cols += [Column(_("Role"), 11, label=True), Column(_("Leader"), 16, fit=True),
-             Column(_("Assigned"), 20, wrap=False), Column(_("Completion due"), 22, wrap=False),
+             Column(_("Assigned"), 26, wrap=False), Column(_("Completion due"), 26, wrap=False),
              Column(_("State"), 17, label=True), Column(_("Light"), 12, label=True),
-             Column(_("Next step"), 32)]
+             Column(_("Next step"), 30)]
     light_col = len(cols) - 2
     body: list[list[str]] = []
     fills: dict[tuple[int, int], Any] = {}
     for i, r in enumerate(rows):
-        row = [number(i + 1), r.task_no, r.title]
+        row = [serial(i + 1), r.task_no, r.title]
         if with_unit:
             row.append(r.unit_name)
-        row += [_(ROLE_NAMES[r.role]), r.leader, date_text(r.assigned_on), date_text(r.due),
+        row += [_(ROLE_NAMES[r.role]), r.leader, date_text(r.assigned_on, as_of.year), date_text(r.due, as_of.year),
                 _(STATE_NAMES[r.state]), _(LIGHT_NAMES[r.light]) if r.light else "",
                 step_text(r.next_step, r.next_due, as_of)]
         body.append(row)
         if r.light:
             fills[(i, light_col)] = LIGHT_COLOURS[r.light]
     footer = ngettext("{n} assignment in total.", "{n} assignments in total.", len(rows)).format(
-        n=number(len(rows)))
+        n=count(len(rows)))
     return TableDoc(title, subtitle, cols, body, footer, fills=fills)
 
 

@@ -23,7 +23,7 @@ from babel.dates import format_skeleton
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, Spacer, Table
 
-from core.format import long_date, number
+from core.format import count, long_date
 from core.i18n import _, babel_locale, ngettext
 from core.reports.bulletin import centred, grid_table, heading, keep_short, render_period_document
 from core.reports.fonts import FontSet
@@ -76,10 +76,15 @@ def rewards_paragraphs(d: PeriodData, st: Styles) -> list[Flowable]:
     out: list[Flowable] = []
     for part in d.kinds:
         limit = r.township_rewards if part.kind == "township" else r.department_rewards
-        if part.rewarded:
+        if len(part.rewarded) > limit:  # ties lengthen the list (docs/design.md §6): the heading says so
+            text = ngettext("{kind} (the first {limit} by rank; {n} units because of shared ranks): {names}.",
+                            "{kind} (the first {limit} by rank; {n} units because of shared ranks): {names}.",
+                            len(part.rewarded)).format(kind=kind_name(part.kind), limit=count(limit),
+                                                       n=count(len(part.rewarded)), names=names_text(part.rewarded))
+        elif part.rewarded:
             text = ngettext("{kind} (the first {limit} by rank): {names}.",
                             "{kind} (the first {limit} by rank): {names}.", limit).format(
-                kind=kind_name(part.kind), limit=number(limit), names=names_text(part.rewarded))
+                kind=kind_name(part.kind), limit=count(limit), names=names_text(part.rewarded))
         else:
             text = _("{kind}: none.").format(kind=kind_name(part.kind))
         out.append(para(text, st.body))

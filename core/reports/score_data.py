@@ -20,7 +20,7 @@ import sqlite_utils
 from babel.dates import format_skeleton
 
 from core.errors import Refusal
-from core.format import long_date, number
+from core.format import long_date, number, quarter
 from core.i18n import N_, _, babel_locale
 from core.rules.ruleset import RuleSet
 from core.scoring.monthly import UnitScore
@@ -140,7 +140,8 @@ def month_text(p: Period) -> str:
 
 
 def quarter_text(p: Period) -> str:
-    return format_skeleton("yQQQQ", p.first, locale=babel_locale())
+    """2026年第三季度 (core.format.quarter)."""
+    return quarter(p.first.year, (p.first.month - 1) // 3 + 1)
 
 
 def kind_name(kind: str) -> str:

@@ -17,7 +17,7 @@ from typing import Any
 import sqlite_utils
 
 from core import clock, directory
-from core.format import number
+from core.format import count
 from core.i18n import _, ngettext
 from core.reports.ledger_pdf import ledger_table
 from core.reports.tables import date_text, render_table
@@ -40,12 +40,12 @@ def render_unit_list(db: sqlite_utils.Database, out: Path | str, unit_code: str,
     unit, rows = unit_rows(db, unit_code, as_of)
     counts = {light: sum(1 for r in rows if r.light == light) for light in ledger.LIGHTS}
     lights = _("red {red}, yellow {yellow}, green {green}").format(
-        **{k: number(v) for k, v in counts.items()})
+        **{k: count(v) for k, v in counts.items()})
     subtitle = _("As of {date}: {lights}").format(date=date_text(as_of), lights=lights)
     doc = ledger_table(rows, as_of, title=_("Open assignments of {unit}").format(unit=unit.name),
                        subtitle=subtitle, with_unit=False)
     doc.footer = ngettext("{n} open assignment.", "{n} open assignments.", len(rows)).format(
-        n=number(len(rows)))
+        n=count(len(rows)))
     if fonts is None:
         from core.reports.fonts import register_fonts
 

@@ -18,7 +18,7 @@ from typing import Any
 import sqlite_utils
 
 from core.errors import Refusal
-from core.format import number
+from core.format import count, serial
 from core.i18n import N_, _, ngettext
 from core.reports.tables import Column, TableDoc, date_text, render_table
 from core.work.tasks import Meeting
@@ -69,17 +69,18 @@ def weekly_items(db: sqlite_utils.Database, meeting_id: int) -> tuple[Meeting, l
 
 def weekly_document(db: sqlite_utils.Database, meeting_id: int) -> TableDoc:
     meeting, items = weekly_items(db, meeting_id)
+    # the date columns fit 2026年12月14日 (a date never wraps); dates of the meeting's year print 12月14日
     columns = [Column(_("No."), 10, wrap=False, align="CENTER"), Column(_("Task no."), 18, wrap=False),
-               Column(_("Item"), 81), Column(_("Category"), 15, label=True), Column(_("Leader"), 18, fit=True),
-               Column(_("Lead unit"), 30), Column(_("Co units"), 45), Column(_("Report due"), 21, wrap=False),
-               Column(_("Completion due"), 21, wrap=False)]
+               Column(_("Item"), 72), Column(_("Category"), 15, label=True), Column(_("Leader"), 18, fit=True),
+               Column(_("Lead unit"), 30), Column(_("Co units"), 43), Column(_("Report due"), 26, wrap=False),
+               Column(_("Completion due"), 26, wrap=False)]
     sep = _(", ")
-    rows = [[number(n), x.task_no, x.title, _(CATEGORY_NAMES[x.category]), x.leader, x.lead_unit,
-             sep.join(x.co_units), date_text(x.report_due), date_text(x.due)]
+    rows = [[serial(n), x.task_no, x.title, _(CATEGORY_NAMES[x.category]), x.leader, x.lead_unit,
+             sep.join(x.co_units), date_text(x.report_due, meeting.date.year), date_text(x.due, meeting.date.year)]
             for n, x in enumerate(items, 1)]
     title = _("Weekly assignment list")
     subtitle = _("{meeting} ({date})").format(meeting=meeting.title, date=date_text(meeting.date))
-    footer = ngettext("{n} item in total.", "{n} items in total.", len(items)).format(n=number(len(items)))
+    footer = ngettext("{n} item in total.", "{n} items in total.", len(items)).format(n=count(len(items)))
     return TableDoc(title, subtitle, columns, rows, footer, pdf_title=f"{title} {meeting.title}")
 
 

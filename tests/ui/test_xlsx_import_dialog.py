@@ -74,8 +74,8 @@ def test_the_dry_run_lists_rows_and_refusals_and_import_stays_off(
     assert [r.row for r in plan.rows] == [2, 3] and [r.row for r in plan.refused] == [4, 5]
     rows = cells(dialog)
     assert [r[0] for r in rows] == ["2", "3", "4", "5"]
-    assert rows[0][2:6] == ["兴城镇背街小巷整治", "2026-11-22", "XCZ", "JTJ"]
-    assert rows[1][2:5] == ["太公镇河道清淤", "2026-11-20", "TGZ"]
+    assert rows[0][2:6] == ["兴城镇背街小巷整治", "2026-11-22", "兴城镇", "县交通运输局"]  # units by name (issue 14)
+    assert rows[1][2:5] == ["太公镇河道清淤", "2026-11-20", "太公镇"]
     assert [r[2] for r in rows[2:]] == ["", "无名单位事项"]
     assert [r[8] for r in rows[2:]] == [" ".join(r.reasons) for r in plan.refused]
     assert all(len(r.reasons) == 1 for r in plan.refused)  # an empty title; an empty lead unit

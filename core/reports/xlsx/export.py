@@ -12,7 +12,10 @@ Cells hold values, never formulas (text that starts with "=" stays text); dates
 are real dates shown yyyy-mm-dd (Chinese: 2026年3月8日), rates are numbers with
 a 0.0% format, a light is its name on its colour. The header is frozen and
 repeats on every printed page; pages are landscape A4 fitted to the width.
-Headers go through gettext. Reads only; runs on the caller's thread.
+Headers go through gettext; the titles' dates are the documents' long form
+(截至2026年12月6日, core.format.doc_date). A date column is as wide as the
+longest date it can show, 2026年12月14日 in the sheet's font (`text_width`), so
+Excel and WPS never show ###. Reads only; runs on the caller's thread.
 """
 from __future__ import annotations
 
@@ -22,10 +25,13 @@ from pathlib import Path
 from typing import Any
 
 import sqlite_utils
+from babel.dates import format_skeleton
 
 from core import clock
+from core.format import doc_date
 from core.i18n import _, babel_locale
 from core.reports.atomic_file import atomic_output
+from core.reports.score_data import month_text, quarter_text
 from core.scoring import service
 from core.scoring.periods import parse_period
 from core.work import ledger
@@ -35,6 +41,21 @@ LIGHT_FILLS = {"red": "F4B6B6", "yellow": "FFE699", "green": "C6EFCE"}
 HEADER_FILL = "DDEBF7"
 PERCENT = "0.0%"
 NUMBER = "0.##"
+
+
+def text_width(text: str) -> float:
+    """Excel column width (units of the default font's digit) that shows `text` whole in the sheet's
+    font, Calibri 11 with the CJK glyphs from the East Asian fallback (宋体/等线 11): a full-width
+    character is a little over two digits wide, a digit or Latin letter a little over one, plus the
+    cell's padding; generous, because WPS and Excel differ by a pixel or two."""
+    wide = sum(1 for ch in text if ord(ch) >= 0x2E80)
+    return round(wide * 2.2 + (len(text) - wide) * 1.2 + 2, 1)
+
+
+def date_width() -> float:
+    """The width a date column needs: its widest date (two-digit month and day) as the format shows it."""
+    widest = "2026年12月14日" if babel_locale().startswith("zh") else "2026-12-14"
+    return text_width(widest)
 
 
 def date_format() -> str:
@@ -105,6 +126,11 @@ class _SheetWriter:
             ws.auto_filter.ref = f"A2:{last}"
 
 
+def period_name(p: Any) -> str:
+    """The period as documents name it: 2026年3月, 2026年第三季度."""
+    return quarter_text(p) if p.is_quarter else month_text(p)
+
+
 def _save(wb: Any, out: Path | str) -> None:
     with atomic_output(out) as tmp:
         wb.save(tmp)
@@ -123,8 +149,9 @@ def export_ledger(db: sqlite_utils.Database, out: Path | str, flt: ledger.Ledger
     ws.title = _("Ledger")
     headers = [_("No."), _("Task"), _("Item"), _("Unit"), _("Role"), _("Leader"), _("Assigned"), _("Claim due"),
                _("Report due"), _("Completion due"), _("State"), _("Light"), _("Days left"), _("On time")]
-    widths = [6, 10, 40, 16, 7, 10, 13, 13, 13, 13, 10, 7, 8, 8]
-    w = _SheetWriter(ws, _("Ledger as of {date}").format(date=day.isoformat()), headers, widths)
+    dw = date_width()
+    widths = [6, 10, 40, 16, 7, 10, dw, dw, dw, dw, 10, 7, 8, 8]
+    w = _SheetWriter(ws, _("Ledger as of {date}").format(date=doc_date(day)), headers, widths)
     roles = {"lead": _("lead"), "co": _("co")}
     lights = {"red": _("red"), "yellow": _("yellow"), "green": _("green")}
     dates = {c: date_format() for c in (7, 8, 9, 10)}
@@ -143,7 +170,7 @@ def _rates_sheet(wb: Any, db: sqlite_utils.Database, flt: ledger.LedgerFilter, d
     st = ledger.stats(db, as_of=day, flt=flt)
     assert isinstance(st, ledger.Stats)
     ws = wb.create_sheet(_("Rates"))
-    w = _SheetWriter(ws, _("Rates as of {date}").format(date=day.isoformat()), [_("Measure"), _("Value")], [30, 14])
+    w = _SheetWriter(ws, _("Rates as of {date}").format(date=doc_date(day)), [_("Measure"), _("Value")], [30, 14])
     for label, value, fmt in [
         (_("Counted (due or closed)"), st.counted, "0"), (_("Closed"), st.closed, "0"),
         (_("Closed on time"), st.on_time, "0"), (_("Completion rate"), st.completion_rate, PERCENT),
@@ -163,7 +190,7 @@ def export_ranking(db: sqlite_utils.Database, out: Path | str, period: str, *, a
     pub = service.current_publication(db, p.key)
     scores = pub.scores if pub else service.compute(db, p, day)
     status = (_("published (version {version})").format(version=pub.version) if pub
-              else _("not published; scores as of {date}").format(date=day.isoformat()))
+              else _("not published; scores as of {date}").format(date=doc_date(day)))
     wb = Workbook()
     wb.remove(wb.active)
     n = 0
@@ -173,11 +200,12 @@ def export_ranking(db: sqlite_utils.Database, out: Path | str, period: str, *, a
         headers = [_("Rank"), _("Code"), _("Unit"), _("Score")]
         widths: list[float] = [7, 8, 20, 10]
         if p.is_quarter:
-            headers += [m.key for m in p.months()] + [_("Bonus"), _("Reward")]
+            headers += [format_skeleton("MMM", m.first, locale=babel_locale()) for m in p.months()]
+            headers += [_("Bonus"), _("Reward")]
             widths += [10, 10, 10, 8, 8]
         headers += [_("Completion rate"), _("On-time rate")]
         widths += [12, 12]
-        title = _("{kind} ranking {period} ({status})").format(kind=kind_title, period=p.key, status=status)
+        title = _("{kind} ranking {period} ({status})").format(kind=kind_title, period=period_name(p), status=status)
         w = _SheetWriter(ws, title, headers, widths)
         for x in mine:
             values: list[object] = [x.rank, x.unit, x.name, x.score]

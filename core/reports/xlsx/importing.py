@@ -8,7 +8,9 @@ Contract:
   can get wrong (a unit named by neither code nor name, a date that is not a
   date, an unknown category or source, several lead units, a row already
   imported, the same item twice in the sheet). It returns the tasks it would
-  create and, per refused row, the sheet row number and every reason. Read
+  create and, per refused row, the sheet row number and every reason, and
+  `plan.unit(code)` names a unit as a clerk writes it (its name; unit names are
+  unique) for the dry run. Read
   only: it never writes the database or the file.
 - `apply_import(s, plan) -> Changes` creates all the planned tasks in ONE
   transaction (tasks of source "meeting" join the weekly meeting of their date,
@@ -23,7 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import sqlite_utils
@@ -38,8 +40,11 @@ from core.reports.xlsx.mapping import FIELDS, TEMPLATE_HEADERS, Mapping
 from core.reports.xlsx.read import SheetRow, read_sheet
 from core.work.tasks import NewTask, add_meeting, add_tasks, task_problems
 
-CATEGORY_WORDS = {"一般": "general", "一般事项": "general", "general": "general",
-                  "重大": "major", "重大事项": "major", "重点": "major", "major": "major"}
+# the words clerks write in 类别 (docs/ledger-import.md); a refusal lists them all
+CATEGORY_WORDS = {"一般": "general", "一般事项": "general", "一般工作": "general", "一般任务": "general",
+                  "general": "general",
+                  "重大": "major", "重大事项": "major", "重大工作": "major", "重大任务": "major",
+                  "重点": "major", "重点工作": "major", "重点事项": "major", "重点任务": "major", "major": "major"}
 SOURCE_WORDS = {"会议": "meeting", "meeting": "meeting", "批示": "instruction", "领导批示": "instruction",
                 "instruction": "instruction", "督查": "inspection", "inspection": "inspection",
                 "其他": "other", "其它": "other", "other": "other"}
@@ -71,6 +76,11 @@ class ImportPlan:
     sha256: str
     rows: tuple[PlannedRow, ...]
     refused: tuple[RefusedRow, ...]
+    unit_names: dict[str, str] = field(default_factory=dict)
+
+    def unit(self, code: str) -> str:
+        """A unit as a clerk writes it: its name (the code only for a unit not in the directory)."""
+        return self.unit_names.get(code, code)
 
 
 def _text(value: object) -> str:
@@ -90,9 +100,11 @@ class _Directory:
 
     def __init__(self, db: sqlite_utils.Database) -> None:
         self.units: dict[str, str] = {}
-        for code, name in db.execute("SELECT code, name FROM unit ORDER BY active, id"):
+        rows = list(db.execute("SELECT code, name FROM unit ORDER BY active, id"))
+        for code, name in rows:
             self.units[code.lower()] = code
             self.units[name] = code
+        self.labels = {code: name for code, name in rows}  # names are unique (core.directory)
         self.leaders = {r[0] for r in db.execute("SELECT name FROM leader")}
         self.existing: dict[tuple[str, str, str], str] = {
             (r[0], r[1], r[2]): r[3] for r in db.execute(_EXISTING)}
@@ -104,9 +116,11 @@ class _Directory:
 def _category(text: str, reasons: list[str]) -> str:
     if not text:
         return "general"
-    found = CATEGORY_WORDS.get(text.lower())
+    found = CATEGORY_WORDS.get(text.lower()) or CATEGORY_WORDS.get(re.sub(r"\s", "", text).lower())
     if found is None:
-        reasons.append(_("The category “{text}” is neither 一般 (general) nor 重大 (major).").format(text=text))
+        words = _(", ").join(w for w in CATEGORY_WORDS if not w.isascii())
+        reasons.append(_("The category “{text}” is not a category word; write one of {words} (or leave it empty "
+                         "for 一般).").format(text=text, words=words))
         return "general"
     return found
 
@@ -206,7 +220,8 @@ def plan_import(db: sqlite_utils.Database, path: Path | str, mapping: Mapping | 
             else:
                 first_of[key] = r.number
         (rows if isinstance(checked, PlannedRow) else refused).append(checked)  # type: ignore[arg-type]
-    return ImportPlan(str(path), sheet.name, sheet.header_row, sheet.sha256, tuple(rows), tuple(refused))
+    return ImportPlan(str(path), sheet.name, sheet.header_row, sheet.sha256, tuple(rows), tuple(refused),
+                      directory.labels)
 
 
 def _weekly_meeting(s: Session, day: dt.date, made: dict[dt.date, int]) -> int:

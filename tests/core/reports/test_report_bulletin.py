@@ -238,12 +238,14 @@ def test_the_cli_prints_the_bulletin(cli, tmp_path: Path) -> None:  # noqa: ANN0
     assert {r[1] for r in rows[:2]} == {"太公镇", "新阳街道"} and {r[1] for r in rows[2:]} == {"县发改局", "县住建局"}
 
 
-def test_axis_starts_a_round_step_below_the_lowest_score() -> None:
+def test_axis_starts_at_a_round_floor_that_does_not_exaggerate() -> None:
     from core.reports.chart import axis_range
 
-    assert axis_range([95.75, 100.0]) == (95.0, 101.0, 1.0)
-    assert axis_range([100.0, 100.0]) == (99.5, 100.5, 0.5)
-    assert axis_range([250.0, 300.0, 303.0]) == (240.0, 310.0, 10.0)
+    # the plotted span is at least a tenth of the top and twice the spread (issue 14)
+    assert axis_range([95.75, 100.0]) == (90.0, 100.0, 2.0)
+    assert axis_range([100.0, 100.0]) == (90.0, 100.0, 2.0)
+    assert axis_range([297.5, 303.0]) == (270.0, 305.0, 5.0)
+    assert axis_range([250.0, 300.0, 303.0]) == (0.0, 350.0, 50.0)
     assert axis_range([]) == (0.0, 100.0, 20.0)
 
 

@@ -96,7 +96,7 @@ def test_layout_fonts_header_and_punctuation(county: Path, shipped_fonts, tmp_pa
     assert_fonts_embedded(out)
     assert_no_closing_punctuation_starts_a_line(out)
     texts = page_texts(out)
-    assert "All assignments, as of 11/27/2026" in texts[0]
+    assert "All assignments, as of November 27, 2026" in texts[0]
     for page in texts[1:]:
         assert "Supervision ledger" in page and "Next step" in page and "Completion" in page
 
@@ -104,7 +104,7 @@ def test_layout_fonts_header_and_punctuation(county: Path, shipped_fonts, tmp_pa
 def test_the_filter_is_named_and_an_unknown_unit_or_leader_is_refused(county: Path, shipped_fonts,  # noqa: F811
                                                                      tmp_path: Path) -> None:
     render(county, tmp_path / "tgz.pdf", ledger.LedgerFilter(unit="tgz", light="red"), shipped_fonts)
-    assert "unit TGZ; light: red, as of 11/27/2026" in page_texts(tmp_path / "tgz.pdf")[0]
+    assert "unit TGZ; light: red, as of November 27, 2026" in page_texts(tmp_path / "tgz.pdf")[0]
     for flt, sentence in ((ledger.LedgerFilter(unit="NOPE"), "no unit with the code NOPE"),
                           (ledger.LedgerFilter(leader="无名氏"), "no leader named 无名氏")):
         with pytest.raises(Refusal, match=sentence):
@@ -121,7 +121,7 @@ def test_every_filter_of_the_ledger_page_is_named() -> None:
                               category="major", source="meeting", search="河道",
                               date_from=dt.date(2026, 11, 1), date_to=dt.date(2026, 11, 30))
     assert filter_text(flt) == ("unit TGZ; leader 王建国; open assignments; light: yellow; townships; major items; "
-                                "source: meeting; assigned 11/1/2026 to 11/30/2026; search “河道”")
+                                "source: meeting; assigned November 1, 2026 to November 30, 2026; search “河道”")
     assert filter_text(ledger.LedgerFilter()) == ""
 
 

@@ -122,8 +122,8 @@ def test_a_tie_at_the_reward_line_makes_the_list_longer(county: Path, shipped_fo
     rows = {r[1]: r for r in ranking_rows(out, 8)}
     assert rows["县发改局"][0] == rows["县住建局"][0] == "1" and rows["县发改局"][6] == "303.00"
     text = one_line(page_texts(out))
-    assert ("Countydepartments(thefirst1byrank):县住建局,县发改局." in text
-            or "Countydepartments(thefirst1byrank):县发改局,县住建局." in text)
+    assert ("Countydepartments(thefirst1byrank;2unitsbecauseofsharedranks):县住建局,县发改局." in text
+            or "Countydepartments(thefirst1byrank;2unitsbecauseofsharedranks):县发改局,县住建局." in text)
 
 
 def test_in_chinese_no_closing_punctuation_starts_a_line(county: Path, shipped_fonts, tmp_path: Path  # noqa: F811
@@ -132,5 +132,5 @@ def test_in_chinese_no_closing_punctuation_starts_a_line(county: Path, shipped_f
     with in_chinese():
         on_db(county, render_quarterly_result, out, "2026-Q1", as_of=TODAY, fonts=shipped_fonts)
     assert_no_closing_punctuation_starts_a_line(out)
-    assert "2026年第1季度" in one_line(page_texts(out))
+    assert "2026年第一季度" in one_line(page_texts(out))
     assert [r[1] for r in ranking_rows(out, 8)] == ["新阳街道", "喆堃镇", "太公镇", "县住建局", "县发改局"]

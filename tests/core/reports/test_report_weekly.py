@@ -21,6 +21,7 @@ from report_pdf_helpers import (
 
 from core.db.connection import open_database
 from core.errors import Refusal
+from core.format import doc_date
 from core.reports.weekly_list import render_weekly_list, weekly_items
 
 
@@ -54,7 +55,7 @@ def test_every_item_of_the_meeting_is_listed_in_order_with_the_count(long_pdf: t
     positions = [text.find(t[:5]) for t in long_titles()]
     assert -1 not in positions and positions == sorted(positions)
     assert "36itemsintotal." in flat(texts[-1])
-    assert "第43次周例会" in texts[0] and "11/22/2026" in texts[0]
+    assert "第43次周例会" in texts[0] and "November 22, 2026" in texts[0]
 
 
 def test_the_rows_carry_the_database_values(county: tuple[Path, dict[str, int]], long_pdf: tuple[Path, int]
@@ -70,7 +71,7 @@ def test_the_rows_carry_the_database_values(county: tuple[Path, dict[str, int]],
     assert re.findall(r"\d{4}-\d+", text) == [x.task_no for x in items]
     category = {"general": "general", "major": "major"}
     expected = [[x.task_no, category[x.category], x.leader, x.lead_unit, ",".join(x.co_units),
-                 x.report_due.strftime("%-m/%-d/%Y"), x.due.strftime("%-m/%-d/%Y")] for x in items]
+                 flat(doc_date(x.report_due, meeting.date.year)), flat(doc_date(x.due, meeting.date.year))] for x in items]
     assert [r[1:2] + r[3:] for r in table_rows(long_pdf[0])] == expected
     assert items[0].report_due.isoformat() == "2026-11-25" and items[0].due.isoformat() == "2026-11-29"
     assert {x.due.isoformat() for x in items if x.category == "major"} == {"2026-12-22"}

@@ -84,7 +84,7 @@ def test_a_ranking_per_kind_with_rates_as_numbers(demo: Session, tmp_path: Path)
     assert n == units and wb.sheetnames == ["Townships", "Departments"]
     ws = wb["Townships"]
     head = [c.value for c in ws[2]]
-    assert head == ["Rank", "Code", "Unit", "Score", "2026-07", "2026-08", "2026-09", "Bonus", "Reward",
+    assert head == ["Rank", "Code", "Unit", "Score", "Jul", "Aug", "Sep", "Bonus", "Reward",
                     "Completion rate", "On-time rate"]
     ranks = [c.value for c in ws["A"][2:]]
     assert ranks == sorted(ranks) and ranks[0] == 1
