@@ -11,6 +11,10 @@ documents and the app:
   `medium_date(d)`: 2026年3月11日 / Mar 11, 2026 (the ledger, the app's pages);
   `short_date(d)`: 2026/3/11 / 3/11/2026 (table cells of printed lists);
   each is cached per date and language (a long ledger formats thousands of them).
+- `day_and_weekday(d, this_year)`: 1月6日周三 / Wed, Jan 6 when `d` falls in
+  `this_year` (default: core.clock.today()'s), else with the year, 2027年1月6日周三
+  (a due in another year never reads as this year's); `date_and_weekday(d)`:
+  always with the year (the app's date field shows what it read this way).
 - `locale()`: babel's Locale of the active language, parsed once per language
   (parsing a name scans babel's data: ~0.5 ms, too much per table cell).
 Pure and thread-safe (the caches are lru_cache).
@@ -24,6 +28,7 @@ from babel import Locale
 from babel.dates import format_date, format_skeleton
 from babel.numbers import format_decimal, format_percent
 
+from core import clock
 from core.i18n import babel_locale
 
 RATE_PATTERN = "#,##0.0%"     # rates to one decimal (docs/design.md §5)
@@ -59,6 +64,8 @@ def number(value: float, pattern: str | None = None) -> str:
 def _date(d: dt.date, length: str, name: str) -> str:
     if length == "short":
         return format_skeleton("yMd", d, locale=_parsed(name))
+    if length in ("MMMdE", "yMMMdE"):
+        return format_skeleton(length, d, locale=_parsed(name))
     return format_date(d, length, locale=_parsed(name))
 
 
@@ -75,3 +82,14 @@ def medium_date(d: dt.date) -> str:
 def short_date(d: dt.date) -> str:
     """2026/3/11 (3/11/2026 in English)."""
     return _date(d, "short", babel_locale())
+
+
+def day_and_weekday(d: dt.date, this_year: int | None = None) -> str:
+    """1月6日周三 in `this_year` (default: today's year), else 2027年1月6日周三."""
+    year = clock.today().year if this_year is None else this_year
+    return _date(d, "MMMdE" if d.year == year else "yMMMdE", babel_locale())
+
+
+def date_and_weekday(d: dt.date) -> str:
+    """2026年12月4日周五 (Fri, Dec 4, 2026 in English): the year always."""
+    return _date(d, "yMMMdE", babel_locale())
