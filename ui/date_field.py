@@ -165,7 +165,8 @@ class DateField(QWidget):
 
     def open_calendar(self) -> QCalendarWidget:
         """Pop up a calendar on the date shown (else today); a click on a day writes it in the field."""
-        calendar = QCalendarWidget(self, Qt.WindowType.Popup)
+        calendar = QCalendarWidget(self)
+        calendar.setWindowFlags(Qt.WindowType.Popup)
         calendar.setGridVisible(True)
         first = max(self.minimum or EARLIEST, EARLIEST)
         last = min(self.maximum or latest_date(), latest_date())
