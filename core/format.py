@@ -15,6 +15,7 @@ documents and the app:
   `this_year` (default: core.clock.today()'s), else with the year, 2027年1月6日周三
   (a due in another year never reads as this year's); `date_and_weekday(d)`:
   always with the year (the app's date field shows what it read this way).
+- `date_and_time(moment)`: 2026年3月11日 14:05 (a file's time in the app's file dialog).
 - `locale()`: babel's Locale of the active language, parsed once per language
   (parsing a name scans babel's data: ~0.5 ms, too much per table cell).
 Pure and thread-safe (the caches are lru_cache).
@@ -25,7 +26,7 @@ import datetime as dt
 import functools
 
 from babel import Locale
-from babel.dates import format_date, format_skeleton
+from babel.dates import format_date, format_skeleton, format_time
 from babel.numbers import format_decimal, format_percent
 
 from core import clock
@@ -93,3 +94,8 @@ def day_and_weekday(d: dt.date, this_year: int | None = None) -> str:
 def date_and_weekday(d: dt.date) -> str:
     """2026年12月4日周五 (Fri, Dec 4, 2026 in English): the year always."""
     return _date(d, "yMMMdE", babel_locale())
+
+
+def date_and_time(moment: dt.datetime) -> str:
+    """2026年3月11日 14:05 (Mar 11, 2026 14:05): medium_date and the time to the minute."""
+    return medium_date(moment.date()) + " " + format_time(moment, "HH:mm", locale=locale())
