@@ -130,3 +130,32 @@ def test_an_urge_follow_up_in_another_year_is_typed_without_its_year(qtbot, make
     finally:
         conn.close()
     assert value == "2027-01-06"
+
+
+def test_an_extension_with_a_milestone_that_is_not_a_date_saves_nothing(qtbot, make_ctx,  # noqa: ANN001
+                                                                         db_path: Path) -> None:
+    ctx = make_ctx("admin")
+    before = events(db_path)
+    form = open_form(qtbot, ctx, "extension_request")
+    assert form.value is not None
+    type_date(qtbot, form.date, "11.16")                       # asked for before the due (11-17) passed
+    type_date(qtbot, form.value, "12月31日")
+    assert form.value.words.text() == "2026年12月31日周四"
+    type_text(qtbot, form.text, "分两段施工")
+    row = form.add_milestone()
+    type_text(qtbot, row.text, "完成第一段")
+    type_date(qtbot, row.date, "12.45")
+    with qtbot.waitSignal(form.refused, timeout=5_000) as refused:
+        qtbot.mouseClick(form.ok_button, Qt.MouseButton.LeftButton)
+    assert "12 月没有 45 日" in refused.args[0] and form.focusWidget() is row.date.edit
+    assert row.date.text() == "12.45" and events(db_path) == before
+    type_date(qtbot, row.date, "12.15")
+    assert not form.error.isVisible(), form.error.text()
+    with qtbot.waitSignal(form.recorded, timeout=10_000):
+        qtbot.mouseClick(form.ok_button, Qt.MouseButton.LeftButton)
+    conn = sqlite3.connect(db_path)
+    try:
+        date_value, data = conn.execute("SELECT date_value, data FROM event ORDER BY id DESC LIMIT 1").fetchone()
+    finally:
+        conn.close()
+    assert date_value == "2026-12-31" and "2026-12-15" in data
