@@ -133,7 +133,7 @@ def test_a_future_date_cannot_be_entered_and_is_refused(qtbot, make_ctx, db_path
     before = snapshot(db_path)
     dialog = opened(qtbot, ctx, "finding", "XCZ")
     dialog.date.setDate(T + dt.timedelta(days=1))
-    assert dialog.date.date() is None and "is after" in dialog.date.problem()  # the field refuses tomorrow
+    assert dialog.date.date() is None and "晚于" in dialog.date.problem()  # the field refuses tomorrow
     assert (T + dt.timedelta(days=1)).isoformat() in record_refused(qtbot, dialog)
     assert dialog.date.text() == (T + dt.timedelta(days=1)).isoformat()       # and keeps the text as typed
     assert snapshot(db_path) == before
