@@ -18,6 +18,11 @@ documents and the app:
   `d.year == year`, the year the document's header already names;
 - `quarter(year, q)`: 2026年第三季度 (Chinese numerals, as documents write it) / Q3 2026;
   each is cached per date and language (a long ledger formats thousands of them).
+- `day_and_weekday(d, this_year)`: 1月6日周三 / Wed, Jan 6 when `d` falls in
+  `this_year` (default: core.clock.today()'s), else with the year, 2027年1月6日周三
+  (a due in another year never reads as this year's); `date_and_weekday(d)`:
+  always with the year (the app's date field shows what it read this way).
+- `date_and_time(moment)`: 2026年3月11日 14:05 (a file's time in the app's file dialog).
 - `locale()`: babel's Locale of the active language, parsed once per language
   (parsing a name scans babel's data: ~0.5 ms, too much per table cell).
 Pure and thread-safe (the caches are lru_cache).
@@ -28,9 +33,10 @@ import datetime as dt
 import functools
 
 from babel import Locale
-from babel.dates import format_date, format_skeleton
+from babel.dates import format_date, format_skeleton, format_time
 from babel.numbers import format_decimal, format_percent
 
+from core import clock
 from core.i18n import babel_locale
 
 RATE_PATTERN = "#,##0.0%"     # rates to one decimal (docs/design.md §5)
@@ -80,6 +86,8 @@ def _date(d: dt.date, length: str, name: str) -> str:
         return format_skeleton("yMd", d, locale=_parsed(name))
     if length == "day":  # the date without its year: 3月11日 / Mar 11
         return format_skeleton("MMMd", d, locale=_parsed(name))
+    if length in ("MMMdE", "yMMMdE"):
+        return format_skeleton(length, d, locale=_parsed(name))
     return format_date(d, length, locale=_parsed(name))
 
 
@@ -111,3 +119,17 @@ def quarter(year: int, q: int) -> str:
     if babel_locale().startswith("zh"):
         return f"{year}年第{_CN_DIGITS[q]}季度"
     return format_skeleton("yQQQ", dt.date(year, 3 * q - 2, 1), locale=locale())
+def day_and_weekday(d: dt.date, this_year: int | None = None) -> str:
+    """1月6日周三 in `this_year` (default: today's year), else 2027年1月6日周三."""
+    year = clock.today().year if this_year is None else this_year
+    return _date(d, "MMMdE" if d.year == year else "yMMMdE", babel_locale())
+
+
+def date_and_weekday(d: dt.date) -> str:
+    """2026年12月4日周五 (Fri, Dec 4, 2026 in English): the year always."""
+    return _date(d, "yMMMdE", babel_locale())
+
+
+def date_and_time(moment: dt.datetime) -> str:
+    """2026年3月11日 14:05 (Mar 11, 2026 14:05): medium_date and the time to the minute."""
+    return medium_date(moment.date()) + " " + format_time(moment, "HH:mm", locale=locale())

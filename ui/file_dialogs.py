@@ -25,6 +25,10 @@ Contract (GUI thread; blocking, like QFileDialog's static functions):
   read (core.db.locks) before the dialog opens and after it closes; if one was
   lost, the guard's `reconnect()` is called (close every connection, open
   again, so SQLite takes its locks anew) and the loss is logged.
+- It speaks the app's language: Qt's own words come from qtbase_<lang>.qm
+  (ui.shell.app.install_qt_translations), a folder's type is our "Folder" (Qt's
+  lacks a Chinese one) and the modification time is written as the app writes
+  dates (core.format.date_and_time: 2026年11月24日 09:30), not in the system's form.
 - `make_dialog(...)` builds the dialog without showing it (tests browse with it).
 """
 from __future__ import annotations
@@ -35,15 +39,25 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from PySide6.QtCore import QFileInfo, QMimeDatabase, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel
+from PySide6.QtCore import (
+    QFileInfo,
+    QMimeDatabase,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QFileDialog, QFileIconProvider, QFileSystemModel, QMessageBox, QWidget
 
 from core.db.locks import SIDE_SUFFIXES, database_files, held_locks, lost_locks
+from core.format import date_and_time
 from core.i18n import _
 
 log = logging.getLogger(__name__)
+DATE_COLUMN = 3  # QFileSystemModel's "Date Modified"
 
 
 @dataclass
@@ -94,13 +108,23 @@ class NameOnlyIconProvider(QFileIconProvider):
         return self._icons[name]
 
     def type(self, info: QFileInfo) -> str:
-        if info.isDir():
-            return super().type(info)  # a folder's type is a fixed word: nothing is read
+        if info.isDir():  # a fixed word, nothing read (Qt's own "Folder" has no Chinese in qtbase_zh_CN)
+            return _("Folder")
         return self._mime.mimeTypeForFile(info.fileName(), QMimeDatabase.MatchMode.MatchExtension).comment()
 
 
 class HideDatabaseFiles(QSortFilterProxyModel):
-    """Rows of the dialog's file model, without the guarded databases and any SQLite side file."""
+    """Rows of the dialog's file model, without the guarded databases and any SQLite side file;
+    the modification time in the app's date form (core.format.date_and_time), not the system's."""
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if index.column() == DATE_COLUMN and role == Qt.ItemDataRole.DisplayRole:
+            model = self.sourceModel()
+            if isinstance(model, QFileSystemModel):
+                moment = model.lastModified(self.mapToSource(index))
+                if moment.isValid():
+                    return date_and_time(moment.toPython())
+        return super().data(index, role)
 
     def filterAcceptsRow(self, row: int, parent: QModelIndex | QPersistentModelIndex) -> bool:
         model = self.sourceModel()

@@ -37,9 +37,10 @@ from core.office import Changes, Session
 from core.pinyin_match import unit_index
 from core.scoring.events import BONUS_KINDS, DESCRIPTIONS
 from core.scoring.store import add_bonus, add_criticism, add_finding
+from ui.date_field import first_problem
 from ui.shell.context import AppContext
 from ui.task import action_forms
-from ui.task.action_forms import date_edit, pydate
+from ui.task.action_forms import date_edit
 from ui.task.record_form import AttachmentList, RecordDialogMixin, error_label, is_ctrl_enter, record_buttons
 from ui.unit_completer import PickerEdit
 from ui.write_dialog import WriteDialogMixin
@@ -152,7 +153,7 @@ class EntryDialog(RecordDialogMixin, WriteDialogMixin, QDialog):
 
     def entry(self) -> dict[str, Any]:
         """The entry as typed (not yet checked: the core checks it)."""
-        values: dict[str, Any] = {"unit_code": self.unit_code(), "on": pydate(self.date.date()),
+        values: dict[str, Any] = {"unit_code": self.unit_code(), "on": self.date.date(),
                                   "text": self.text.toPlainText(), "person": self.person.text(),
                                   "attachments": tuple(self.attachments())}
         if self.bonus_kind is not None:
@@ -161,6 +162,11 @@ class EntryDialog(RecordDialogMixin, WriteDialogMixin, QDialog):
 
     def submit(self) -> None:
         if self.busy:
+            return
+        refused = first_problem([self.date])
+        if refused is not None:  # the date shown is the date saved: a refused text saves nothing
+            self.show_error(_("Not saved: {problem}").format(problem=refused[1]))
+            self.date.setFocus()
             return
         values = self.entry()
         if not values["unit_code"]:

@@ -72,12 +72,12 @@ def _explain(s: Session, a: argparse.Namespace) -> int:
     score, lines = publish.explain(s.db, a.unit, a.period, s.today)
     if a.json:
         out.print_json({"unit": score.unit, "period": parse_period(a.period).key, "score": score.score,
-                        "lines": [{"date": x.on, "kind": x.kind, "ref": x.ref, "role": x.role,
-                                   "points": x.points, "text": x.text} for x in lines]})
+                        "lines": [{"date": x.on, "kind": x.kind, "ref": x.ref, "title": x.title or None,
+                                   "role": x.role, "points": x.points, "text": x.text} for x in lines]})
         return 0
     roles = {"lead": _("lead"), "co": _("co")}
-    out.print_table([_("Date"), _("What"), _("Task"), _("Role"), _("Points")],
-                    [(x.on.isoformat() if x.on else "", x.text, x.ref, roles.get(x.role or "", ""),
+    out.print_table([_("Date"), _("What"), _("Task"), _("Task title"), _("Role"), _("Points")],
+                    [(x.on.isoformat() if x.on else "", x.text, x.ref, x.title, roles.get(x.role or "", ""),
                       points(x.points)) for x in lines], max_width=50)
     out.say(_("{code} {name}: {score} points.").format(code=score.unit, name=score.name, score=points(score.score)))
     return 0

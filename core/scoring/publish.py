@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import sqlite_utils
 
@@ -81,6 +81,7 @@ class Line:
     role: str | None
     points: float
     text: str
+    title: str = ""   # the task's title when `ref` names an assignment (filled by `with_titles`)
 
 
 def explain_score(score: UnitScore, is_quarter: bool) -> list[Line]:
@@ -103,8 +104,19 @@ def explain_score(score: UnitScore, is_quarter: bool) -> list[Line]:
     return lines
 
 
+def with_titles(db: sqlite_utils.Database, lines: list[Line]) -> list[Line]:
+    """`lines` with `title` set where the ref names an assignment (TASKNO/UNITCODE): one small read."""
+    numbers = sorted({x.ref.partition("/")[0] for x in lines if x.kind != "month" and "/" in x.ref})
+    if not numbers:
+        return lines
+    marks = ",".join("?" * len(numbers))
+    titles = dict(db.execute(f"SELECT task_no, title FROM task WHERE task_no IN ({marks})", numbers).fetchall())
+    return [replace(x, title=str(titles.get(x.ref.partition("/")[0], ""))) if x.kind != "month" and "/" in x.ref
+            else x for x in lines]
+
+
 def explain(db: sqlite_utils.Database, unit_code: str, period: str, as_of: dt.date) -> tuple[UnitScore, list[Line]]:
-    """The unit's score in the period (published snapshot or current) and the lines behind it.
+    """The unit's score in the period (published snapshot or current) and the lines behind it, with task titles.
 
     Quick: computed for the one unit unless the period's scores are already at hand (see
     `service.unit_view` for the rank of a score computed alone).
@@ -114,4 +126,4 @@ def explain(db: sqlite_utils.Database, unit_code: str, period: str, as_of: dt.da
     x = unit_view(db, p, as_of, unit.code)
     if x is None:
         raise Refusal(_("The unit {code} is not active and has no score.").format(code=unit.code))
-    return x, explain_score(x, p.is_quarter)
+    return x, with_titles(db, explain_score(x, p.is_quarter))

@@ -19,7 +19,6 @@ from core.evidence import evidence_dir, stored_path
 from ui import score_entries
 from ui.score_entries import EntryDialog, open_entry_dialog
 from ui.shell.context import AppContext
-from ui.task.action_forms import qdate
 
 T = dt.date(2026, 11, 27)
 
@@ -61,11 +60,11 @@ def test_a_bonus_with_evidence_is_recorded_and_every_page_is_told(qtbot, make_ct
     evidence.write_bytes(b"%PDF-1.4 commendation")
     monkeypatch.setattr(score_entries, "choose_files", lambda parent: [str(evidence)])
     dialog = opened(qtbot, ctx, "bonus")
-    assert pydate_of(dialog) == T and dialog.date.maximumDate() == qdate(T)
+    assert dialog.date.date() == T and dialog.date.maximum == T
     type_text(qtbot, dialog.unit, "tg")                        # pinyin initials of 太公镇
     assert dialog.unit.suggestions()[0] == "太公镇"
     dialog.bonus_kind.setCurrentIndex(dialog.bonus_kind.findData("commendation"))
-    dialog.date.setDate(qdate(T - dt.timedelta(days=3)))
+    dialog.date.setDate(T - dt.timedelta(days=3))
     dialog.text.setPlainText("县委通报表彰森林防火工作")
     type_text(qtbot, dialog.person, "李四")
     dialog.add_button.click()
@@ -80,11 +79,6 @@ def test_a_bonus_with_evidence_is_recorded_and_every_page_is_told(qtbot, make_ct
     [(name, sha, size)] = read(db_path, "SELECT name, sha256, size FROM entry_evidence WHERE entry_kind = 'bonus'")
     assert name == "表彰决定.pdf" and size == evidence.stat().st_size
     assert stored_path(db_path, str(sha)).read_bytes() == evidence.read_bytes()
-
-
-def pydate_of(dialog: EntryDialog) -> dt.date:
-    d = dialog.date.date()
-    return dt.date(d.year(), d.month(), d.day())
 
 
 @pytest.mark.parametrize(("kind", "table"), [("criticism", "criticism"), ("finding", "finding")])
@@ -138,8 +132,12 @@ def test_a_future_date_cannot_be_entered_and_is_refused(qtbot, make_ctx, db_path
     ctx = make_ctx("admin")
     before = snapshot(db_path)
     dialog = opened(qtbot, ctx, "finding", "XCZ")
-    dialog.date.setDate(qdate(T + dt.timedelta(days=1)))
-    assert pydate_of(dialog) == T                                # the field stops at today
+    dialog.date.setDate(T + dt.timedelta(days=1))
+    assert dialog.date.date() is None and "晚于" in dialog.date.problem()  # the field refuses tomorrow
+    assert (T + dt.timedelta(days=1)).isoformat() in record_refused(qtbot, dialog)
+    assert dialog.date.text() == (T + dt.timedelta(days=1)).isoformat()       # and keeps the text as typed
+    assert snapshot(db_path) == before
+    dialog.date.setDate(T)
     dialog.text.setPlainText("整改台账不全")
     # the dialog stayed open past midnight the wrong way: for the core, today is now the day before
     monkeypatch.setenv("CLOSELOOP_TODAY", (T - dt.timedelta(days=1)).isoformat())
@@ -152,11 +150,11 @@ def test_esc_closes_without_recording_and_the_tab_order_follows_the_form(qtbot, 
     ctx = make_ctx("admin")
     before = snapshot(db_path)
     dialog = opened(qtbot, ctx, "bonus", "TGZ")
-    order = [dialog.unit, dialog.bonus_kind, dialog.date, dialog.text, dialog.person, dialog.files,
-             dialog.add_button, dialog.remove_button, dialog.ok_button]
+    order = [dialog.unit, dialog.bonus_kind, dialog.date.edit, dialog.text, dialog.person, dialog.files,
+             dialog.add_button, dialog.remove_button, dialog.ok_button]   # the date field: its line edit
     for first, second in zip(order, order[1:], strict=False):
         assert next_tab_stop(first) is second, first.accessibleName()
-    for widget in (dialog.unit, dialog.bonus_kind, dialog.date, dialog.text, dialog.person, dialog.files):
+    for widget in (dialog.unit, dialog.bonus_kind, dialog.date.edit, dialog.text, dialog.person, dialog.files):
         assert widget.accessibleName()
     dialog.text.setPlainText("未保存的内容")
     with qtbot.waitSignal(dialog.rejected, timeout=5_000):

@@ -23,11 +23,10 @@ import datetime as dt
 from dataclasses import fields
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -40,6 +39,7 @@ from PySide6.QtWidgets import (
 from core.directory import list_leaders, list_units
 from core.i18n import _
 from core.work.ledger import LedgerFilter
+from ui.date_field import DateField
 from ui.ledger_model import (
     CATEGORY_LABELS,
     KIND_LABELS,
@@ -52,7 +52,6 @@ from ui.shell import settings_store
 from ui.shell.context import AppContext
 
 SEARCH_DELAY_MS = 0  # after the events already queued (a paste, an input method's commits), no later
-NO_DATE = QDate(2000, 1, 1)  # the date edits' minimum, shown as "Any"
 _DATE_FIELDS = ("date_from", "date_to")
 
 
@@ -159,15 +158,10 @@ class FilterBar(QWidget):
         combo.currentIndexChanged.connect(self._emit)
         return combo
 
-    def _date(self, name: str, accessible: str) -> QDateEdit:
-        edit = QDateEdit()
+    def _date(self, name: str, accessible: str) -> DateField:
+        """The app's date field, empty for "any"; a text that is not a date turns red and filters nothing."""
+        edit = DateField(None, accessible, optional=True, empty_text=_("Any"), compact=True)
         edit.setObjectName(name)
-        edit.setAccessibleName(accessible)
-        edit.setCalendarPopup(True)
-        edit.setMinimumDate(NO_DATE)
-        edit.setSpecialValueText(_("Any"))
-        edit.setDisplayFormat("yyyy-MM-dd")
-        edit.setDate(NO_DATE)
         edit.dateChanged.connect(self._emit)
         return edit
 
@@ -203,15 +197,11 @@ class FilterBar(QWidget):
         combo.setCurrentIndex(index)
 
     def current_filter(self) -> LedgerFilter:
-        def day(edit: QDateEdit) -> dt.date | None:
-            d = edit.date()
-            return None if d == NO_DATE else dt.date(d.year(), d.month(), d.day())
-
         return LedgerFilter(
             unit=self.unit.currentData(), kind=self.kind.currentData(), leader=self.leader.currentData(),
             state=self.state.currentData(), light=self.light.currentData(), category=self.category.currentData(),
             source=self.source.currentData(), search=self.search.text().strip() or None,
-            date_from=day(self.date_from), date_to=day(self.date_to), new_only=self.new_only.isChecked())
+            date_from=self.date_from.date(), date_to=self.date_to.date(), new_only=self.new_only.isChecked())
 
     def set_filter(self, flt: LedgerFilter) -> None:
         """Show `flt` in the bar, then emit `changed` once."""
@@ -222,7 +212,7 @@ class FilterBar(QWidget):
                                (self.source, flt.source)):
                 self._select(combo, key)
             for edit, d in ((self.date_from, flt.date_from), (self.date_to, flt.date_to)):
-                edit.setDate(QDate(d.year, d.month, d.day) if d else NO_DATE)
+                edit.setDate(d)
             self.search.setText(flt.search or "")
             self.new_only.setChecked(flt.new_only)
             self._search_timer.stop()

@@ -25,12 +25,11 @@ from __future__ import annotations
 import datetime as dt
 
 from babel.lists import format_list
-from PySide6.QtCore import QDate, QModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
     QAbstractItemView,
-    QDateEdit,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -44,7 +43,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.dates import EARLIEST, latest_date
 from core.directory import list_leaders, list_units
 from core.errors import ClerkError
 from core.i18n import _, babel_locale, ngettext
@@ -52,6 +50,7 @@ from core.office import Changes
 from core.pinyin_match import Entry, MatchIndex, leader_index, unit_index
 from core.work.tasks import Meeting, NewTask, default_meeting_title
 from core.work.weekly import RowCheck, SavedMeeting, check_rows, coming_sunday, save_weekly, weekly_meeting_on
+from ui.date_field import DateField, first_problem
 from ui.ledger_model import CATEGORY_LABELS
 from ui.pages.weekly_grid import GridView
 from ui.pages.weekly_model import COLUMN_OF, COLUMNS, DUE_COLUMNS, WeeklyGridModel
@@ -61,10 +60,6 @@ CELL_ROLE = int(Qt.ItemDataRole.UserRole) + 1
 WIDTHS = (230, 60, 110, 170, 80, 160, 100, 100, 100)
 ERROR_STYLE = "color: #b71c1c;"
 DONE_STYLE = "color: #1b5e20;"
-
-
-def _qdate(d: dt.date) -> QDate:
-    return QDate(d.year, d.month, d.day)
 
 
 def numbers_text(numbers: tuple[str, ...]) -> str:
@@ -117,11 +112,7 @@ class WeeklyPage(QWidget):
     # ----- building ---------------------------------------------------------------------
 
     def _build(self) -> None:
-        self.date_edit = QDateEdit(_qdate(self.model.date))
-        self.date_edit.setCalendarPopup(True)
-        self.date_edit.setDisplayFormat("yyyy-MM-dd")
-        self.date_edit.setDateRange(_qdate(EARLIEST), _qdate(latest_date()))  # core.dates' window
-        self.date_edit.setAccessibleName(_("Meeting date"))
+        self.date_edit = DateField(self.model.date, _("Meeting date"))  # within core.dates' window
         self.date_edit.dateChanged.connect(self._on_date_changed)
         self.title_edit = QLineEdit()
         self.title_edit.setAccessibleName(_("Meeting title"))
@@ -238,7 +229,8 @@ class WeeklyPage(QWidget):
         return check_rows(self.ctx.reader, rows, self.ctx.today())
 
     def meeting_date(self) -> dt.date:
-        return self.date_edit.date().toPython()  # type: ignore[no-any-return]
+        """The date typed, or while the text is not a date the last one that was (saving is refused then)."""
+        return self.date_edit.date() or self.model.date
 
     def activate(self, options: dict[str, object] | None = None) -> None:
         """Shown by the main window: the grid takes the keyboard."""
@@ -272,7 +264,7 @@ class WeeklyPage(QWidget):
             item = QListWidgetItem(_("Meeting date: {problem}").format(problem=p.sentence))
             item.setData(CELL_ROLE, None)
             self.problems.addItem(item)
-        self.date_edit.setStyleSheet("QDateEdit { background: #f8d7da; }" if date_problems else "")
+        self.date_edit.edit.setStyleSheet("QLineEdit { background: #f8d7da; }" if date_problems else "")
         self.date_edit.setToolTip("\n".join(p.sentence for p in date_problems))
         bad_rows = 0
         for row in self.model.filled_rows():
@@ -325,6 +317,10 @@ class WeeklyPage(QWidget):
             self.grid.commitData(editor)
             self.grid.closeEditor(editor, QAbstractItemDelegate.EndEditHint.NoHint)
         self.model.reveal_all()
+        refused = first_problem([self.date_edit])
+        if refused is not None:  # the meeting is saved on the date shown, never another
+            self.date_edit.setFocus()
+            return self._refuse(_("Not saved: {problem}").format(problem=refused[1]))
         rows = self.model.rows_to_save()
         if not rows:
             return self._refuse(_("There are no items to save; type at least one item."))

@@ -21,11 +21,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
-from babel.dates import format_skeleton
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 
-from core.i18n import N_, _, babel_locale
+from core.format import day_and_weekday
+from core.i18n import N_, _
 from core.pinyin_match import MatchIndex, split_names
 from core.work.tasks import CATEGORIES, NewTask
 from core.work.weekly import Problem, RowCheck
@@ -63,8 +63,8 @@ class Draft:
 
 
 def format_due(d: dt.date) -> str:
-    """A due as the grid shows it: month, day and weekday (11月22日周日)."""
-    return format_skeleton("MMMdE", d, locale=babel_locale())
+    """A due as the grid shows it: month, day and weekday (11月22日周日), with the year when not this year's."""
+    return day_and_weekday(d)
 
 
 class WeeklyGridModel(QAbstractTableModel):

@@ -19,10 +19,9 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QEvent, QObject, QSettings, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QSettings, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
-    QDateEdit,
     QDialog,
     QFormLayout,
     QHBoxLayout,
@@ -35,13 +34,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.dates import EARLIEST, latest_date
 from core.format import medium_date
 from core.i18n import N_, _
 from core.work.actions import EMPTY_TEXT, Action, record
 from core.work.task_view import AssignmentBrief
 from core.work.workflow import UNIT_ACTIONS
 from ui import file_dialogs
+from ui.date_field import DateField, first_problem
 from ui.shell.context import AppContext
 from ui.task.record_form import (
     AttachmentList,
@@ -71,25 +70,10 @@ TEXT_LABELS = {
 WITH_FILES = frozenset({"report", "completion", "extension_request"})
 
 
-def qdate(d: dt.date) -> QDate:
-    return QDate(d.year, d.month, d.day)
-
-
-def pydate(q: QDate) -> dt.date:
-    return dt.date(q.year(), q.month(), q.day())
-
-
 def date_edit(value: dt.date, accessible: str, *, minimum: dt.date | None = None,
-              maximum: dt.date | None = None) -> QDateEdit:
-    """A date field with a calendar pop-up, bounded as given, and never outside core.dates' window."""
-    edit = QDateEdit()
-    edit.setCalendarPopup(True)
-    edit.setDisplayFormat("yyyy-MM-dd")
-    edit.setAccessibleName(accessible)
-    edit.setMinimumDate(qdate(max(minimum or EARLIEST, EARLIEST)))
-    edit.setMaximumDate(qdate(min(maximum or latest_date(), latest_date())))
-    edit.setDate(qdate(value))
-    return edit
+              maximum: dt.date | None = None) -> DateField:
+    """The app's date field (ui.date_field), bounded as given and never outside core.dates' window."""
+    return DateField(value, accessible, minimum=minimum, maximum=maximum)
 
 
 def choose_files(parent: QWidget) -> list[str]:
@@ -123,7 +107,7 @@ class MilestoneRow(QWidget):
         row.addWidget(self.remove)
 
     def value(self) -> tuple[dt.date, str]:
-        return pydate(self.date.date()), self.text.text()
+        return self.date.date() or dt.date.min, self.text.text()  # the form refuses a refused date first
 
 
 class ActionForm(RecordDialogMixin, WriteDialogMixin, QDialog):
@@ -155,7 +139,7 @@ class ActionForm(RecordDialogMixin, WriteDialogMixin, QDialog):
                              .format(date=medium_date(brief.assigned_on)))
         form.addRow(_("&Effective date:"), self.date)
 
-        self.value: QDateEdit | None = None
+        self.value: DateField | None = None
         self.value_check: QCheckBox | None = None
         self._build_value(form, today)
 
@@ -181,6 +165,9 @@ class ActionForm(RecordDialogMixin, WriteDialogMixin, QDialog):
         self.error = error_label()
 
         self.buttons, self.ok_button = record_buttons(self.submit, self.reject)
+        self.date_refused = False  # the error shown is a date field's refusal (cleared once every date is one)
+        for field in [self.date] + ([self.value] if self.value is not None else []):
+            field.dateChanged.connect(self._date_fixed)
         self.text.installEventFilter(self)  # Ctrl+Enter in the text box records
 
         layout = QVBoxLayout(self)
@@ -232,7 +219,7 @@ class ActionForm(RecordDialogMixin, WriteDialogMixin, QDialog):
 
     def add_milestone(self) -> MilestoneRow:
         assert self.milestones_box is not None
-        row = MilestoneRow(pydate(self.date.date()))
+        row = MilestoneRow(self.date.date() or self.ctx.today())
         row.remove.clicked.connect(lambda: self._remove_milestone(row))
         self.milestones_box.insertWidget(len(self.milestone_rows), row)
         # tab order: the plan (or the last milestone), then this row, then "Add milestone"
@@ -241,8 +228,14 @@ class ActionForm(RecordDialogMixin, WriteDialogMixin, QDialog):
                               (row.remove, self.add_milestone_button)):
             QWidget.setTabOrder(first, second)
         self.milestone_rows.append(row)
+        row.date.dateChanged.connect(self._date_fixed)
         row.text.setFocus()
         return row
+
+    def _date_fixed(self, _date: object = None) -> None:
+        if self.date_refused and not any(f.problem() for f in self.date_fields() if f.isEnabled()):
+            self.date_refused = False
+            self.error.setVisible(False)
 
     def _remove_milestone(self, row: MilestoneRow) -> None:
         self.milestone_rows.remove(row)
@@ -274,12 +267,26 @@ class ActionForm(RecordDialogMixin, WriteDialogMixin, QDialog):
         """The action as entered (not yet checked: the core checks it)."""
         value = None
         if self.value is not None and (self.value_check is None or self.value_check.isChecked()):
-            value = pydate(self.value.date())
-        return Action(kind=self.kind, on=pydate(self.date.date()), text=self.text.toPlainText(), value=value,
+            value = self.value.date()
+        return Action(kind=self.kind, on=self.date.date() or dt.date.min, text=self.text.toPlainText(), value=value,
                       milestones=[r.value() for r in self.milestone_rows], attachments=list(self.attachments()))
+
+    def date_fields(self) -> list[DateField]:
+        """Every date field of the form, in the order shown (the value only when it is in use)."""
+        fields = [self.date]
+        if self.value is not None and (self.value_check is None or self.value_check.isChecked()):
+            fields.append(self.value)
+        return fields + [r.date for r in self.milestone_rows]
 
     def submit(self) -> None:
         if self.busy:
+            return
+        refused = first_problem(self.date_fields())
+        if refused is not None:  # never record a date other than the one shown: nothing is written
+            field, problem = refused
+            self.show_error(_("Not saved: {problem}").format(problem=problem))
+            self.date_refused = True
+            field.setFocus()
             return
         action, assignment_id = self.action(), self.brief.id
         self._set_busy(True)

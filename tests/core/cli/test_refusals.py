@@ -99,7 +99,7 @@ CASES = [
     ("task beyond next week", [*ADD[:-1], "2026-12-05", "--lead", "TGZ"], 1,
      "2026-12-05 is more than 7 days ahead"),
     ("impossible date", ["claim", "2026-1/TGZ", "--on", "2026-02-30"], 2,
-     "--on: '2026-02-30' is not a date; write it as YYYY-MM-DD, e.g. 2026-03-08."),
+     "--on: '2026-02-30' is not a date: month 2 has no day 30; check the day."),
     ("word for a date", ["claim", "2026-1/TGZ", "--on", "tomorrow"], 2, "--on: 'tomorrow' is not a date"),
     ("bad task date", [*ADD[:-1], "2026-13-01", "--lead", "TGZ"], 2, "--date: '2026-13-01' is not a date"),
     ("bad until", ["extend", "2026-2/TGZ", "--on", "2026-03-12", "--until", "月底", "--plan", "计划"], 2,

@@ -93,3 +93,15 @@ def test_panel_and_refusals(cli, hub_db, state) -> None:
         r = cli(*args, user=user)
         assert (r.code, words in r.err) == (code, True), r.err
     assert state(hub_db) == before
+
+
+def test_explain_names_the_task_by_its_title_in_the_table_and_the_json(cli) -> None:
+    scenario(cli)
+    ex = cli.json("score", "explain", "TGZ", "2026-03")
+    titles = {x["ref"]: x["title"] for x in ex["lines"] if x["ref"]}
+    assert titles == {"2026-1/TGZ": "事项0", "2026-2/TGZ": "事项1", "2026-3/TGZ": "事项2", "2026-4/TGZ": "协办事项"}
+    assert [x["title"] for x in ex["lines"] if not x["ref"]] == [None] * sum(1 for x in ex["lines"] if not x["ref"])
+    text = cli.ok("score", "explain", "TGZ", "2026-03").out
+    assert "Task title" in text and "协办事项" in text
+    quarter = cli.json("score", "explain", "TGZ", "2026-Q1")
+    assert all(x["title"] is None for x in quarter["lines"] if x["kind"] == "month")

@@ -256,7 +256,7 @@ def test_an_extension_request_with_plan_and_milestones_from_the_desk(qtbot, ctx:
     qtbot.mouseClick(page.action_buttons["extension_request"], Qt.MouseButton.LeftButton)
     form = page.active_form
     assert form is not None and form.value is not None
-    form.value.setDate(action_forms.qdate(_day(12, 31)))
+    form.value.setDate(_day(12, 31))
     form.text.setPlainText("分两段施工")
     form.add_milestone().text.setText("完成第一段")
     with qtbot.waitSignal(page.loaded, timeout=10_000):

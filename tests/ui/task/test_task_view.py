@@ -188,7 +188,7 @@ def test_enter_records_and_esc_closes_without_recording(qtbot, ctx: AppContext, 
     qtbot.keyClick(form, Qt.Key.Key_Escape)
     assert view.active_form is None and count_events(hub_path) == before
     form = act(qtbot, view, "2026-5/TGZ", "claim", submit=False)
-    assert form.focusWidget() is form.date  # nothing to write for a claim: Enter records at once
+    assert form.focusWidget() is form.date.edit  # nothing to write for a claim: Enter records at once
     with qtbot.waitSignal(view.loaded, timeout=10_000):
         qtbot.keyClick(form.date, Qt.Key.Key_Return)
     assert count_events(hub_path) == before + 1 and row_of(hub_path, "2026-5/TGZ").state == "claimed"
@@ -202,8 +202,8 @@ def test_enter_records_and_esc_closes_without_recording(qtbot, ctx: AppContext, 
 def test_the_date_field_is_bounded_by_the_assignment_date_and_today(qtbot, ctx: AppContext) -> None:  # noqa: ANN001
     view = show(qtbot, ctx, "2026-10")
     form = act(qtbot, view, "2026-10/TGZ", "report", submit=False)
-    assert form.date.date() == QDate(2026, 11, 27)
-    assert (form.date.minimumDate(), form.date.maximumDate()) == (QDate(2026, 11, 20), QDate(2026, 11, 27))
+    assert form.date.date() == dt.date(2026, 11, 27) and form.date.text() == "2026-11-27"
+    assert (form.date.minimum, form.date.maximum) == (dt.date(2026, 11, 20), dt.date(2026, 11, 27))
     form.reject()
 
 

@@ -2,12 +2,14 @@
 
 Contract: `ExplanationPanel.show_score(score, is_quarter)` lists the lines behind
 `score` (what `core.scoring.publish.explain` gives for the same unit and period:
-base or month scores, each event with its date, kind, task reference, role and
-points, then the panel or bonus-cap adjustment) and a total equal to
-`score.score`. `clear()` shows the hint. Read-only; GUI thread only.
+base or month scores, each event with its date, kind, task reference, the task's
+title (when given `db` to read it from), role and points, then the panel or
+bonus-cap adjustment) and a total equal to `score.score`. `clear()` shows the
+hint. Read-only; GUI thread only.
 """
 from __future__ import annotations
 
+import sqlite_utils
 from babel.dates import format_date
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -23,15 +25,15 @@ from PySide6.QtWidgets import (
 from core.format import locale
 from core.i18n import _
 from core.scoring.monthly import UnitScore
-from core.scoring.publish import Line, explain_score
+from core.scoring.publish import Line, explain_score, with_titles
 from ui.ledger_model import ROLE_LABELS
 from ui.pages.scores.ranking_model import points
 
-COLUMNS = ("Date", "What", "Task", "Role", "Points")
+COLUMNS = ("Date", "What", "Task", "Task title", "Role", "Points")
 
 
 def _headers() -> list[str]:
-    return [_("Date"), _("What"), _("Task"), _("Role"), _("Points")]
+    return [_("Date"), _("What"), _("Task"), _("Task title"), _("Role"), _("Points")]
 
 
 class ExplanationPanel(QWidget):
@@ -56,6 +58,7 @@ class ExplanationPanel(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)  # the task title
         self.total_label = QLabel()
         self.total_label.setObjectName("explanationTotal")
         self.total_label.setAlignment(Qt.AlignmentFlag.AlignRight)
@@ -73,22 +76,23 @@ class ExplanationPanel(QWidget):
         self.table.setRowCount(0)
         self.total_label.clear()
 
-    def show_score(self, score: UnitScore, is_quarter: bool) -> None:
-        self.score, self.lines = score, explain_score(score, is_quarter)
+    def show_score(self, score: UnitScore, is_quarter: bool, db: sqlite_utils.Database | None = None) -> None:
+        lines = explain_score(score, is_quarter)
+        self.score, self.lines = score, (with_titles(db, lines) if db is not None else lines)
         self.title.setText(_("{unit}: score {score}, rank {rank}").format(
             unit=score.name, score=points(score.score), rank=score.rank))
         self.table.setRowCount(len(self.lines))
         for row, line in enumerate(self.lines):
             role = _(ROLE_LABELS[line.role]) if line.role in ROLE_LABELS else ""
             cells = (format_date(line.on, "short", locale=locale()) if line.on else "", line.text,
-                     "" if line.kind == "month" else line.ref, role, points(line.points))
+                     "" if line.kind == "month" else line.ref, line.title, role, points(line.points))
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if col == len(cells) - 1:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                     item.setData(Qt.ItemDataRole.UserRole, line.points)
-                if col == 1:
-                    item.setToolTip(line.text)
+                if col in (1, 3):
+                    item.setToolTip(text)
                 self.table.setItem(row, col, item)
         self.total_label.setText(_("Total {total}").format(total=points(self.total())))
 

@@ -312,7 +312,7 @@ class ScoresPage(LatestLoadMixin, QWidget):
     def _explain(self, code: str) -> None:
         score = self.score_of(code)
         if score is not None and self.data is not None:
-            self.explanation.show_score(score, self.data.period.is_quarter)
+            self.explanation.show_score(score, self.data.period.is_quarter, self.ctx.reader)
 
     # ----- writes and reports -----------------------------------------------------------
 

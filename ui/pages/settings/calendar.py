@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from babel.dates import format_skeleton
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QGridLayout,
@@ -35,8 +34,8 @@ from PySide6.QtWidgets import (
 
 from core import office_settings as settings_ops
 from core.errors import ClerkError
-from core.format import number
-from core.i18n import _, babel_locale, ngettext
+from core.format import day_and_weekday, number
+from core.i18n import _, ngettext
 from core.office import Changes
 from core.rules.calendar import NoticePlan, NoticePreview, parse_notice
 from ui.pages.directory.form import ERROR_COLOR, alive, error_label
@@ -46,8 +45,9 @@ from ui.shell.context import AppContext
 FIRST_YEAR, LAST_YEAR = 2004, 2100
 
 
-def day_text(d: dt.date) -> str:
-    return format_skeleton("MMMEd", d, locale=babel_locale())
+def day_text(d: dt.date, year: int) -> str:
+    """A day of the year shown (1月1日周四), with its year when it lies in another (2011年12月31日周六)."""
+    return day_and_weekday(d, year)
 
 
 def confirm_import(parent: QWidget, text: str) -> bool:
@@ -180,7 +180,7 @@ class CalendarSection(QWidget):
                            if self.known_years else _("No year is in the calendar yet."))
         for view, days in ((self.rest, shown.rest_days), (self.work, shown.work_days)):
             view.clear()
-            view.addItems([f"{day_text(d.date)}  {d.name}" for d in days])
+            view.addItems([f"{day_text(d.date, shown.year)}  {d.name}" for d in days])
         n_rest, n_work = len(shown.rest_days), len(shown.work_days)
         self.rest_title.setText(ngettext("{n} rest day", "{n} rest days", n_rest).format(n=n_rest))
         self.work_title.setText(ngettext("{n} make-up working day", "{n} make-up working days", n_work)

@@ -76,6 +76,11 @@ def test_bar_click_explains_the_unit(qtbot, page: MonthlyPage, scores_db: Path) 
     finally:
         db.conn.close()
     assert lines == page.explanation.lines and score.score == shown.score
+    # each line naming an assignment names its task by title too (issue 15), in the table's 事项名称 column
+    table = page.explanation.table
+    title_column = [table.horizontalHeaderItem(c).text() for c in range(table.columnCount())].index("事项名称")
+    row = next(i for i, line in enumerate(lines) if line.ref == "2026-1/TGZ")
+    assert lines[row].title and table.item(row, title_column).text() == lines[row].title
 
 
 def test_every_explanation_adds_up(page: MonthlyPage) -> None:
