@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
 from core.directory import list_leaders, list_units
 from core.i18n import _
 from core.work.ledger import LedgerFilter
+from ui import keyboard
 from ui.ledger_model import (
     CATEGORY_LABELS,
     KIND_LABELS,
@@ -48,6 +49,7 @@ from ui.ledger_model import (
     STATE_LABELS,
     light_icon,
 )
+from ui.pages.ledger_unit_filter import UnitFilterCombo
 from ui.shell import settings_store
 from ui.shell.context import AppContext
 
@@ -103,7 +105,7 @@ class FilterBar(QWidget):
         self._search_timer.timeout.connect(self._emit)
         self.search.textChanged.connect(self._search_timer.start)
 
-        self.unit = self._combo("unitFilter", _("Unit filter"), _("All units"))
+        self.unit = self._combo("unitFilter", _("Unit filter"), _("All units"), combo=UnitFilterCombo())
         self.kind = self._combo("kindFilter", _("Unit kind filter"), _("All kinds"), KIND_LABELS)
         self.leader = self._combo("leaderFilter", _("Leader filter"), _("All leaders"))
         self.state = self._combo("stateFilter", _("State filter"), _("All states"))
@@ -147,8 +149,9 @@ class FilterBar(QWidget):
         layout.addLayout(grid)
         self.load_choices()
 
-    def _combo(self, name: str, accessible: str, everything: str, labels: dict[str, str] | None = None) -> QComboBox:
-        combo = QComboBox()
+    def _combo(self, name: str, accessible: str, everything: str, labels: dict[str, str] | None = None,
+               combo: QComboBox | None = None) -> QComboBox:
+        combo = combo if combo is not None else QComboBox()
         combo.setObjectName(name)
         combo.setAccessibleName(accessible)
         combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
@@ -169,13 +172,16 @@ class FilterBar(QWidget):
         edit.setDisplayFormat("yyyy-MM-dd")
         edit.setDate(NO_DATE)
         edit.dateChanged.connect(self._emit)
+        keyboard.tab_leaves(edit)  # "Any" would otherwise keep the focus for ever
         return edit
 
     def load_choices(self) -> None:
         """(Re)fill the unit and leader choices from the directory, keeping the current choice."""
         db = self.ctx.reader
+        directory = list_units(db)
+        self.unit.set_units(directory)
         units = [(u.code, u.name if u.active else _("{name} (inactive)").format(name=u.name))
-                 for u in list_units(db)]
+                 for u in directory]
         leaders = [(ld.name, ld.name if ld.active else _("{name} (inactive)").format(name=ld.name))
                    for ld in list_leaders(db)]
         self._quiet = True
@@ -229,6 +235,12 @@ class FilterBar(QWidget):
         finally:
             self._quiet = False
         self.changed.emit()
+
+    def flush_search(self) -> None:
+        """Emit at once the `changed` a keystroke in the search box still has waiting on its timer."""
+        if self._search_timer.isActive():
+            self._search_timer.stop()
+            self._emit()
 
     @Slot()
     def clear(self) -> None:
