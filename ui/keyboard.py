@@ -13,13 +13,16 @@ Contract (GUI thread only):
   and left to right. `focus_main_view(page)` gives it the focus and makes sure a row is
   current (the first, when none was), so Up, Down and Return act at once; False when the
   page has no such view. The shell binds it to F6 and Ctrl+Down.
+- `mnemonic(text)`: the letter after a single & ("适合页面(&A)" → "A"), "" when none;
+  `alt_shortcut(text)` is Alt+that letter (for a toolbar, whose buttons' mnemonics Qt
+  does not fire by itself).
 """
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, Qt
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QAbstractItemView, QWidget
 
 _TABS = (Qt.Key.Key_Tab, Qt.Key.Key_Backtab)
@@ -108,3 +111,21 @@ def focus_main_view(page: QWidget) -> bool:
         else:
             view.setCurrentIndex(first)
     return True
+
+
+def mnemonic(text: str) -> str:
+    """The mnemonic letter of `text` in upper case, or "" (see the module contract)."""
+    i = 0
+    while i < len(text) - 1:
+        if text[i] == "&":
+            if text[i + 1] != "&":
+                return text[i + 1].upper()
+            i += 1
+        i += 1
+    return ""
+
+
+def alt_shortcut(text: str) -> QKeySequence | None:
+    """Alt + the mnemonic of `text`, or None when it has none."""
+    letter = mnemonic(text)
+    return QKeySequence(f"Alt+{letter}") if letter.isascii() and letter.isalnum() else None

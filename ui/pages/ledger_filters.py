@@ -132,7 +132,7 @@ class FilterBar(QWidget):
         grid.setHorizontalSpacing(6)
         cells = ((_("&Unit:"), self.unit), (_("&Kind:"), self.kind), (_("Lea&der:"), self.leader),
                  (_("&State:"), self.state), (_("Li&ght:"), self.light), (_("Ca&tegory:"), self.category),
-                 (_("S&ource:"), self.source), (_("Assigned &from:"), self.date_from),
+                 (_("S&ource:"), self.source), (_("&Assigned from:"), self.date_from),
                  (_("u&ntil:"), self.date_to))
         for i, (text, widget) in enumerate(cells):
             label = QLabel(text)
@@ -268,7 +268,7 @@ class SavedFilters(QWidget):
         self.combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.combo.setMinimumContentsLength(10)
         self.combo.activated.connect(self._picked)
-        self.save_button = QPushButton(_("Sa&ve filter…"))
+        self.save_button = QPushButton(_("Sav&e filter…"))
         self.save_button.setObjectName("saveFilter")
         self.save_button.clicked.connect(self.save_requested)
         self.delete_button = QPushButton(_("Delete"))
