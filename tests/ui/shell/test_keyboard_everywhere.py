@@ -119,7 +119,10 @@ def test_the_preview_toolbar_answers_its_alt_shortcuts(qtbot, ctx_for_preview) -
 @pytest.fixture
 def ctx_for_preview(db_path: Path):  # noqa: ANN201
     from tests.ui._report_helpers import make_ctx as report_ctx
+    from ui.printing.preview import open_windows
 
     context = report_ctx(db_path)
     yield context
+    for window in open_windows():  # later tests count the preview windows open
+        window.close()
     context.close()
