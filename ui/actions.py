@@ -34,7 +34,7 @@ class ActionSpec:
     text: str                 # N_() msgid, with its & mnemonic
     menu: str                 # a key of MENUS
     tip: str                  # N_() msgid: status tip and tooltip
-    shortcut: str = ""        # portable text, e.g. "Ctrl+Q", "F5"
+    shortcut: str = ""        # portable text, e.g. "Ctrl+Q", "F5"; several separated by ";" ("F6;Ctrl+Down")
     write: bool = False       # changes the office's data: hidden for a viewer
     role: QAction.MenuRole = QAction.MenuRole.NoRole
     separator_before: bool = False
@@ -56,6 +56,8 @@ STANDARD: tuple[ActionSpec, ...] = (
     ActionSpec("refresh", N_("&Refresh"), "view", N_("Read the shown page again from the database"), "F5",
                separator_before=True),
     ActionSpec("find", N_("&Find"), "view", N_("Go to the search box of the shown page"), "Ctrl+F"),
+    ActionSpec("focus_table", N_("Go to the &table"), "view", N_("Go to the table or list of the shown page"),
+               "F6;Ctrl+Down"),
     ActionSpec("about", N_("&About Closeloop"), "help",
                N_("Versions, and where the database, the log and the backups are"), "F1",
                role=QAction.MenuRole.AboutRole),
@@ -99,7 +101,7 @@ class ActionRegistry:
         if icon is not None:
             action.setIcon(icon)
         if spec.shortcut:
-            action.setShortcut(QKeySequence(spec.shortcut))
+            action.setShortcuts([QKeySequence(k) for k in spec.shortcut.split(";")])
         hidden = self._hidden(spec)
         if hidden:
             action.setVisible(False)

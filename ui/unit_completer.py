@@ -14,6 +14,7 @@ Contract (GUI thread only):
   the name being typed becomes the highlighted entry when it matches nothing
   exactly; anything else stays as typed (the grid then shows the problem).
 - In single mode, a space picks the highlighted entry, as in a Chinese input method.
+- `index` is what it matches against; `set_index(index)` replaces it (the directory changed).
 """
 from __future__ import annotations
 
@@ -52,6 +53,15 @@ class PickerEdit(QLineEdit):
         self._describe = describe
         self._popup: QListWidget | None = None
         self.textEdited.connect(self._on_edited)
+
+    @property
+    def index(self) -> MatchIndex:
+        return self._index
+
+    def set_index(self, index: MatchIndex) -> None:
+        """Match against `index` from now on."""
+        self._index = index
+        self.hide_popup()
 
     # ----- the list -------------------------------------------------------------------
 

@@ -13,7 +13,9 @@ Contract:
   its import marks and `ctx.marks_seen` un-marks the rows in place (ui.ledger_model).
 - `loaded(count)` after each new id list is shown (tests wait on it);
   `query_failed(exc)` when the id query raised.
-- `focus_search()` (Ctrl+F) and `save_state()` (header state, on close).
+- `focus_search()` (Ctrl+F) and `save_state()` (header state, on close); `main_view()` is the
+  table (F6, Ctrl+Down). Down or Return in the search box goes into the table with a row
+  current, so a clerk types a search, presses Down, then Return to open the task.
 - "Print…" (`print_ledger`) and "Export to Excel…" (`export_excel`) make the
   document of what is shown: the current filter and sort key (ui.printing.documents).
 - The names of saved filters come from `ask_filter_name`, and deletions are
@@ -23,8 +25,8 @@ Threading: GUI thread only.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, Qt, Signal, Slot
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, Signal, Slot
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -43,6 +45,7 @@ from core.format import number
 from core.i18n import _, ngettext
 from core.office import Changes
 from core.work.ledger import LedgerFilter
+from ui import keyboard
 from ui.ledger_model import (
     COLUMN_OF,
     COLUMNS,
@@ -132,6 +135,7 @@ class LedgerPage(QWidget):
         layout.addWidget(self.filters)
         layout.addWidget(self.table, 1)
         self._set_tab_order()
+        self.filters.search.installEventFilter(self)
         ctx.changed.connect(self._on_changed)
         ctx.marks_seen.connect(self.model.forget_marks)
         self.model.set_filter(self.filters.current_filter(), as_of=ctx.today())
@@ -144,6 +148,18 @@ class LedgerPage(QWidget):
                  self.table]
         for first, second in zip(chain, chain[1:], strict=False):
             QWidget.setTabOrder(first, second)
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt)
+        """Down or Return in the search box: into the table (see the module contract)."""
+        if obj is self.filters.search and event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent) \
+                and event.key() in (Qt.Key.Key_Down, Qt.Key.Key_Return, Qt.Key.Key_Enter) \
+                and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
+            self.filters.flush_search()  # the rows of what was typed, not of the text before it
+            return keyboard.focus_main_view(self)
+        return super().eventFilter(obj, event)
+
+    def main_view(self) -> QTableView:
+        return self.table
 
     def _fit_default_widths(self, header: QHeaderView) -> None:
         """Preset widths, widened to fit each header and each column's fixed vocabulary."""
@@ -225,6 +241,8 @@ class LedgerPage(QWidget):
 
     def _on_loaded(self, count: int) -> None:
         self.count_label.setText(count_text(count))
+        if self.table.hasFocus() and not self.table.currentIndex().isValid():
+            keyboard.focus_main_view(self)  # a keyboard user in the table keeps a current row
         self.loaded.emit(count)
 
     def _on_failed(self, exc: Exception) -> None:

@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 from core.directory import list_leaders, list_units
 from core.i18n import _
 from core.work.ledger import LedgerFilter
+from ui import keyboard
 from ui.date_field import DateField
 from ui.ledger_model import (
     CATEGORY_LABELS,
@@ -48,6 +49,7 @@ from ui.ledger_model import (
     STATE_LABELS,
     light_icon,
 )
+from ui.pages.ledger_unit_filter import UnitFilterCombo
 from ui.shell import settings_store
 from ui.shell.context import AppContext
 
@@ -102,7 +104,7 @@ class FilterBar(QWidget):
         self._search_timer.timeout.connect(self._emit)
         self.search.textChanged.connect(self._search_timer.start)
 
-        self.unit = self._combo("unitFilter", _("Unit filter"), _("All units"))
+        self.unit = self._combo("unitFilter", _("Unit filter"), _("All units"), combo=UnitFilterCombo())
         self.kind = self._combo("kindFilter", _("Unit kind filter"), _("All kinds"), KIND_LABELS)
         self.leader = self._combo("leaderFilter", _("Leader filter"), _("All leaders"))
         self.state = self._combo("stateFilter", _("State filter"), _("All states"))
@@ -129,7 +131,7 @@ class FilterBar(QWidget):
         grid.setHorizontalSpacing(6)
         cells = ((_("&Unit:"), self.unit), (_("&Kind:"), self.kind), (_("Lea&der:"), self.leader),
                  (_("&State:"), self.state), (_("Li&ght:"), self.light), (_("Ca&tegory:"), self.category),
-                 (_("S&ource:"), self.source), (_("Assigned &from:"), self.date_from),
+                 (_("S&ource:"), self.source), (_("&Assigned from:"), self.date_from),
                  (_("u&ntil:"), self.date_to))
         for i, (text, widget) in enumerate(cells):
             label = QLabel(text)
@@ -146,8 +148,9 @@ class FilterBar(QWidget):
         layout.addLayout(grid)
         self.load_choices()
 
-    def _combo(self, name: str, accessible: str, everything: str, labels: dict[str, str] | None = None) -> QComboBox:
-        combo = QComboBox()
+    def _combo(self, name: str, accessible: str, everything: str, labels: dict[str, str] | None = None,
+               combo: QComboBox | None = None) -> QComboBox:
+        combo = combo if combo is not None else QComboBox()
         combo.setObjectName(name)
         combo.setAccessibleName(accessible)
         combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
@@ -163,13 +166,16 @@ class FilterBar(QWidget):
         edit = DateField(None, accessible, optional=True, empty_text=_("Any"), compact=True)
         edit.setObjectName(name)
         edit.dateChanged.connect(self._emit)
+        keyboard.tab_leaves(edit)  # "Any" would otherwise keep the focus for ever
         return edit
 
     def load_choices(self) -> None:
         """(Re)fill the unit and leader choices from the directory, keeping the current choice."""
         db = self.ctx.reader
+        directory = list_units(db)
+        self.unit.set_units(directory)
         units = [(u.code, u.name if u.active else _("{name} (inactive)").format(name=u.name))
-                 for u in list_units(db)]
+                 for u in directory]
         leaders = [(ld.name, ld.name if ld.active else _("{name} (inactive)").format(name=ld.name))
                    for ld in list_leaders(db)]
         self._quiet = True
@@ -220,6 +226,12 @@ class FilterBar(QWidget):
             self._quiet = False
         self.changed.emit()
 
+    def flush_search(self) -> None:
+        """Emit at once the `changed` a keystroke in the search box still has waiting on its timer."""
+        if self._search_timer.isActive():
+            self._search_timer.stop()
+            self._emit()
+
     @Slot()
     def clear(self) -> None:
         self.set_filter(LedgerFilter())
@@ -246,7 +258,7 @@ class SavedFilters(QWidget):
         self.combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.combo.setMinimumContentsLength(10)
         self.combo.activated.connect(self._picked)
-        self.save_button = QPushButton(_("Sa&ve filter…"))
+        self.save_button = QPushButton(_("Sav&e filter…"))
         self.save_button.setObjectName("saveFilter")
         self.save_button.clicked.connect(self.save_requested)
         self.delete_button = QPushButton(_("Delete"))

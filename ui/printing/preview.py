@@ -13,7 +13,9 @@ Contract (GUI thread only):
   (`report_dialogs.ask_save_path`, replaceable) — a failure leaves no partial file
   and shows its sentence; Open folder shows the folder of the last saved copy
   (`report_dialogs.open_folder`); Esc closes. The window's size and place are
-  remembered (ui.shell.settings_store.PREVIEW_GEOMETRY).
+  remembered (ui.shell.settings_store.PREVIEW_GEOMETRY). Each toolbar action also
+  answers Alt + its mnemonic (适合页面(A) → Alt+A, 下一页(N) → Alt+N): a QToolBar's
+  buttons do not fire their mnemonics by themselves.
 - `printed(int)` after pages were sent to the printer, `saved(Path)` after a copy was saved.
 Pages make a document with `ui.printing.jobs.open_report(ctx, parent, title, render, file_name)`,
 which opens this window; this module does not import ui.printing.jobs.
@@ -35,6 +37,7 @@ from core.errors import ClerkError
 from core.format import whole_percent
 from core.i18n import _
 from core.reports.atomic_file import atomic_output
+from ui import keyboard
 from ui.actions import plain
 from ui.printing import dialogs as report_dialogs
 from ui.printing import printer as report_print
@@ -122,8 +125,12 @@ class PreviewWindow(QMainWindow):
         action.setObjectName(key)
         action.setToolTip(plain(text) + (f" ({QKeySequence(shortcut).toString(QKeySequence.SequenceFormat.NativeText)})"
                                          if shortcut else ""))
-        if shortcut:
-            action.setShortcut(QKeySequence(shortcut))
+        keys = [QKeySequence(shortcut)] if shortcut else []
+        alt = keyboard.alt_shortcut(text)  # a toolbar button's &mnemonic does not fire by itself
+        if alt is not None:
+            keys.append(alt)
+        if keys:
+            action.setShortcuts(keys)
             action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         action.triggered.connect(slot)  # type: ignore[arg-type]
         self.addAction(action)
@@ -143,7 +150,7 @@ class PreviewWindow(QMainWindow):
         self.next_action = self._action("next_page", _("&Next page"), "PgDown", self.next_page)
         self.zoom_out_action = self._action("zoom_out", _("Zoom &out"), "Ctrl+-", self.zoom_out)
         self.zoom_in_action = self._action("zoom_in", _("Zoom &in"), "Ctrl++", self.zoom_in)
-        self.zoom_in_action.setShortcuts([QKeySequence("Ctrl++"), QKeySequence("Ctrl+=")])
+        self.zoom_in_action.setShortcuts([*self.zoom_in_action.shortcuts(), QKeySequence("Ctrl+=")])
         self.fit_width_action = self._action("fit_width", _("Fit &width"), "Ctrl+0", self.fit_width)
         self.fit_page_action = self._action("fit_page", _("Fit p&age"), "Ctrl+9", self.fit_page)
         self.close_action = self._action("close_preview", _("&Close"), "Esc", self.close)

@@ -8,7 +8,8 @@ Contract:
   show from their `factory` ("module:Class", called as `Class(ctx, parent)`).
 - Optional page methods the shell calls when present: `activate(options)` on
   every show (options from `ctx.navigate`, else {}), `refresh()` (F5),
-  `focus_search()` (Ctrl+F), `save_state()` (on close).
+  `focus_search()` (Ctrl+F), `save_state()` (on close), `main_view()` (the table
+  F6 and Ctrl+Down go into; without it, the page's first visible table: ui.keyboard).
 - `ctx.navigate.emit(key, options)` shows that page; `ctx.open_task.emit(no)` calls
   `ui.task.view.open_task_view(ctx, no, window)` when that module exists.
 - Menus and shortcuts come from `ui.actions` (write actions hidden for a viewer).
@@ -49,6 +50,7 @@ from core.backup_policy import take_backup
 from core.db.connection import connect
 from core.errors import ClerkError
 from core.i18n import N_, _, babel_locale
+from ui import keyboard
 from ui.about import AboutDialog
 from ui.actions import ActionRegistry
 from ui.fonts import FontChoice
@@ -109,6 +111,7 @@ class MainWindow(QMainWindow):
         self.actions.connect("quit", self.close)
         self.actions.connect("refresh", self.refresh)
         self.actions.connect("find", self.focus_search)
+        self.actions.connect("focus_table", self.focus_table)
         self.actions.connect("about", self.show_about)
         self.actions.connect("backup_now", self.backup_now)
         report_documents.connect_actions(self)  # File → import/export/print the ledger (issue 5)
@@ -270,6 +273,13 @@ class MainWindow(QMainWindow):
         page = self.current_page()
         if page is not None and callable(getattr(page, "focus_search", None)):
             page.focus_search()  # type: ignore[attr-defined]
+
+    @Slot()
+    def focus_table(self) -> None:
+        """F6 or Ctrl+Down: into the shown page's table or list, a row current (ui.keyboard)."""
+        page = self.current_page()
+        if page is not None:
+            keyboard.focus_main_view(page)
 
     @Slot(str)
     def open_task(self, task_no: str) -> None:

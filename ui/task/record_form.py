@@ -47,7 +47,7 @@ class AttachmentList(QWidget):
         self.add_button = QPushButton(_("Add &files…"))
         self.add_button.setAutoDefault(False)  # Enter records the form wherever the focus is
         self.add_button.clicked.connect(self.add_files)
-        self.remove_button = QPushButton(_("Re&move"))
+        self.remove_button = QPushButton(_("Remo&ve"))
         self.remove_button.setAutoDefault(False)
         self.remove_button.setAccessibleName(remove_accessible)
         self.remove_button.clicked.connect(self.remove_selected)

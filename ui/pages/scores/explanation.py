@@ -5,13 +5,14 @@ Contract: `ExplanationPanel.show_score(score, is_quarter)` lists the lines behin
 base or month scores, each event with its date, kind, task reference, the task's
 title (when given `db` to read it from), role and points, then the panel or
 bonus-cap adjustment) and a total equal to `score.score`. `clear()` shows the
-hint. Read-only; GUI thread only.
+hint. A double click on a task's line, or Return on it, emits `task_opened(task_no)`
+(the page opens the task view). Read-only; GUI thread only.
 """
 from __future__ import annotations
 
 import sqlite_utils
 from babel.dates import format_date
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -26,6 +27,7 @@ from core.format import locale
 from core.i18n import _
 from core.scoring.monthly import UnitScore
 from core.scoring.publish import Line, explain_score, with_titles
+from ui import keyboard
 from ui.ledger_model import ROLE_LABELS
 from ui.pages.scores.ranking_model import points
 
@@ -38,6 +40,8 @@ def _headers() -> list[str]:
 
 class ExplanationPanel(QWidget):
     """The lines behind one unit's score (see the module contract)."""
+
+    task_opened = Signal(str)  # the task number of the line double-clicked (or Return)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -55,6 +59,8 @@ class ExplanationPanel(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().setVisible(False)
         self.table.setWordWrap(False)
+        self.table.doubleClicked.connect(self._open_line)
+        keyboard.on_return(self.table, self._open_line)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
@@ -95,6 +101,11 @@ class ExplanationPanel(QWidget):
                     item.setToolTip(text)
                 self.table.setItem(row, col, item)
         self.total_label.setText(_("Total {total}").format(total=points(self.total())))
+
+    def _open_line(self, index: QModelIndex) -> None:
+        line = self.lines[index.row()] if index.isValid() and index.row() < len(self.lines) else None
+        if line is not None and line.role is not None and line.ref:
+            self.task_opened.emit(line.ref.partition("/")[0])
 
     def total(self) -> float:
         """The sum of the lines shown (equals the score shown)."""

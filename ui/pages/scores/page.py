@@ -214,6 +214,7 @@ class ScoresPage(LatestLoadMixin, QWidget):
                 lambda current, _previous, sec=section: self._row_chosen(sec, current.row()))
             section.chart.unit_clicked.connect(self.show_unit)
         self.explanation = ExplanationPanel()
+        self.explanation.task_opened.connect(self.ctx.open_task.emit)
         self.explanation.setMinimumWidth(420)
         body = QSplitter(Qt.Orientation.Horizontal)
         body.addWidget(self.tabs)

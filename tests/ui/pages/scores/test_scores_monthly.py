@@ -211,3 +211,26 @@ def test_a_viewer_sees_no_write_buttons(qtbot, ctx: AppContext) -> None:  # noqa
     assert page.publish_button.isHidden() and page.reopen_button.isHidden()
     assert page.panel.save_button.isHidden()
     assert not page.panel.model.flags(page.panel.model.index(0, 0)) & Qt.ItemFlag.ItemIsEditable
+
+
+def test_a_line_of_the_explanation_opens_its_task(qtbot, page: MonthlyPage, ctx: AppContext) -> None:  # noqa: ANN001
+    opened: list[str] = []
+    ctx.open_task.connect(opened.append)
+    page.show_unit("TGZ")
+    lines = page.explanation.lines
+    row = next(i for i, line in enumerate(lines) if line.ref == "2026-1/TGZ")
+    table = page.explanation.table
+    table.scrollTo(table.model().index(row, 1))
+    rect = table.visualRect(table.model().index(row, 1))
+    assert table.viewport().rect().contains(rect.center()), (rect, table.viewport().rect())
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())  # a double click's press
+    qtbot.mouseDClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert opened == ["2026-1"]
+    base = next(i for i, line in enumerate(lines) if line.kind == "base")
+    table.setFocus()
+    table.setCurrentCell(base, 0)
+    qtbot.keyClick(table, Qt.Key.Key_Return)
+    assert opened == ["2026-1"]  # the base score is no task
+    table.setCurrentCell(row, 0)
+    qtbot.keyClick(table, Qt.Key.Key_Return)
+    assert opened == ["2026-1", "2026-1"]
