@@ -39,7 +39,6 @@ from PySide6.QtWidgets import (
 from core.directory import list_leaders, list_units
 from core.i18n import _
 from core.work.ledger import LedgerFilter
-from ui import keyboard
 from ui.date_field import DateField
 from ui.ledger_model import (
     CATEGORY_LABELS,
@@ -166,7 +165,6 @@ class FilterBar(QWidget):
         edit = DateField(None, accessible, optional=True, empty_text=_("Any"), compact=True)
         edit.setObjectName(name)
         edit.dateChanged.connect(self._emit)
-        keyboard.tab_leaves(edit)  # "Any" would otherwise keep the focus for ever
         return edit
 
     def load_choices(self) -> None:

@@ -82,7 +82,7 @@ def test_the_category_words_clerks_use_are_accepted(cli, tmp_path: Path) -> None
 
 def test_an_unknown_category_is_refused_listing_the_accepted_words(cli, hub_db: Path, tmp_path: Path  # noqa: ANN001
                                                                    ) -> None:
-    from conftest import db_state
+    from tests.core.conftest import db_state
 
     path = sheet(tmp_path / "bad.xlsx", [[1, "河道清淤", "", "急事", "会议", "2026-11-20", "TGZ", "", ""]])
     before = db_state(hub_db)
