@@ -15,7 +15,6 @@ def _seal(db) -> None:  # noqa: ANN001
 
 
 def test_existing_findings_migrate_stay_valid_and_stay_sealed(tmp_path: Path) -> None:
-    from core import audit_chain
     from core.db.connection import connect, open_database
     from core.db.migrations import migrations
     from core.integrity import check
@@ -41,7 +40,6 @@ def test_existing_findings_migrate_stay_valid_and_stay_sealed(tmp_path: Path) ->
 
 
 def test_a_row_changed_before_the_migration_is_still_named(tmp_path: Path) -> None:
-    from core import audit_chain
     from core.db.connection import connect, open_database
     from core.db.migrations import migrations
     from core.integrity import check
