@@ -161,3 +161,25 @@ def test_check_finds_nothing_after_the_supervision_writes(sv):
           "--deduct", "--person", "赵六")
     sv.ok("action", "add", "--unit", "TGZ", "--kind", "rectify_order", "--on", "2026-11-12", "--text", "整改")
     assert sv.json("check")["ok"]
+
+
+def test_a_group_is_edited_in_place_with_a_new_revision(sv):
+    from conftest import PASSWORD
+
+    from core.office import open_session
+    from core.supervision.groups import edit_group, group_by_name
+
+    s = open_session(sv.db, "clerk", PASSWORD)
+    try:
+        assert not edit_group(s, "第一督查组", lead="张三", units=["TGZ", "FGJ"]).directory  # nothing changed
+        assert edit_group(s, "第一督查组", lead="孙八", members=["李四"], units=["TGZ", "XYJ"]).directory
+        g = group_by_name(s.db, "第一督查组")
+        assert (g.lead, g.members, g.units) == ("孙八", ("李四",), ("TGZ", "XYJ"))
+        edit_group(s, "第一督查组", units=["TGZ", "FGJ", "XYJ"])  # FGJ put back: its old link again
+        assert s.db.execute("SELECT COUNT(*), MAX(rev) FROM group_unit").fetchone() == (3, 3)
+        assert s.db.execute("SELECT rev FROM inspection_group").fetchone()[0] == 2
+    finally:
+        s.db.conn.close()
+    r = sv.ok("finding", "add", "1", "--unit", "XYJ", "--severity", "minor", "--text", "问题")
+    assert "Finding 1" in r.out
+    assert sv.json("check")["ok"]
