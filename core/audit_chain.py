@@ -29,7 +29,8 @@ AUDIT_COLUMNS = ("id", "recorded_at", "user_name", "office", "action", "ref", "r
 # every table whose rows the app writes and never derives (the status cache and settings are not sealed)
 SEALED = ("office", "unit", "leader", "leader_unit", "user", "meeting", "task", "assignment", "event",
           "evidence", "ruleset", "holiday", "holiday_year", "bonus", "criticism", "finding", "entry_evidence",
-          "panel_score", "publication")
+          "panel_score", "publication", "person", "inspection_group", "group_unit", "inspection", "inspection_unit",
+          "inspection_task", "accountability", "accountability_evidence")
 Seal = tuple[str, int, str]  # (table, rowid, digest)
 
 
@@ -118,6 +119,14 @@ def _insert(conn: sqlite3.Connection, values: Sequence[object], prev: str, seals
     return digest
 
 
+def insert_entry(conn: sqlite3.Connection, values: Sequence[object], prev: str, seals: list[Seal]) -> str:
+    """Insert one chained audit row (`values` in AUDIT_COLUMNS order) with its seals; returns its hash.
+
+    For a migration that writes its own entry (core/db/m009_supervision.py); the app uses `append`.
+    """
+    return _insert(conn, values, prev, seals)
+
+
 def append(db: sqlite_utils.Database, row: dict[str, object], *, extra_seals: Sequence[Seal] = ()) -> int:
     """Append one audit row (without id), sealing the rows this connection wrote since the last one."""
     conn = db.conn
@@ -149,7 +158,8 @@ def backfill(conn: sqlite3.Connection) -> None:
 
 def baseline(conn: sqlite3.Connection, recorded_at: str) -> None:
     """Seal every row already stored with one audit entry `tamper_baseline` (migration m005 only)."""
-    seals = [s for table in SEALED for s in seals_of(conn, table)]
+    present = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    seals = [s for table in SEALED if table in present for s in seals_of(conn, table)]
     if not seals:
         return
     office = conn.execute("SELECT code FROM office WHERE is_self = 1").fetchone()

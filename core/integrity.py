@@ -29,7 +29,8 @@ from core.work import status_check
 LABELS = {"office": "code", "unit": "code", "leader": "name", "user": "name", "meeting": "date",
           "task": "task_no", "holiday": "date", "holiday_year": "year", "ruleset": "'v' || version",
           "publication": "period || ' v' || version", "panel_score": "month", "bonus": "date",
-          "criticism": "date", "finding": "date", "event": "kind || ' ' || effective_date"}
+          "criticism": "date", "finding": "date", "event": "kind || ' ' || effective_date", "person": "name",
+          "inspection_group": "name", "inspection": "date", "accountability": "kind || ' ' || date"}
 
 
 @dataclass(frozen=True)

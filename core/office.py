@@ -56,6 +56,7 @@ class Changes:
 
     `acted_on`: for an action (core.work.actions.record), the assignment it was recorded
     on with its new state, so a caller prints or redraws without looking it up again.
+    `notes`: sentences for the clerk about what the write did besides (e.g. a person it added).
     """
 
     assignments: set[int] = field(default_factory=set)
@@ -64,6 +65,7 @@ class Changes:
     calendar: bool = False
     rules: bool = False
     acted_on: ActedOn | None = None
+    notes: list[str] = field(default_factory=list)
 
     def merge(self, other: Changes) -> Changes:
         self.assignments |= other.assignments
@@ -72,6 +74,7 @@ class Changes:
         self.calendar |= other.calendar
         self.rules |= other.rules
         self.acted_on = other.acted_on or self.acted_on
+        self.notes += [n for n in other.notes if n not in self.notes]
         return self
 
 

@@ -149,6 +149,7 @@ def run(args: argparse.Namespace) -> int:
         report_commands,
         score_commands,
         settings_commands,
+        supervision_commands,
         sync_commands,
         xlsx_commands,
     )
@@ -182,8 +183,7 @@ def run(args: argparse.Namespace) -> int:
             "calendar": office_commands.cmd_calendar, "backup": office_commands.cmd_backup,
             "score": score_commands.cmd_score, "bonus": score_commands.cmd_bonus,
             "criticism": score_commands.cmd_criticism, "panel": score_commands.cmd_panel,
-            "finding": score_commands.cmd_finding,
-            **key_commands.HANDLERS, **sync_commands.HANDLERS,
+            **supervision_commands.HANDLERS, **key_commands.HANDLERS, **sync_commands.HANDLERS,
             **font_commands.HANDLERS, **report_commands.HANDLERS, **settings_commands.HANDLERS, **xlsx_commands.HANDLERS,
         }.get(args.command, commands.cmd_action)
         return handler(session, args)

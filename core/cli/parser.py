@@ -154,10 +154,12 @@ def build_parser() -> CliParser:
         key_commands,
         report_commands,
         settings_commands,
+        supervision_commands,
         sync_commands,
         xlsx_commands,
     )
     font_commands.add_parsers(cmds, _sub)
+    supervision_commands.add_parsers(cmds, _sub)
     settings_commands.add_parsers(cmds, _sub)
     key_commands.add_parsers(cmds, _sub)
     sync_commands.add_parsers(cmds, _sub)
@@ -189,8 +191,7 @@ def _scoring(cmds: argparse._SubParsersAction) -> None:
 
     for command, help_, add_help in (
             ("bonus", _("bonus events (quarterly assessment)"), _("record a bonus event for a unit")),
-            ("criticism", _("public criticism of units"), _("record a public criticism of a unit")),
-            ("finding", _("inspection findings against units"), _("record an inspection finding against a unit"))):
+            ("criticism", _("public criticism of units"), _("record a public criticism of a unit"))):
         entries = _sub(cmds, command, help_).add_subparsers(
             dest="action", metavar="ACTION", parser_class=CliParser, required=True)
         c = _sub(entries, "add", add_help)

@@ -84,20 +84,18 @@ def _explain(s: Session, a: argparse.Namespace) -> int:
 
 
 def cmd_bonus(s: Session, a: argparse.Namespace) -> int:
-    store.add_bonus(s, a.unit, a.kind, parse_date(a.on, what="--on"), a.text, a.person, a.attach)
+    changes = store.add_bonus(s, a.unit, a.kind, parse_date(a.on, what="--on"), a.text, a.person, a.attach)
     out.say(_("Bonus recorded for {code}.").format(code=a.unit.upper()))
+    for note in changes.notes:
+        out.say(note)
     return 0
 
 
 def cmd_criticism(s: Session, a: argparse.Namespace) -> int:
-    store.add_criticism(s, a.unit, parse_date(a.on, what="--on"), a.text, a.person, a.attach)
+    changes = store.add_criticism(s, a.unit, parse_date(a.on, what="--on"), a.text, a.person, a.attach)
     out.say(_("Public criticism recorded for {code}.").format(code=a.unit.upper()))
-    return 0
-
-
-def cmd_finding(s: Session, a: argparse.Namespace) -> int:
-    store.add_finding(s, a.unit, parse_date(a.on, what="--on"), a.text, a.person, a.attach)
-    out.say(_("Inspection finding recorded for {code}.").format(code=a.unit.upper()))
+    for note in changes.notes:
+        out.say(note)
     return 0
 
 

@@ -16,6 +16,9 @@ from pathlib import Path
 import sqlite_utils
 from sqlite_utils import Migrations
 
+from core.db import m009_supervision as m009_sql
+from core.db.m009_supervision import FIXED_COLUMNS as M009_FIXED_COLUMNS
+
 migrations = Migrations("closeloop")
 
 SYNCED = "uuid TEXT NOT NULL UNIQUE, owner TEXT NOT NULL, rev INTEGER NOT NULL DEFAULT 1"
@@ -316,9 +319,14 @@ def m005_tamper(db: sqlite_utils.Database) -> None:
                    f"BEGIN SELECT RAISE(ABORT, 'these columns never change'); END")
 
 
+# The synced tables of m006 (its triggers and change-log backfill; frozen: m009 adds its own).
+M006_SYNC_TABLES = ("office", "unit", "leader", "leader_unit", "meeting", "ruleset", "task", "assignment", "event",
+                    "evidence", "bonus", "criticism", "finding", "panel_score", "publication", "entry_evidence")
 # Tables whose rows travel between offices, in the order a bundle applies them (references first).
 SYNC_TABLES = ("office", "unit", "leader", "leader_unit", "meeting", "ruleset", "task", "assignment", "event",
-               "evidence", "bonus", "criticism", "finding", "panel_score", "publication", "entry_evidence")
+               "evidence", "person", "inspection_group", "group_unit", "inspection", "inspection_unit",
+               "inspection_task", "bonus", "criticism", "finding", "accountability", "accountability_evidence",
+               "panel_score", "publication", "entry_evidence")
 # The hub's holiday calendar travels too; its rows are keyed by date (holiday) and year (holiday_year).
 SYNC_KEYED = ("holiday", "holiday_year")
 
@@ -373,12 +381,12 @@ def m006_sync(db: sqlite_utils.Database) -> None:
         status TEXT NOT NULL, reason TEXT NOT NULL DEFAULT '', report TEXT NOT NULL DEFAULT '{}',
         at TEXT NOT NULL, seen INTEGER NOT NULL DEFAULT 0, UNIQUE (bundle_id, direction));
     """)
-    for table in (*SYNC_TABLES, *SYNC_KEYED):
+    for table in (*M006_SYNC_TABLES, *SYNC_KEYED):
         for when in ("INSERT", "UPDATE"):
             db.execute(f"CREATE TRIGGER {table}_change_{when.lower()} AFTER {when} ON [{table}] BEGIN "
                        f"INSERT INTO change_log (device, tbl, row_id) "
                        f"SELECT device, '{table}', new.rowid FROM sync_identity; END")
-    for table in (*SYNC_TABLES, *SYNC_KEYED):
+    for table in (*M006_SYNC_TABLES, *SYNC_KEYED):
         db.execute(f"INSERT INTO change_log (device, tbl, row_id) "
                    f"SELECT (SELECT device FROM sync_identity), '{table}', rowid FROM [{table}] ORDER BY rowid")
 
@@ -415,3 +423,14 @@ def m008_document_numbers(db: sqlite_utils.Database) -> None:
     CREATE TRIGGER document_number_never_deleted BEFORE DELETE ON document_number
         BEGIN SELECT RAISE(ABORT, 'nothing is ever deleted'); END;
     """)
+
+
+@migrations()
+def m009_supervision(db: sqlite_utils.Database) -> None:
+    """Supervision (docs/design.md §7): people, inspection groups, inspections, findings extended,
+    accountability actions; the SQL and its contract are in core/db/m009_supervision.py."""
+    m009_sql.apply(db, SYNCED)
+
+
+# Columns that never change, every table (m005's and m009's): what a synced update may not touch.
+ALL_FIXED_COLUMNS = {**FIXED_COLUMNS, **M009_FIXED_COLUMNS}

@@ -18,7 +18,7 @@ from core.directory import Leader, list_leaders, list_units, unit_by_code
 from core.scoring.events import UnitEntry, unit_events
 from core.scoring.monthly import UnitInfo
 from core.scoring.periods import month_period
-from core.scoring.service import ENTRY_TABLES
+from core.scoring.service import ENTRY_COUNTS, ENTRY_TABLES
 from core.work.status import current_rules
 
 ENTRY_KINDS = ("approving_instruction", "commendation", "public_praise", "typical_speech", "public_criticism",
@@ -57,7 +57,8 @@ def list_entries(db: sqlite_utils.Database, first: dt.date, last: dt.date,
     out: list[Entry] = []
     for table, kind in ENTRY_TABLES:
         sql = (f"SELECT x.id, {'x.kind' if kind is None else repr(kind)}, u.code, u.name, x.date, x.text, x.person, "
-               f"x.user_name FROM {table} x JOIN unit u ON u.id = x.unit_id WHERE x.date BETWEEN ? AND ?")
+               f"x.user_name FROM {table} x JOIN unit u ON u.id = x.unit_id WHERE x.date BETWEEN ? AND ?"
+               + ENTRY_COUNTS.get(table, ""))
         args: list[object] = [first.isoformat(), last.isoformat()]
         if unit_id is not None:
             sql += " AND x.unit_id = ?"

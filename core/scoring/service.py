@@ -104,6 +104,9 @@ def lifecycle(db: sqlite_utils.Database, p: Period, as_of: dt.date, rules: RuleS
 
 # (table, kind or None: the row's own `kind` column)
 ENTRY_TABLES = (("criticism", "public_criticism"), ("finding", "finding"), ("bonus", None))
+# the rows of a table that count: a finding only when it deducts (m009; `finding add --unit` and the older
+# rows always do, a finding of an inspection only with --deduct)
+ENTRY_COUNTS = {"finding": " AND x.deduct = 1"}
 
 
 def entries(db: sqlite_utils.Database, p: Period, rules: RuleSet, unit: str | None = None) -> list[ScoreEvent]:
@@ -111,7 +114,7 @@ def entries(db: sqlite_utils.Database, p: Period, rules: RuleSet, unit: str | No
     items = []
     for table, kind in ENTRY_TABLES:
         sql = (f"SELECT u.code, x.date, x.text, x.person, {'x.kind' if kind is None else repr(kind)} FROM {table} x "
-               "JOIN unit u ON u.id = x.unit_id WHERE x.date BETWEEN ? AND ?")
+               "JOIN unit u ON u.id = x.unit_id WHERE x.date BETWEEN ? AND ?" + ENTRY_COUNTS.get(table, ""))
         args = [p.first.isoformat(), p.last.isoformat()]
         if unit is not None:
             sql += " AND u.code = ?"

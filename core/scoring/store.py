@@ -28,7 +28,7 @@ from core.scoring.periods import month_period
 from core.text_checks import check_line, check_text
 
 
-def _checks(s: Session, unit_code: str, on: dt.date, text: str,
+def entry_checks(s: Session, unit_code: str, on: dt.date, text: str,
             attachments: Sequence[Path | str]) -> tuple[Unit, list[Path]]:
     """Every check of an entry, before anything is written: the unit, the date, the text, the files."""
     s.require_write()
@@ -53,9 +53,12 @@ def _active_unit(s: Session, unit_code: str) -> Unit:
     return unit
 
 
-def _insert(s: Session, table: str, action: str, unit: Unit, on: dt.date, text: str, person: str,
-            files: list[Path], **extra: str) -> int:
-    """Insert the entry row, store and link its files, audit; returns the row id (inside s.write())."""
+def insert_entry(s: Session, table: str, action: str, unit: Unit, on: dt.date, text: str, person: str,
+                 files: list[Path], **extra: object) -> int:
+    """Insert the entry row, store and link its files, audit; returns the row id (inside s.write()).
+
+    Also for the findings of an inspection (core.supervision.inspections), with their extra columns.
+    """
     row = s.synced_row(unit_id=unit.id, **extra, date=on.isoformat(), text=text.strip(), person=person.strip(),
                        user_name=s.user.name, created_at=clock.now_utc())
     entry_id = int(s.db[table].insert(row).last_pk)
@@ -69,13 +72,21 @@ def _insert(s: Session, table: str, action: str, unit: Unit, on: dt.date, text: 
 
 
 def _add(s: Session, table: str, unit_code: str, on: dt.date, text: str, person: str,
-         attachments: Sequence[Path | str], **extra: str) -> Changes:
-    """Check everything, then insert one entry into `table` in one transaction, audited as `<table>_add`."""
-    unit, files = _checks(s, unit_code, on, text, attachments)
+         attachments: Sequence[Path | str], **extra: object) -> Changes:
+    """Check everything, then insert one entry into `table` in one transaction, audited as `<table>_add`.
+
+    A person named who is not yet known is added as a person of the unit; `Changes.notes` says so.
+    """
+    from core.supervision.people import ensure_person
+
+    unit, files = entry_checks(s, unit_code, on, text, attachments)
     check_line(person, _("The person's name"))
+    changes = Changes()
     with s.write():
-        _insert(s, table, f"{table}_add", unit, on, text, person, files, **extra)
-    return Changes()
+        note = ensure_person(s, unit, person)
+        changes.notes += [note] if note else []
+        insert_entry(s, table, f"{table}_add", unit, on, text, person, files, **extra)
+    return changes
 
 
 def add_bonus(s: Session, unit_code: str, kind: str, on: dt.date, text: str, person: str = "",
@@ -88,9 +99,13 @@ def add_bonus(s: Session, unit_code: str, kind: str, on: dt.date, text: str, per
 
 
 def add_criticism(s: Session, unit_code: str, on: dt.date, text: str, person: str = "",
-                  attachments: Sequence[Path | str] = ()) -> Changes:
-    """Record a public criticism (通报批评) of a unit, with evidence files."""
-    return _add(s, "criticism", unit_code, on, text, person, attachments)
+                  attachments: Sequence[Path | str] = (), finding_id: int | None = None) -> Changes:
+    """Record a public criticism (通报批评) of a unit, with evidence files (deducts `monthly.public_criticism`).
+
+    The one record of a 通报批评, whether `criticism add` or `action add --kind criticism` makes it
+    (core.supervision.actions); `finding_id`: the finding it followed (a finding of the same unit).
+    """
+    return _add(s, "criticism", unit_code, on, text, person, attachments, finding_id=finding_id)
 
 
 def add_finding(s: Session, unit_code: str, on: dt.date, text: str, person: str = "",

@@ -20,7 +20,7 @@ import sqlite3
 from collections import Counter
 from dataclasses import dataclass, field
 
-from core.db.migrations import FIXED_COLUMNS
+from core.db.migrations import ALL_FIXED_COLUMNS
 from core.errors import Refusal
 from core.i18n import N_, _
 from core.sync.rows import (
@@ -44,6 +44,9 @@ TABLE_WORDS = {
     "event": N_("record"), "evidence": N_("evidence file"), "bonus": N_("bonus"), "criticism": N_("criticism"),
     "finding": N_("finding"), "panel_score": N_("panel score"), "publication": N_("published score"),
     "entry_evidence": N_("evidence file"), "holiday": N_("holiday"), "holiday_year": N_("holiday year"),
+    "person": N_("person"), "inspection_group": N_("inspection group"), "group_unit": N_("inspection group's unit"),
+    "inspection": N_("inspection"), "inspection_unit": N_("unit visited"), "inspection_task": N_("task checked"),
+    "accountability": N_("accountability action"), "accountability_evidence": N_("evidence file"),
 }
 
 
@@ -253,7 +256,7 @@ def write(conn: sqlite3.Connection, plan: Plan) -> Written:
                              f"VALUES ({', '.join('?' * len(cols))})", values)
             resolver.load(table, [w["uuid"] for w in rows])
         for wire in plan.updates.get(table, []):
-            fixed = set(FIXED_COLUMNS.get(table, ())) | {"id", "uuid", "owner", "is_self"}
+            fixed = set(ALL_FIXED_COLUMNS.get(table, ())) | {"id", "uuid", "owner", "is_self"}
             v = decode(resolver, table, wire)
             cols = [c for c in columns(conn, table) if c not in fixed and c in v]
             if table == "publication" and v.get("superseded_by") is None and wire.get("superseded_by"):

@@ -28,8 +28,15 @@ REFS: dict[str, dict[str, str]] = {
     "event": {"assignment_id": "assignment"},
     "evidence": {"event_id": "event"},
     "bonus": {"unit_id": "unit"},
-    "criticism": {"unit_id": "unit"},
-    "finding": {"unit_id": "unit"},
+    "criticism": {"unit_id": "unit", "finding_id": "finding"},
+    "finding": {"unit_id": "unit", "inspection_id": "inspection", "task_id": "task"},
+    "person": {"unit_id": "unit"},
+    "group_unit": {"group_id": "inspection_group", "unit_id": "unit"},
+    "inspection": {"group_id": "inspection_group"},
+    "inspection_unit": {"inspection_id": "inspection", "unit_id": "unit"},
+    "inspection_task": {"inspection_id": "inspection", "task_id": "task"},
+    "accountability": {"unit_id": "unit", "finding_id": "finding"},
+    "accountability_evidence": {"action_id": "accountability"},
     "panel_score": {"leader_id": "leader", "unit_id": "unit"},
     "publication": {"superseded_by": "publication"},
     "entry_evidence": {"entry_id": "*entry_kind"},
@@ -38,7 +45,7 @@ LOCAL_COLUMNS = {"office": ("is_self",)}
 KEY_COLUMN = {"holiday": "date", "holiday_year": "year"}
 ALL_TABLES = ("unit", *(t for t in SYNC_TABLES if t != "unit"), *SYNC_KEYED)  # units before offices
 # Columns an owner may change after a row was made (migrations.FIXED_COLUMNS are the others).
-MUTABLE_TABLES = ("office", "unit", "leader", "leader_unit", "publication")
+MUTABLE_TABLES = ("office", "unit", "leader", "leader_unit", "publication", "inspection_group", "group_unit")
 CHUNK = 900
 
 

@@ -6,14 +6,18 @@ Contract (docs/sync.md, "What a bundle carries"):
   for the rows `peer` may see; `own` is this office's uuid. A unit office, seen from
   the hub: the directory, rule sets, the calendar, meetings and publications; its
   tasks, their assignments; the events and evidence of its own assignments; its own
-  bonuses, criticism and findings with their entry evidence. The hub, seen from a
-  unit: the rows the unit owns.
+  bonuses, criticism and findings with their entry evidence; the inspection groups and
+  their units (directory); its own people and accountability actions (with their files);
+  the inspections that visited it or found against it, its own row of their units visited
+  and the tasks checked that it can see. The hub, seen from a unit: the rows the unit owns.
 - `select_rows(conn, own, peer, snapshot=False)` returns a `Selection`: per table,
   the rowids to send, each row's position (the device and seq of its latest change)
   and the ranges `{device: [since, upto]}` of this office's change log it covers. An
   incremental selection starts after `peer`'s acknowledgement, leaves out the rows
   `peer` owns, and adds what newly visible assignments need (their task, the task's
-  other assignments, the events and evidence of the peer's assignment).
+  other assignments, the events and evidence of the peer's assignment) and what newly
+  visible findings and visits need (their inspection, its units-visited row of the peer and
+  its visible tasks checked).
 Reads only.
 """
 from __future__ import annotations
@@ -46,6 +50,8 @@ def peer_rows(conn: sqlite3.Connection) -> list[Peer]:
 
 UNIT_ASSIGNMENTS = "SELECT id FROM assignment WHERE unit_id = {u}"
 UNIT_TASKS = "SELECT task_id FROM assignment WHERE unit_id = {u}"
+UNIT_INSPECTIONS = ("SELECT inspection_id FROM inspection_unit WHERE unit_id = {u} "
+                    "UNION SELECT inspection_id FROM finding WHERE unit_id = {u} AND inspection_id IS NOT NULL")
 
 
 def visible_sql(table: str, peer: Peer, *, own: str) -> str:
@@ -54,8 +60,17 @@ def visible_sql(table: str, peer: Peer, *, own: str) -> str:
         return "0" if table in ("holiday", "holiday_year") else f"[{table}].owner = '{own}'"
     u = int(peer.unit_id) if peer.unit_id is not None else -1
     if table in ("office", "unit", "leader", "leader_unit", "meeting", "ruleset", "publication",
-                 "holiday", "holiday_year"):
+                 "holiday", "holiday_year", "inspection_group", "group_unit"):
         return "1"
+    if table in ("person", "accountability", "inspection_unit"):
+        return f"[{table}].unit_id = {u}"
+    if table == "accountability_evidence":
+        return f"accountability_evidence.action_id IN (SELECT id FROM accountability WHERE unit_id = {u})"
+    if table == "inspection":
+        return f"inspection.id IN ({UNIT_INSPECTIONS.format(u=u)})"
+    if table == "inspection_task":
+        return (f"inspection_task.inspection_id IN ({UNIT_INSPECTIONS.format(u=u)}) "
+                f"AND inspection_task.task_id IN ({UNIT_TASKS.format(u=u)})")
     if table == "task":
         return f"task.id IN ({UNIT_TASKS.format(u=u)})"
     if table == "assignment":
@@ -101,16 +116,19 @@ def _positions(conn: sqlite3.Connection, table: str, ids: list[int]) -> dict[tup
 
 def _needed(conn: sqlite3.Connection, peer: Peer, rows: dict[str, list[int]]) -> dict[str, list[int]]:
     """What the peer's assignments in `rows` need: their task, its assignments, the events and evidence."""
-    if peer.role == "hub" or not rows.get("assignment"):
+    if peer.role == "hub":
         return {}
+    needed = _inspections_needed(conn, peer, rows)
+    if not rows.get("assignment"):
+        return needed
     mine = _filter(conn, "assignment", rows["assignment"], f"unit_id = {int(peer.unit_id or -1)}")
     if not mine:
-        return {}
+        return needed
     marks = ",".join("?" * len(mine))
     tasks = [r[0] for r in conn.execute(f"SELECT DISTINCT task_id FROM assignment WHERE id IN ({marks})", mine)]
     tmarks = ",".join("?" * len(tasks))
     events = [r[0] for r in conn.execute(f"SELECT id FROM event WHERE assignment_id IN ({marks})", mine)]
-    needed = {
+    needed |= {
         "task": tasks,
         "assignment": [r[0] for r in conn.execute(f"SELECT id FROM assignment WHERE task_id IN ({tmarks})", tasks)],
         "event": events,
@@ -118,6 +136,28 @@ def _needed(conn: sqlite3.Connection, peer: Peer, rows: dict[str, list[int]]) ->
             f"SELECT id FROM evidence WHERE event_id IN ({','.join('?' * len(part))})", list(part))],
     }
     return needed
+
+
+def _inspections_needed(conn: sqlite3.Connection, peer: Peer, rows: dict[str, list[int]]) -> dict[str, list[int]]:
+    """The inspections the selected findings and visits refer to, with the peer's visit row and tasks checked."""
+    ids: set[int] = set()
+    for table in ("finding", "inspection_unit", "inspection_task"):
+        for part in chunks(sorted(rows.get(table, ()))):
+            ids |= {r[0] for r in conn.execute(
+                f"SELECT inspection_id FROM [{table}] WHERE rowid IN ({','.join('?' * len(part))}) "
+                f"AND inspection_id IS NOT NULL", list(part))}
+    if not ids:
+        return {}
+    u = int(peer.unit_id if peer.unit_id is not None else -1)
+    marks = ",".join(str(i) for i in sorted(ids))
+    return {
+        "inspection": sorted(ids),
+        "inspection_unit": [r[0] for r in conn.execute(
+            f"SELECT id FROM inspection_unit WHERE inspection_id IN ({marks}) AND unit_id = {u}")],
+        "inspection_task": [r[0] for r in conn.execute(
+            f"SELECT id FROM inspection_task WHERE inspection_id IN ({marks}) AND task_id IN "
+            f"({UNIT_TASKS.format(u=u)})")],
+    }
 
 
 def select_rows(conn: sqlite3.Connection, own: str, peer: Peer, *, snapshot: bool = False) -> Selection:
