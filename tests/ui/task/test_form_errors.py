@@ -38,3 +38,35 @@ def test_a_date_refusal_goes_when_the_date_is_changed(qtbot, ctx: AppContext) ->
     form.date.setDate(QDate(2026, 11, 24))
     assert not form.error.isVisible()
     form.reject()
+
+
+def test_the_clerk_who_entered_the_request_gets_no_approve_button_and_the_timeline_names_the_approver(
+        qtbot, hub_path) -> None:  # noqa: ANN001, F811
+    from core.directory import add_user
+    from core.office import open_session
+    from core.work.actions import Action, record
+    from tests.ui._report_helpers import make_ctx
+
+    admin = open_session(hub_path, "admin", "test-pass", dt.date(2026, 11, 27))
+    add_user(admin, "clerk", "clerk", "test-pass")
+    admin.db.conn.close()
+    clerk_session = open_session(hub_path, "clerk", "test-pass", dt.date(2026, 11, 27))
+    record(clerk_session, "2026-10/TGZ", Action("extension_request", dt.date(2026, 11, 24), text="分两期实施",
+                                                value=dt.date(2026, 12, 20)))
+    clerk_session.db.conn.close()
+    clerk = make_ctx(hub_path, "clerk")
+    try:
+        view = show(qtbot, clerk, "2026-10")
+        assert "extension_approve" not in view.panels["2026-10/TGZ"].action_buttons
+        view.close()
+    finally:
+        clerk.close()
+    admin_ctx = make_ctx(hub_path)
+    try:
+        view = show(qtbot, admin_ctx, "2026-10")
+        act(qtbot, view, "2026-10/TGZ", "extension_approve")
+        row = view.panels["2026-10/TGZ"].timeline.rows[-1]
+        assert row.record["kind"] == "extension_approve"
+        assert row.findChild(type(view.title), "eventBy").text() == _("Approved by: {user}").format(user="admin")
+    finally:
+        admin_ctx.close()
