@@ -39,7 +39,7 @@ class OfficeRulesSection(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.editable = ctx.is_hub and ctx.can_write and ctx.user.role == "admin"
+        self.editable = ctx.hub_may_write and ctx.is_admin
         heading = QLabel(_("Who approves or rejects extensions, closes (销号) and returns (退回) items:"))
         heading.setWordWrap(True)
         self.group = QButtonGroup(self)
