@@ -134,7 +134,7 @@ def fit_ticks(axis: QValueAxis, plot_width: float, *, vertical: bool = False) ->
     fmt = axis.labelFormat().replace("%d", "%.0f")   # "%d%%" or "%g", as the charts set them
     label_w = (metrics.height() + 4 if vertical
                else max(metrics.horizontalAdvance(fmt % v) for v in (low, high)) + 10)
-    room = max(int(plot_width // label_w), 2)
+    room = max(int(plot_width // label_w), 2)   # conservative: more labels widen the chart's minimum size
     step = float(fine)
     for candidate in (s for s in NICE_STEPS if s >= fine):
         step = float(candidate)
