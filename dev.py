@@ -5,7 +5,7 @@
     python3 dev.py test [ARGS]  set up, run the whole test suite (pytest ARGS)
     python3 dev.py bench        set up, run the benchmarks in tests/bench
     python3 dev.py i18n         extract strings into i18n/messages.pot and update the catalogs
-    python3 dev.py shots        set up, render every window offscreen to shots/*.png
+    python3 dev.py shots        set up, render every window offscreen to shots/995x617/ and shots/1920x1080/
 
 Set-up makes .venv on first use and installs pyproject's dependencies again only
 when pyproject.toml changes; it compiles the translation catalogs when a .po is
@@ -132,10 +132,19 @@ def cmd_i18n(args: list[str]) -> int:
     return rc
 
 
+SHOT_SIZES = ("995x617", "1920x1080")  # the main window's minimum size, and a full-HD screen
+
+
 def cmd_shots(args: list[str]) -> int:
+    """Without --size or --out: one set per SHOT_SIZES into shots/<size>/; else one run as given."""
     setup()
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    return _run([PY, "-m", "ui.shots", *args], env=env)
+    if any(a.startswith(("--size", "--out")) for a in args):
+        return _run([PY, "-m", "ui.shots", *args], env=env)
+    rc = 0
+    for size in SHOT_SIZES:
+        rc = _run([PY, "-m", "ui.shots", "--size", size, "--out", str(ROOT / "shots" / size), *args], env=env) or rc
+    return rc
 
 
 COMMANDS = {"run": cmd_run, "test": cmd_test, "bench": cmd_bench, "i18n": cmd_i18n, "shots": cmd_shots}

@@ -11,6 +11,13 @@ from the assignment's current state, for this office and user:
 `hub_may_write(office_role, user)` is the one check for the hub's own data (the
 directory, the calendar, the deadline and scoring rules, weekly meetings, scores):
 a user who may write (an active clerk or administrator) of a hub office.
+`may_decide(policy, user, recorded_it=...)` is the office's rule for its decisions
+(extension approval and rejection, close, return; `core.work.decisions`): under
+"admin" only administrators, under "any" every writer, under "admin_or_other"
+(the default) an administrator or a writer who did not record what is decided.
+`allowed_actions(..., policy=, recorded=)` leaves out the decisions `may_decide`
+refuses (`recorded`: the kinds — "extension_request", "completion" — whose pending
+one this user recorded in this office).
 It looks at the state and the pending extension only. The dates a clerk enters
 are checked by `record` itself (never before the assignment date, never in the
 future; an extension request dated after the completion due in force is
@@ -59,7 +66,23 @@ def actions_from_state(state: str, pending_extension: dt.date | None) -> frozens
     return frozenset(ok)
 
 
-def allowed_actions(office_role: str, user: User, status: AssignmentState, *, own_unit: bool = True) -> list[str]:
+DECISIONS = {"extension_approve": "extension_request", "extension_reject": "extension_request",
+             "close": "completion", "return": "completion"}
+
+
+def may_decide(policy: str, user: User, *, recorded_it: bool) -> bool:
+    """Whether `user` may take a decision under the office's `policy` (see the module contract)."""
+    if not user.can_write:
+        return False
+    if policy == "any":
+        return True
+    if user.role == "admin":
+        return True
+    return policy != "admin" and not recorded_it
+
+
+def allowed_actions(office_role: str, user: User, status: AssignmentState, *, own_unit: bool = True,
+                    policy: str = "any", recorded: frozenset[str] = frozenset()) -> list[str]:
     """The actions this office (`hub` or `unit`) and user may record now; see the module contract.
 
     `own_unit`: whether the assignment is the unit office's own (ignored for a hub).
@@ -73,7 +96,8 @@ def allowed_actions(office_role: str, user: User, status: AssignmentState, *, ow
         may = UNIT_ACTIONS
     else:
         may = frozenset()
-    return [a for a in ACTION_ORDER if a in by_state and a in may]
+    return [a for a in ACTION_ORDER if a in by_state and a in may
+            and (a not in DECISIONS or may_decide(policy, user, recorded_it=DECISIONS[a] in recorded))]
 
 
 def hub_may_write(office_role: str, user: User) -> bool:

@@ -1,4 +1,4 @@
-"""Screenshots of every page and dialog, rendered offscreen: `python -m ui.shots [--db PATH] [--out DIR]`.
+"""Screenshots of every page and dialog, rendered offscreen: `python -m ui.shots [--db PATH] [--out DIR] [--size WxH]`.
 
 Without --db it builds the demo database (core.demo.build, fixed day 2026-11-27) in a
 temporary folder. It signs in as the demo's admin, opens the main window and
@@ -23,7 +23,8 @@ each official document at 100 dpi (`document-notice.png`, `document-urge.png`,
 `document-monthly.png`, `document-quarterly.png`; core.reports.document_shots). A page counts as drawn when the database worker has no job left
 and the event queue is empty (every page loads through the worker). By default
 the shipped font is used so shots look the same on every machine
-(--system-font to use the system's). The offscreen platform is the default here
+(--system-font to use the system's). `--size WxH` sets the window size (default
+1280x800; `dev.py shots` makes one set at the minimum 995x617 and one at 1920x1080). The offscreen platform is the default here
 (this is a tool, not the app); set QT_QPA_PLATFORM to override. Exit code 0 on
 success, 1 if a page could not be drawn.
 """
@@ -57,7 +58,19 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--user", default=DEMO_USER, help="who signs in (default: admin)")
     parser.add_argument("--password", default=DEMO_PASSWORD, help="their password (default: demo)")
     parser.add_argument("--system-font", action="store_true", help="use the system's Chinese font if any")
+    parser.add_argument("--size", type=_size, default=SHOT_SIZE, help="the window size WxH (default: 1280x800)")
     return parser.parse_args(argv)
+
+
+def _size(text: str) -> tuple[int, int]:
+    """"995x617" → (995, 617)."""
+    try:
+        width, height = (int(v) for v in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a size WxH such as 995x617") from None
+    if not (200 <= width <= 8000 and 200 <= height <= 8000):
+        raise argparse.ArgumentTypeError(f"{text!r}: width and height must be 200 to 8000 pixels")
+    return width, height
 
 
 def settle(ctx: AppContext | None, timeout_s: float = TIMEOUT_S) -> bool:
@@ -329,7 +342,9 @@ def _demo_note() -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    global SHOT_SIZE
     args = _parse(argv)
+    SHOT_SIZE = args.size
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     with tempfile.TemporaryDirectory(prefix="closeloop-shots-") as tmp:
         if args.db is None:

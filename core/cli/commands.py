@@ -86,7 +86,7 @@ def role_name(role: str) -> str:
 
 
 def cmd_meeting(s: Session, a: argparse.Namespace) -> int:
-    m = tasks.add_meeting(s, a.kind, parse_date(a.date, what="--date"), a.title)
+    m = tasks.add_meeting(s, a.kind, parse_date(a.date, what="--date"), a.title, second=a.new_meeting)
     if a.json:
         out.print_json({"id": m.id, "kind": m.kind, "date": m.date, "title": m.title})
     else:

@@ -63,6 +63,8 @@ def build_parser() -> CliParser:
     c.add_argument("--kind", required=True, choices=["weekly", "review", "assessment"])
     c.add_argument("--date", required=True)
     c.add_argument("--title", default="")
+    c.add_argument("--new-meeting", action="store_true",
+                   help=_("record a second weekly meeting on a day that already has one"))
     c.add_argument("--json", action="store_true")
 
     task = _sub(cmds, "task", _("tasks and the ledger")).add_subparsers(

@@ -5,13 +5,15 @@ to `handler(session, args) -> exit code`.
 
     settings show [--json]
     settings print [--office T] [--prefix T] [--contact T] [--phone T] [--copy-to T]
+    settings decisions [--by admin_or_other|admin|any] [--json]
 
 `show` lists the issuing office, the 机关代字 (document-number prefix), the contact
 person and phone of the notices and the 抄送 list of the 版记; `--json` gives an object
 with the keys `office`, `prefix`, `contact`, `phone`, `copy_to`. `print` changes the
 fields given (an empty value clears one) through `save_print_settings` (a viewer is
 refused; a bad value is refused with its sentence and nothing changes) and prints the
-settings as saved. `update_contact(s, contact, phone)` is what `report notice|urge
+settings as saved. `decisions` shows who may approve or reject extensions, close and
+return (`core.work.decisions`); `--by` changes it (administrators only). `update_contact(s, contact, phone)` is what `report notice|urge
 --contact --phone` call to keep the contact before printing.
 """
 from __future__ import annotations
@@ -48,7 +50,23 @@ def update_contact(s: Session, contact: str | None, phone: str | None) -> None:
                                                phone=ps.phone if phone is None else phone))
 
 
+def _decisions(s: Session, a: argparse.Namespace) -> int:
+    from core.work.decisions import POLICY_LABELS, decision_policy, save_decision_policy
+
+    if a.by is not None:
+        save_decision_policy(s, a.by)
+    policy = decision_policy(s.db)
+    if a.json:
+        out.print_json({"decisions_by": policy})
+    else:
+        out.say(_("Extensions are approved or rejected, and items closed or returned, by: {rule} ({key}).").format(
+            rule=_(POLICY_LABELS[policy]), key=policy))
+    return 0
+
+
 def cmd_settings(s: Session, a: argparse.Namespace) -> int:
+    if a.action == "decisions":
+        return _decisions(s, a)
     if a.action == "show":
         _show(print_settings(s.db), a.json)
         return 0
@@ -77,3 +95,8 @@ def add_parsers(cmds: argparse._SubParsersAction, sub: Callable[..., argparse.Ar
     c.add_argument("--contact", help=_("the contact person printed on the notices"))
     c.add_argument("--phone", help=_("the contact phone printed on the notices"))
     c.add_argument("--copy-to", dest="copy_to", help=_("the copy-to list of the closing block, e.g. 县委、县政府领导"))
+    c = sub(settings, "decisions", _("show or change who approves extensions, closes and returns items"))
+    c.add_argument("--by", choices=["admin_or_other", "admin", "any"],
+                   help=_("admin_or_other: an administrator or another clerk than the one who recorded the request "
+                          "or completion (default); admin: administrators only; any: every clerk"))
+    c.add_argument("--json", action="store_true")

@@ -7,7 +7,9 @@ would not apply there or would make a later recorded action stop applying.
 On success it stores the event, its evidence files and an audit entry, refreshes
 the status cache, all in one transaction, and returns what changed.
 In a hub database every action is open to the hub's clerks; a unit action
-recorded there is marked as entered on the unit's behalf (代录).
+recorded there is marked as entered on the unit's behalf (代录). The decisions
+(extension approval and rejection, close, return) follow the office's rule
+(`core.work.decisions.check_decider`); the event row names who took it (`user_name`).
 """
 from __future__ import annotations
 
@@ -25,6 +27,7 @@ from core.i18n import N_, _
 from core.office import ActedOn, Changes, Session, attachment_cap_bytes
 from core.text_checks import check_text
 from core.work import status, workflow
+from core.work.decisions import check_decider
 from core.work.tasks import AssignmentRef, resolve_assignment
 from core.work.workflow import Event
 
@@ -194,6 +197,7 @@ def record(s: Session, ref: str | int, action: Action) -> Changes:
     cap = attachment_cap_bytes(s.db) if action.attachments else 0
     files = check_files(list(action.attachments), cap, s.path)
     with s.write():
+        check_decider(s, a.id, action.kind)   # the office's rule for its decisions (core.work.decisions)
         replay = _check_replay(s, a, action)
         stored = [store_file(s.path, f) for f in files]
         data: dict[str, object] = {}

@@ -61,15 +61,31 @@ def _date_problem(d: dt.date, today: dt.date) -> ClerkError | None:
     return None
 
 
-def add_meeting(s: Session, kind: str, date: dt.date, title: str = "") -> Meeting:
+def weekly_meeting_on(db: sqlite_utils.Database, date: dt.date) -> Meeting | None:
+    """The weekly meeting of `date` saved last, or None; read-only, any thread owning `db`."""
+    row = db.execute("SELECT id, kind, date, title FROM meeting WHERE kind = 'weekly' AND date = ? "
+                     "ORDER BY id DESC LIMIT 1", [date.isoformat()]).fetchone()
+    return Meeting(int(row[0]), str(row[1]), dt.date.fromisoformat(row[2]), str(row[3])) if row else None
+
+
+def add_meeting(s: Session, kind: str, date: dt.date, title: str = "", *, second: bool = False) -> Meeting:
+    """Record a meeting; an empty title gets `default_meeting_title` (the office's "2026年第46次周例会").
+
+    A second weekly meeting on a day that has one is refused (a clerk meant to add to
+    the first) unless `second` is True. Refusals leave nothing written.
+    """
     if kind not in MEETING_KINDS:
         raise UsageError(_("'{kind}' is not a meeting kind; choose weekly, review or assessment.").format(kind=kind))
     check_date_window(date, today=s.today)
     s.require_hub()
-    default_titles = {"weekly": _("Weekly meeting of {date}"), "review": _("Monthly review meeting of {date}"),
-                      "assessment": _("Quarterly assessment meeting of {date}")}
-    title = check_line(title, _("The meeting title")) or default_titles[kind].format(date=date.isoformat())
+    title = check_line(title, _("The meeting title"))
     with s.write():
+        existing = weekly_meeting_on(s.db, date) if kind == "weekly" else None
+        if existing is not None and not second:
+            raise Refusal(_("The weekly meeting {title} (meeting {id}) is already recorded on {date}; add the "
+                            "items to it, or ask for a second meeting that day (--new-meeting).").format(
+                title=existing.title, id=existing.id, date=date.isoformat()))
+        title = title or default_meeting_title(kind, date, s.db)
         row = s.synced_row(kind=kind, date=date.isoformat(), title=title, created_at=clock.now_utc())
         mid = int(s.db["meeting"].insert(row).last_pk)
         s.audit("meeting_add", ref=str(mid), row_uuid=str(row["uuid"]), effective_date=date, kind=kind, title=title)
@@ -223,8 +239,17 @@ def task_problems(db: sqlite_utils.Database, item: NewTask, today: dt.date) -> l
     return out
 
 
-def default_meeting_title(kind: str, date: dt.date) -> str:
-    """The title add_meeting gives a meeting of `kind` on `date` when none is typed."""
+def default_meeting_title(kind: str, date: dt.date, db: sqlite_utils.Database | None = None) -> str:
+    """The title add_meeting gives a meeting of `kind` on `date` when none is typed.
+
+    A weekly meeting is named as the office does, "2026年第46次周例会": N is one more
+    than the weekly meetings of that year already recorded in `db` (any date of the year).
+    Without `db` (or for the other kinds) the title names the date.
+    """
+    if kind == "weekly" and db is not None:
+        n = db.execute("SELECT count(*) FROM meeting WHERE kind = 'weekly' AND substr(date, 1, 4) = ?",
+                       [f"{date.year:04d}"]).fetchone()[0]
+        return _("Weekly meeting {n} of {year}").format(n=int(n) + 1, year=date.year)
     titles = {"weekly": _("Weekly meeting of {date}"), "review": _("Monthly review meeting of {date}"),
               "assessment": _("Quarterly assessment meeting of {date}")}
     return titles[kind].format(date=date.isoformat())

@@ -12,8 +12,11 @@ Contract:
   block a save (a year without holiday arrangement, a deactivated leader, a
   title given twice in the batch). A row is saved only when it has no problem.
 - `coming_sunday(today)`: the default meeting date.
-- `save_weekly(s, date, title, rows)`: the meeting and all its items in ONE
-  transaction (`add_meeting` + `add_tasks`); any refusal leaves nothing written.
+- `save_weekly(s, date, title, rows, add_to=None, new_meeting=False)`: the meeting
+  and all its items in ONE transaction (`add_meeting` + `add_tasks`); any refusal
+  leaves nothing written. A day that has a weekly meeting gets no second one
+  unless asked (`new_meeting`); `add_to` adds the items to that day's meeting.
+- `weekly_meeting_on(db, date)`: that day's weekly meeting (the last saved), or None.
 """
 from __future__ import annotations
 
@@ -23,14 +26,23 @@ from dataclasses import dataclass, replace
 
 import sqlite_utils
 
-from core.errors import UsageError
+from core.errors import Refusal, UsageError
 from core.i18n import _
 from core.office import Changes, Session
 from core.rules.calendar import HolidayCalendar
 from core.rules.deadlines import Dues
 from core.work import status
 from core.work.ledger import holiday_warnings
-from core.work.tasks import CATEGORIES, Meeting, NewTask, TaskProblem, add_meeting, add_tasks, task_problems
+from core.work.tasks import (
+    CATEGORIES,
+    Meeting,
+    NewTask,
+    TaskProblem,
+    add_meeting,
+    add_tasks,
+    task_problems,
+    weekly_meeting_on,
+)
 
 # the grid fields a problem can concern
 FIELDS = ("title", "category", "lead", "co", "leader", "date")
@@ -129,10 +141,14 @@ def check_rows(db: sqlite_utils.Database, rows: Sequence[NewTask], today: dt.dat
     return out
 
 
-def save_weekly(s: Session, date: dt.date, title: str, rows: Sequence[NewTask]) -> tuple[SavedMeeting, Changes]:
+def save_weekly(s: Session, date: dt.date, title: str, rows: Sequence[NewTask], *,
+                add_to: int | None = None, new_meeting: bool = False) -> tuple[SavedMeeting, Changes]:
     """Create the weekly meeting of `date` and its items in one transaction; returns the task numbers.
 
     Each item is assigned on the meeting date, with the meeting as its source.
+    When the day already has a weekly meeting it is refused (`add_meeting`) unless
+    `add_to` names a weekly meeting of that day (the items join it; `title` is then
+    ignored) or `new_meeting` asks for a second meeting that day.
     Any refusal (see `add_tasks`) leaves nothing written, the meeting included.
     Runs on the caller's thread (the GUI calls it through `ctx.write`).
     """
@@ -140,18 +156,21 @@ def save_weekly(s: Session, date: dt.date, title: str, rows: Sequence[NewTask]) 
         raise UsageError(_("There are no items to save; type at least one item."))
     s.require_hub()
     with s.write():
-        meeting = add_meeting(s, "weekly", date, title)
+        meeting = (existing_weekly(s, add_to, date) if add_to is not None
+                   else add_meeting(s, "weekly", date, title, second=new_meeting))
         numbers, changes = add_tasks(s, [replace(r, assigned_on=date, meeting_id=meeting.id, source="meeting")
                                          for r in rows])
     return SavedMeeting(meeting, tuple(numbers)), changes
 
 
-def weekly_meeting_on(db: sqlite_utils.Database, date: dt.date) -> Meeting | None:
-    """The weekly meeting of `date` saved last (each save makes one), or None; read-only, any thread owning `db`."""
-    row = db.execute("SELECT id, kind, date, title FROM meeting WHERE kind = 'weekly' AND date = ? "
-                     "ORDER BY id DESC LIMIT 1", [date.isoformat()]).fetchone()
-    return Meeting(int(row[0]), str(row[1]), dt.date.fromisoformat(row[2]), str(row[3])) if row else None
+def existing_weekly(s: Session, meeting_id: int, date: dt.date) -> Meeting:
+    """The weekly meeting `meeting_id` of `date`, or a Refusal naming what is wrong."""
+    row = s.db.execute("SELECT id, kind, date, title FROM meeting WHERE id = ?", [meeting_id]).fetchone()
+    if row is None or row[1] != "weekly" or row[2] != date.isoformat():
+        raise Refusal(_("Meeting {id} is not a weekly meeting of {date}; name the meeting of that day "
+                        "(see the meeting list) or save a new one.").format(id=meeting_id, date=date.isoformat()))
+    return Meeting(int(row[0]), str(row[1]), dt.date.fromisoformat(row[2]), str(row[3]))
 
 
-__all__ = ["FIELDS", "Problem", "RowCheck", "SavedMeeting", "coming_sunday", "check_rows", "save_weekly",
-           "weekly_meeting_on"]
+__all__ = ["FIELDS", "Problem", "RowCheck", "SavedMeeting", "coming_sunday", "check_rows", "existing_weekly",
+           "save_weekly", "weekly_meeting_on"]

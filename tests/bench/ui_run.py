@@ -23,6 +23,10 @@ database), then measures, each in fresh processes (QT_QPA_PLATFORM=offscreen):
   `init --from-enrollment` do): the same start path as the hub's start-up, whole
   process (target < 1 s), and inside the process from the window opened to the
   desk's groups drawn.
+- the first monthly bulletin preview of a session: the app started as above, its
+  first page painted, then 月点评 → "Print bulletin…" for the month shown at once, to
+  the preview window shown — while the printing fonts are still being read in the
+  background (core.reports.font_warmup) or just after (target < 3 s);
 - a sync round with 20 records on each side (tests/bench/ui_sync_bench.py: a
   township enrolled from the demo hub records 20 claims and reports): from the
   click on 同步 to "可以拔出U盘" shown — the hub importing them and writing its
@@ -140,6 +144,50 @@ def child_start(db: Path) -> None:
     rows = len(model.leaves()) if hasattr(model, "leaves") else None
     print("JSON " + json.dumps({"page": window.current_key(), "rows": rows,
                                 "painted_ms": (time.perf_counter() - opened) * 1000}), flush=True)
+    window.close()
+    instance.close()
+    del app
+
+
+def child_bulletin(db: Path) -> None:
+    """Start as child_start does, then time the session's first bulletin preview (the monthly page's button)."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    from ui.printing import preview as preview_module
+    from ui.shell import app as app_module
+    from ui.shell.single_instance import SingleInstance
+
+    app, font = app_module.prepare_app()
+    instance = SingleInstance(db)
+    if not instance.claim():
+        sys.exit("ui bench: another Closeloop runs on this database")
+    window = app_module.open_window(db, font)
+    if isinstance(window, int):
+        sys.exit(f"ui bench: the app did not open (exit {window})")
+    window.resize(1280, 760)
+    window.show()
+    _settle(window.ctx)
+    print("READY", flush=True)
+    page = window.show_page("monthly")
+    _settle(window.ctx)
+    loop = QEventLoop()
+    shown: dict[str, float] = {}
+    real_present = preview_module.PreviewWindow.present
+
+    def present(pdf, folder, title, parent=None):  # noqa: ANN001, ANN202
+        shown["at"] = time.perf_counter()
+        result = real_present(pdf, folder, title, parent)
+        QTimer.singleShot(0, loop.quit)
+        return result
+
+    preview_module.PreviewWindow.present = present  # type: ignore[method-assign]
+    clicked = time.perf_counter()
+    page.print_report()  # type: ignore[union-attr]
+    QTimer.singleShot(60_000, loop.quit)
+    loop.exec()
+    if "at" not in shown:
+        sys.exit("ui bench: the bulletin preview did not open")
+    print("JSON " + json.dumps({"ms": (shown["at"] - clicked) * 1000, "period": page.period}), flush=True)  # type: ignore[union-attr]
     window.close()
     instance.close()
     del app
@@ -381,6 +429,10 @@ def measure(db: Path, today: dt.date, repeat: int, keys: int) -> tuple[list[Figu
         Figure("time to scroll the ledger end to end", float(scroll["seconds"]) * 1000,  # type: ignore[arg-type]
                float(scroll["seconds"]) * 1000, None, None),  # type: ignore[arg-type]
     ]
+    runs = [_child("bulletin", db, today)[1] for _ in range(repeat + 1)]
+    bulletin_ms = [float(r["ms"]) for r in runs]  # type: ignore[arg-type]
+    figures.append(_figure(f"first monthly bulletin preview of a session ({runs[0]['period']}): click to preview "
+                           "shown, right after start", bulletin_ms[1:], 3000.0, bulletin_ms[0]))
     desk_figures, desk_note = desk(db, today, repeat)
     figures += desk_figures
     notes.append(desk_note)
@@ -454,6 +506,8 @@ def main(argv: list[str]) -> int:
             child_ledger(db, int(argv[3]), int(argv[4]))
         elif mode == "scroll":
             child_scroll(db)
+        elif mode == "bulletin":
+            child_bulletin(db)
         elif mode == "sync":
             from tests.bench.ui_sync_bench import child
 

@@ -21,6 +21,7 @@ from core.errors import ClerkError
 from core.office import Session, self_office
 from core.permissions import ACTION_ORDER, actions_from_state, allowed_actions
 from core.work.actions import Action, record
+from core.work.decisions import allowed_here
 from core.work.task_view import assignment_brief
 from core.work.tasks import NewTask, add_tasks
 from core.work.workflow import ACTIONS
@@ -65,9 +66,12 @@ def template(template_hub: Path, tmp_path_factory: pytest.TempPathFactory) -> tu
         numbers, _changes = add_tasks(s, [NewTask(title=f"事项 {name}", category="general", assigned_on=on,
                                                   lead="TGZ", co=("XYJ",)) for name, (on, _e) in SCENARIOS.items()])
         refs = {name: f"{no}/TGZ" for name, no in zip(SCENARIOS, numbers, strict=True)}
+        s.db.execute("INSERT INTO setting (key, value) VALUES ('decisions_by', 'any')")  # one clerk sets it all up
         for name, (_on, events) in SCENARIOS.items():
             for kind, on, value in events:
                 record(s, refs[name], Action(kind, on, text="已办", value=value))
+        s.db.execute("DELETE FROM setting WHERE key = 'decisions_by'")  # the tests run under the default rule
+        s.db.conn.commit()
     finally:
         s.db.conn.close()
         mp.undo()
@@ -117,7 +121,7 @@ def test_allowed_actions_agree_with_record(template: tuple[Path, dict[str, str]]
     for name, ref in refs.items():
         s = _session(work, user_name)
         brief = assignment_brief(s.db, ref)
-        allowed = allowed_actions(s.office.role, s.user, brief, own_unit=brief.unit_id == s.office.unit_id)
+        allowed = allowed_here(s.db, s.office, s.user, brief)   # the office's rule for decisions applied
         for kind in ACTION_ORDER:
             events = s.db.execute("SELECT COUNT(*) FROM event").fetchone()[0]
             try:

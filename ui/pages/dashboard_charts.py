@@ -114,6 +114,38 @@ def rate_axis(values: Sequence[float], target: float) -> QValueAxis:
     return axis
 
 
+NICE_STEPS = (1, 2, 5, 10, 20, 25, 50, 100, 200, 500, 1000)
+
+
+def fit_ticks(axis: QValueAxis, plot_width: float, *, vertical: bool = False) -> bool:
+    """Widen `axis`'s tick interval (a round step, from the one set) until every label fits `plot_width`
+    (the plot area's height for a `vertical` axis, where the labels stack).
+
+    QtCharts elides labels that do not fit ("8… 8… 9…"); fewer ticks keep them whole.
+    The first interval set on the axis is kept as its finest (`fineInterval` property).
+    Returns whether the interval changed.
+    """
+    fine = axis.property("fineInterval")
+    if fine is None:
+        fine = axis.tickInterval()
+        axis.setProperty("fineInterval", fine)
+    metrics = QFontMetrics(axis.labelsFont())
+    low, high = axis.min(), axis.max()
+    fmt = axis.labelFormat().replace("%d", "%.0f")   # "%d%%" or "%g", as the charts set them
+    label_w = (metrics.height() + 4 if vertical
+               else max(metrics.horizontalAdvance(fmt % v) for v in (low, high)) + 10)
+    room = max(int(plot_width // label_w), 2)   # conservative: more labels widen the chart's minimum size
+    step = float(fine)
+    for candidate in (s for s in NICE_STEPS if s >= fine):
+        step = float(candidate)
+        if (high - low) / step + 1 <= room:
+            break
+    if abs(step - axis.tickInterval()) < 1e-9:
+        return False
+    axis.setTickInterval(step)
+    return True
+
+
 def pick_units(units: Sequence[UnitRate], group: str) -> list[UnitRate]:
     """The units of one group with a defined completion rate, the lowest first (then by name)."""
     rated = [u for u in units if u.completion_rate is not None]
@@ -237,8 +269,12 @@ class UnitChart(QWidget):
         self._make_names()
         self.stack.setCurrentWidget(self.scroll if self.shown else self.empty)
         self.caption.setVisible(bool(self.shown))
-        self.caption.setText(_("Red bars are below the {target} target (dashed line). Click a bar to list "
-                               "the unit's items in the ledger.").format(target=whole_percent(self.target)))
+        # one line, so the bars keep the room at the minimum window size; the rest in the tooltip
+        self.caption.setText(_("Red bars are below the {target} target (dashed line).").format(
+            target=whole_percent(self.target)))
+        self.caption.setToolTip(_("Red bars are below the {target} target (dashed line). Click a bar to list "
+                                  "the unit's items in the ledger.").format(target=whole_percent(self.target)))
+        self.view.setToolTip(self.caption.toolTip())
 
     def _make_names(self) -> None:
         """One text item per bar, "name 96.9%", right-aligned left of the plot area; margin made to fit."""
@@ -261,6 +297,9 @@ class UnitChart(QWidget):
         if self.series is None:
             return
         plot = self.chart.plotArea()
+        for axis in self.chart.axes(Qt.Orientation.Horizontal):
+            if isinstance(axis, QValueAxis):
+                fit_ticks(axis, plot.width())
         for i, item in enumerate(self.name_items):
             y = self.chart.mapToPosition(QPointF(0, i), self.series).y()
             box = item.boundingRect()
@@ -291,13 +330,20 @@ class TrendChart(QWidget):
         self.points: list[WeekPoint] = []
         self.chart = _new_chart()
         self.view = _view(self.chart, _("Weekly trend"))
-        self.view.setMinimumHeight(200)
+        self.view.setMinimumHeight(140)   # leaves the unit chart room for its bars at the minimum window size
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.view)
         self.lines: list[QLineSeries] = []
         self.weeks_axis: QCategoryAxis | None = None
         self._step = 1
+        self.chart.plotAreaChanged.connect(self._fit_rates)
+
+    def _fit_rates(self, *_args: object) -> None:
+        """Fewer rate ticks when the chart is low, so no label is elided."""
+        for axis in self.chart.axes(Qt.Orientation.Vertical):
+            if isinstance(axis, QValueAxis):
+                fit_ticks(axis, self.chart.plotArea().height(), vertical=True)
 
     def set_data(self, points: Sequence[WeekPoint], target: float) -> None:
         self.points = list(points)

@@ -14,7 +14,12 @@ Contract (GUI thread only):
   transaction: the meeting and all its items); `ctx.changed` then tells the
   other pages. On success the page shows the task numbers, clears the grid and
   emits `saved(SavedMeeting)`; a refusal shows its sentence and emits
-  `save_refused(str)`, and the grid keeps what was typed.
+  `save_refused(str)`, and the grid keeps what was typed. An error line goes as
+  soon as its cause is fixed (the next check finds the grid savable).
+- A day that already has a weekly meeting: the save asks (`ask_existing`,
+  `ui.pages.weekly_duplicate`) whether to add the items to it, record a second
+  meeting or cancel. A new meeting's default title is the office's
+  ("2026年第46次周例会", `core.work.tasks.default_meeting_title`).
 - Only a hub's clerks and administrators may save; anyone else sees the grid read only.
 - "Print list…" previews the 周交办清单 of the meeting of the date shown (the
   one saved last that day, `core.work.weekly.weekly_meeting_on` on `ctx.reader`)
@@ -98,6 +103,7 @@ class WeeklyPage(QWidget):
         self.ctx = ctx
         self.writable = ctx.hub_may_write
         self._saving = False
+        self._error_shown = False
         units, leaders, in_charge = self._directory()
         self.model = WeeklyGridModel(units, leaders, category_index(), self._check, coming_sunday(ctx.today()),
                                      self)
@@ -240,7 +246,7 @@ class WeeklyPage(QWidget):
 
     def _on_date_changed(self, *_args: object) -> None:
         date = self.meeting_date()
-        self.title_edit.setPlaceholderText(default_meeting_title("weekly", date))
+        self.title_edit.setPlaceholderText(default_meeting_title("weekly", date, self.ctx.reader))
         self.model.set_date(date)
         self._update_print()
 
@@ -251,6 +257,7 @@ class WeeklyPage(QWidget):
     def _on_changed(self, changes: Changes) -> None:
         if changes.tasks:
             self._update_print()
+            self.title_edit.setPlaceholderText(default_meeting_title("weekly", self.meeting_date(), self.ctx.reader))
         if changes.directory:
             units, leaders, in_charge = self._directory()
             self.model.set_indexes(units, leaders, in_charge)
@@ -281,6 +288,8 @@ class WeeklyPage(QWidget):
         if bad_rows:
             text += " · " + ngettext("{n} row has a problem", "{n} rows have problems", bad_rows).format(n=bad_rows)
         self.summary.setText(text)
+        if self._error_shown and filled and not self.model.has_problems():
+            self._clear_error()   # its cause is fixed
 
     def _go_to_problem(self, item: QListWidgetItem) -> None:
         cell = item.data(CELL_ROLE)
@@ -330,8 +339,24 @@ class WeeklyPage(QWidget):
                 self._go_to_problem(first)
             return self._refuse(_("Nothing was saved: correct the problems listed (cells in red) and save again."))
         date, title = self.meeting_date(), self.title_edit.text().strip()
+        add_to, new_meeting = None, False
+        existing = self.shown_meeting()
+        if existing is not None:
+            choice = type(self).ask_existing(self, existing)
+            if choice is None:
+                return
+            add_to, new_meeting = (existing.id, False) if choice == "add" else (None, True)
+        self._clear_error()
         self._set_saving(True)
-        self.ctx.write(lambda s: save_weekly(s, date, title, rows), self._on_saved, self._on_save_failed)
+        self.ctx.write(lambda s: save_weekly(s, date, title, rows, add_to=add_to, new_meeting=new_meeting),
+                       self._on_saved, self._on_save_failed)
+
+    @classmethod
+    def ask_existing(cls, parent: QWidget, meeting: Meeting) -> str | None:
+        """Add to the day's meeting ("add"), record a second ("new") or cancel (None); tests replace this."""
+        from ui.pages.weekly_duplicate import ask_existing_meeting
+
+        return ask_existing_meeting(parent, meeting)
 
     def _set_saving(self, saving: bool) -> None:
         self._saving = saving
@@ -344,6 +369,7 @@ class WeeklyPage(QWidget):
         n = len(saved.task_numbers)
         self.model.clear()
         self.title_edit.clear()
+        self._error_shown = False
         self.message.setStyleSheet(DONE_STYLE)
         self.message.setText(ngettext("Saved {title}: {n} item, task {numbers}.",
                                       "Saved {title}: {n} items, tasks {numbers}.", n).format(
@@ -374,7 +400,13 @@ class WeeklyPage(QWidget):
             raise exc
         self._refuse(str(exc))
 
+    def _clear_error(self) -> None:
+        if self._error_shown:
+            self._error_shown = False
+            self.message.clear()
+
     def _refuse(self, sentence: str) -> None:
+        self._error_shown = True
         self.message.setStyleSheet(ERROR_STYLE)
         self.message.setText(sentence)
         self.save_refused.emit(sentence)

@@ -4,7 +4,8 @@ Contract (GUI thread only):
 - `run_on_worker(ctx, parent, title, fn, on_done, on_error)` runs `fn(db)` on the
   database worker (`ctx.query`: the worker's own connection, in order with the
   writes) while `ui.shell.busy` shows the busy cursor and, after a moment, a progress
-  dialog with Cancel. Exactly one callback runs (as in ui.shell.busy). Cancel stops
+  dialog with Cancel (saying the printing fonts are being prepared while
+  `core.reports.font_warmup` still reads them after start). Exactly one callback runs (as in ui.shell.busy). Cancel stops
   waiting at once; the worker's job, which cannot be interrupted, finishes
   unseen and `after_cancel(result)` then cleans up after it (GUI thread).
 - `open_report(ctx, parent, title, render, file_name)`: `render(db, path) ->
@@ -34,6 +35,7 @@ from PySide6.QtWidgets import QWidget
 
 from core.format import number
 from core.i18n import _, ngettext
+from core.reports.font_warmup import warming
 from ui.printing import dialogs as report_dialogs
 from ui.shell import crash
 from ui.shell.busy import BusyTask, Job, run_busy
@@ -77,6 +79,8 @@ def run_on_worker(ctx: AppContext, parent: QWidget | None, title: str,
         job.report(None, title)
         while not ready.wait(0.05):
             job.check()
+            # the fonts still being read after start (core.reports.font_warmup): say why it takes a while
+            job.report(None, _("Preparing the printing fonts (once a session)…") if warming() else title)
         if "error" in box:
             raise box["error"]
         return box.get("result")

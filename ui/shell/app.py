@@ -22,7 +22,8 @@ left for Qt. In order:
    (core.sync.identity.check_device): a database copied to another computer or
    folder takes a new device id, said on stderr and in the status bar;
 6. `AppContext(db_path, office, user)`, the main window, the periodic backup;
-   then the event loop.
+   then the event loop. 1.5 s later the printing fonts are read on a thread of their
+   own (`core.reports.font_warmup`), so the session's first document does not wait for them.
 It never sets QT_QPA_PLATFORM: the platform is the user's (tests and `ui.shots`
 choose offscreen themselves). Dialogs are reached through classmethods
 (`FirstRunDialog.ask`, `SignInDialog.ask`) that tests replace.
@@ -164,6 +165,18 @@ def build_main_window(db_path: Path, office: Office, user: User, font: FontChoic
     return window
 
 
+FONT_WARMUP_AFTER_MS = 1500  # after the first page is drawn: start-up keeps the processor
+
+
+def start_font_warmup(db_path: Path) -> None:
+    """Register the printing fonts in the background shortly after start (core.reports.font_warmup). GUI thread."""
+    from PySide6.QtCore import QTimer
+
+    from core.reports.font_warmup import warm_fonts
+
+    QTimer.singleShot(FONT_WARMUP_AFTER_MS, lambda: warm_fonts(db_path))
+
+
 def sign_in_user(db_path: Path, office: Office) -> User | None:
     """The user signing in: from the environment when set (and right), else the dialog's; None if cancelled."""
     from ui.sign_in import SignInDialog, sign_in_from_environment
@@ -205,6 +218,7 @@ def open_window(db_path: Path, font: FontChoice | None) -> MainWindow | int:
         show_startup_error(str(err))
         return 1
     window = build_main_window(db_path, office, user, font)
+    start_font_warmup(db_path)
     if notice:
         say_on_stderr(notice)
         window.show_device_notice(notice)

@@ -104,7 +104,8 @@ class MainWindow(QMainWindow):
             if not page_available(spec):
                 log.warning("page %r left out of the navigation: module of %s not found", spec.key, spec.factory)
         self.specs = [s for s in specs if page_available(s)]
-        self.setWindowTitle(_("Closeloop — {office}").format(office=ctx.office.name))
+        # Qt appends the application display name (" — 闭环督办") to the title itself
+        self.setWindowTitle(ctx.office.name)
         self.setWindowIcon(icon(APP_ICON.name))
 
         self.actions = ActionRegistry(self, ctx.can_write, office_role=ctx.office.role)

@@ -8,7 +8,9 @@ request, an approved date other than the requested one, an urge's follow-up
 date. "Record" runs `core.work.actions.record` on the brief's assignment id through
 `ctx.write` (worker thread);
 a refusal from the core (ClerkError) appears in red in the form, which stays
-open with nothing written (`refused` is emitted with the sentence); success
+open with nothing written (`refused` is emitted with the sentence); the red line
+goes when its cause is fixed (an empty text filled in) or, for what only the core
+can check, at the clerk's next edit; success
 emits `recorded(Changes)` and closes the form (`ctx.changed` has told every page).
 Enter records (Ctrl+Enter inside the text box), Esc closes without recording.
 Files are chosen through `choose_files(parent)`, replaceable in tests.
@@ -48,6 +50,7 @@ from ui.task.record_form import (
     error_label,
     is_ctrl_enter,
     record_buttons,
+    watch_edits,
 )
 from ui.write_dialog import WriteDialogMixin
 
@@ -179,6 +182,18 @@ class ActionForm(RecordDialogMixin, WriteDialogMixin, QDialog):
         self.setMinimumWidth(520)
         # where the clerk starts: the text the action needs, else the date (Enter then records)
         (self.text if kind in EMPTY_TEXT else self.date).setFocus()
+        for widget in (self.text, self.date, self.value, self.value_check):
+            watch_edits(widget, self._edited)
+
+    def _edited(self) -> None:
+        """An edit after a refusal: the red line goes once its cause is fixed (an empty text no longer empty),
+        or at once for a refusal the core alone can re-check (dates, state), which the clerk is answering."""
+        if not self.error.isVisible():
+            return
+        empty = EMPTY_TEXT.get(self.kind)
+        if empty is not None and self.error.text() == _(empty) and not self.text.toPlainText().strip():
+            return
+        self.error.setVisible(False)
 
     # ----- building ---------------------------------------------------------------------
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, Qt, Signal, SignalInstance
+from PySide6.QtCore import QEvent, QObject, Qt, Signal, SignalInstance
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QDialogButtonBox,
@@ -108,6 +108,17 @@ def is_ctrl_enter(event: QEvent) -> bool:
     return (event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent)
             and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
             and bool(event.modifiers() & Qt.KeyboardModifier.ControlModifier))
+
+
+def watch_edits(widget: QObject | None, slot: Callable[[], None]) -> None:
+    """Call `slot` on every edit of `widget` (text, date or check box; None is ignored)."""
+    if widget is None:
+        return
+    for name in ("textChanged", "dateChanged", "toggled"):
+        signal = getattr(widget, name, None)
+        if isinstance(signal, SignalInstance):
+            signal.connect(lambda *_args: slot())
+            return
 
 
 class RecordDialogMixin:

@@ -77,6 +77,15 @@ def event_details(e: dict) -> str:
     return "\n".join(lines)
 
 
+def decider_text(kind: str, who: str) -> str:
+    """Who recorded the event; for the county office's decisions, named as the decider (批准人)."""
+    if kind == "extension_approve":
+        return _("Approved by: {user}").format(user=who)
+    if kind in ("extension_reject", "close", "return"):
+        return _("Decided by: {user}").format(user=who)
+    return who
+
+
 class EventRow(QFrame):
     """One event: date, what and who on the first line; the text, milestones and files below."""
 
@@ -94,7 +103,7 @@ class EventRow(QFrame):
         title = QLabel(_(EVENT_LABELS[kind]))
         title.setObjectName("eventAction")
         title.setStyleSheet("font-weight: bold;")
-        by = QLabel(_("{user}, on the unit's behalf (代录)").format(user=who) if e["on_behalf"] else who)
+        by = QLabel(_("{user}, on the unit's behalf (代录)").format(user=who) if e["on_behalf"] else decider_text(kind, who))
         by.setObjectName("eventBy")
         by.setStyleSheet(f"color: {BEHALF_COLOR if e['on_behalf'] else MUTED_COLOR};")
         if e["on_behalf"]:

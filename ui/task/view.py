@@ -9,7 +9,7 @@ the directory or the calendar (`concerned()`), not on another task's write.
 For each assignment (lead first) it shows the dues, the state and light, the
 pending extension and follow-up, and the timeline with its evidence files (a
 file opens through `ui.task.timeline.open_file`, replaceable in tests).
-The actions `core.permissions.allowed_actions` grants this office and user
+The actions `core.work.decisions.allowed_here` grants this office and user
 appear as buttons; each opens an `ActionForm` (kept in `active_form`). "Print
 notice…" and, for an overdue step, "Print urge notice…" preview those documents
 (`ui.printing.documents`). Opening a task (`open_task_view`) clears the import marks of
@@ -39,8 +39,8 @@ from core.evidence import stored_path
 from core.format import medium_date, number
 from core.i18n import _, ngettext
 from core.office import Changes
-from core.permissions import allowed_actions
 from core.sync.marks import task_seen
+from core.work.decisions import allowed_here
 from core.work.task_view import AssignmentBrief, task_briefs, task_detail
 from ui.ledger_model import (
     CATEGORY_LABELS,
@@ -333,8 +333,7 @@ class TaskView(QDialog):
         self.panels = {}
         for a in d["assignments"]:
             brief = self.briefs[str(a["ref"])]
-            actions = allowed_actions(self.ctx.office.role, self.ctx.user, brief,
-                                      own_unit=brief.unit_id == self.ctx.office.unit_id)
+            actions = allowed_here(self.ctx.reader, self.ctx.office, self.ctx.user, brief)
             panel = AssignmentPanel(a, actions, documents=tuple(assignment_documents(a, self.ctx.is_hub)))
             panel.action_clicked.connect(self.open_form)
             panel.print_clicked.connect(lambda key, ref: print_assignment_document(self.ctx, self, key, ref))

@@ -34,6 +34,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     directory.add_leader(s, "王建国", "副县长", ["TGZ", "FGJ"])
     with s.db.atomic():
         insert_user(s.db, "clerk", "clerk", "demo")
+        s.db.execute("INSERT INTO setting (key, value) VALUES ('decisions_by', 'any')")  # one clerk does it all
     s.db.conn.close()
     return path
 

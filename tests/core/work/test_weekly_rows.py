@@ -138,7 +138,7 @@ def test_save_weekly_writes_the_meeting_and_its_items_in_one_transaction(s: Sess
                                                  for i in range(1, 4)])
     assert saved.task_numbers == ("2026-1", "2026-2", "2026-3")
     assert saved.meeting.kind == "weekly" and saved.meeting.date == SUNDAY
-    assert saved.meeting.title == "Weekly meeting of 2026-11-22"
+    assert saved.meeting.title == "Weekly meeting 1 of 2026"
     assert len(changes.assignments) == 4 and len(changes.tasks) == 3
     meeting_ids = {r[0] for r in s.db.execute("SELECT meeting_id FROM task")}
     assert meeting_ids == {saved.meeting.id}

@@ -322,3 +322,49 @@ def test_the_grid_model_passes_the_model_tester(qtmodeltester, page: WeeklyPage)
     fill_by_model(page, 0, MORE_ROWS[:4] + [("坏的", "general", "nowhere", "TGZ,TGZ", "无此人")])
     page.model.reveal_all()
     qtmodeltester.check(page.model)
+
+
+def test_the_refusal_line_goes_when_the_problem_is_fixed(qtbot, page: WeeklyPage) -> None:  # noqa: ANN001
+    page.date_edit.setDate(QDate(2026, 11, 22))
+    fill_by_model(page, 0, MORE_ROWS[:2])
+    assert page.model.setData(page.model.index(1, COLUMN_OF["lead"]), "xyz")
+    with qtbot.waitSignal(page.save_refused, timeout=5_000):
+        page.save()
+    assert page.message.text() == _("Nothing was saved: correct the problems listed (cells in red) and save again.")
+    assert page.model.setData(page.model.index(1, COLUMN_OF["lead"]), "XCZ")   # fixed: the line goes
+    assert page.message.text() == "" and page.problems.count() == 0
+
+
+def test_a_second_meeting_on_the_day_asks_and_adds_to_the_first(qtbot, page: WeeklyPage,  # noqa: ANN001
+                                                                 db_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    page.date_edit.setDate(QDate(2026, 11, 22))
+    assert page.title_edit.placeholderText() == _("Weekly meeting {n} of {year}").format(n=1, year=2026)
+    fill_by_model(page, 0, MORE_ROWS[:1])
+    with qtbot.waitSignal(page.saved, timeout=10_000) as first:
+        page.save()
+    assert first.args[0].meeting.title == _("Weekly meeting {n} of {year}").format(n=1, year=2026)
+    asked: list[str] = []
+
+    def answer(choice: str | None):  # noqa: ANN202
+        def ask(parent: QWidget, meeting: object) -> str | None:
+            asked.append(meeting.title)  # type: ignore[attr-defined]
+            return choice
+        return ask
+
+    fill_by_model(page, 0, MORE_ROWS[1:2])
+    before = counts(db_path)
+    monkeypatch.setattr(WeeklyPage, "ask_existing", classmethod(lambda cls, p, m: answer(None)(p, m)))
+    page.save()                                        # cancelled: nothing written, the grid kept
+    assert asked == [first.args[0].meeting.title] and counts(db_path) == before
+    assert len(page.model.filled_rows()) == 1
+    monkeypatch.setattr(WeeklyPage, "ask_existing", classmethod(lambda cls, p, m: answer("add")(p, m)))
+    with qtbot.waitSignal(page.saved, timeout=10_000) as second:
+        page.save()
+    assert second.args[0].meeting == first.args[0].meeting and counts(db_path) == (before[0], before[1] + 1)
+    fill_by_model(page, 0, MORE_ROWS[2:3])
+    monkeypatch.setattr(WeeklyPage, "ask_existing", classmethod(lambda cls, p, m: answer("new")(p, m)))
+    with qtbot.waitSignal(page.saved, timeout=10_000) as third:
+        page.save()
+    assert third.args[0].meeting.id != first.args[0].meeting.id
+    assert third.args[0].meeting.title == _("Weekly meeting {n} of {year}").format(n=2, year=2026)

@@ -25,6 +25,7 @@ from ui.pages.dashboard_charts import (
     _new_chart,
     _view,
     attach_axes,
+    fit_ticks,
     horizontal_bars,
     use_app_font,
 )
@@ -73,6 +74,7 @@ class ScoreChart(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.scroll)
         self.series: QHorizontalBarSeries | None = None
+        self.chart.plotAreaChanged.connect(self._fit_ticks)
 
     def set_scores(self, scores: Sequence[UnitScore]) -> None:
         self.shown = list(reversed(scores))  # the first category is drawn at the bottom: rank 1 on top
@@ -99,6 +101,12 @@ class ScoreChart(QWidget):
         attach_axes(chart, series, names, values)
         chart.legend().setVisible(False)
         use_app_font(chart)
+
+    def _fit_ticks(self, *_args: object) -> None:
+        """Fewer value ticks when the chart is narrow, so no label is elided."""
+        for axis in self.chart.axes(Qt.Orientation.Horizontal):
+            if isinstance(axis, QValueAxis):
+                fit_ticks(axis, self.chart.plotArea().width())
 
     def _bar_clicked(self, index: int, _barset: QBarSet) -> None:
         if 0 <= index < len(self.shown):

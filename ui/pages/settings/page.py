@@ -30,6 +30,7 @@ from ui.pages.settings.backup import BackupSection
 from ui.pages.settings.calendar import CalendarSection
 from ui.pages.settings.deadlines import DeadlinesSection
 from ui.pages.settings.fonts import FontsSection
+from ui.pages.settings.office_rules import OfficeRulesSection
 from ui.pages.settings.printing import PrintingSection
 from ui.pages.settings.ruleset import RuleSetSection
 from ui.shell import settings_store
@@ -38,7 +39,7 @@ from ui.shell.settings_store import LANGUAGE, LANGUAGES, stored_language  # noqa
 
 SECTIONS = (("rules", N_("Deadline rules")), ("scoring", N_("Scoring rules")), ("calendar", N_("Holiday calendar")),
             ("backups", N_("Backups")), ("fonts", N_("Fonts")), ("printing", N_("Printed materials")),
-            ("language", N_("Language")))
+            ("office_rules", N_("Rules of the office")), ("language", N_("Language")))
 
 
 class LanguageSection(QWidget):
@@ -86,8 +87,9 @@ class SettingsPage(QWidget):
         self.sections.setAccessibleName(_("Settings sections"))
         self.sections.setMaximumWidth(180)
         self.stack = QStackedWidget()
+        self.office_rules = OfficeRulesSection(ctx)
         widgets = (self.rules, self.scoring, self.calendar, self.backups, FontsSection(ctx), PrintingSection(ctx),
-                   self.language)
+                   self.office_rules, self.language)
         for (_key, title), widget in zip(SECTIONS, widgets, strict=True):
             self.sections.addItem(_(title))
             self.stack.addWidget(widget)
