@@ -80,6 +80,7 @@ class DirectoryTab(QWidget):
         self.message.setAccessibleName(_("Message"))
         self.message.setWordWrap(True)
         self.bar = QHBoxLayout()
+        self.buttons: list[QPushButton] = []
         self.bar.addWidget(self.find)
         self.bar.addStretch(1)
         layout = QVBoxLayout(self)
@@ -92,6 +93,8 @@ class DirectoryTab(QWidget):
         b.clicked.connect(slot)
         b.setProperty("needs_row", needs_row)
         self.bar.addWidget(b)
+        self.buttons.append(b)
+        keyboard.chain_tab_order([self.find, *self.buttons, self.view])  # the bar left to right, then the table
         return b
 
     def selected(self) -> Any | None:
