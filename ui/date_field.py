@@ -92,6 +92,8 @@ class DateField(QWidget):
             row.addStretch(1)
             layout.addWidget(self.words)
         self.setFocusProxy(self.edit)
+        # a label's buddy mnemonic (会议日期(&D)) focuses only a buddy that takes the focus itself
+        self.setFocusPolicy(self.edit.focusPolicy())
         self.calendar: QCalendarWidget | None = None
         self.edit.textChanged.connect(self._on_text)
         self.edit.editingFinished.connect(self.show_problem)

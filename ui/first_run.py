@@ -86,7 +86,7 @@ class HubForm(QWidget):
             edit.setEchoMode(QLineEdit.EchoMode.Password)
         form = QFormLayout(self)
         form.setContentsMargins(24, 0, 0, 0)
-        for text, edit in ((_("Office &name:"), self.office), (_("Office &code:"), self.code),
+        for text, edit in ((_("Office &name:"), self.office), (_("Office cod&e:"), self.code),
                            (_("&Administrator:"), self.admin), (_("&Password:"), self.password),
                            (_("&Repeat password:"), self.repeat)):
             label = QLabel(text)

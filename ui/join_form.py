@@ -122,7 +122,7 @@ class JoinForm(QWidget):
                                 "two are the same. If they differ, the file did not come from your county office: "
                                 "do not use it and call the county office."))
         self.compare.setWordWrap(True)
-        self.same = QCheckBox(_("The fingerprint is the &same as on the printed sheet"))
+        self.same = QCheckBox(_("&The fingerprint is the same as on the printed sheet"))
         self.same.setObjectName("fingerprintSame")
         box = QVBoxLayout(self.panel)
         for widget in (self.about, self.fingerprint, self.compare, self.same):

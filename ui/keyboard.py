@@ -4,6 +4,10 @@ Contract (GUI thread only):
 - `tab_leaves(widget)`: Tab and Shift+Tab leave `widget` at once for the next (previous)
   widget of the focus chain. A QDateEdit otherwise walks its sections with Tab, and
   while it shows its special value ("不限") it swallows Tab and keeps the focus for ever.
+- `tab_leaves_views(root)`: Tab leaves every read-only item view under `root` for the next
+  control (Qt's tables walk their cells with Tab, so Tab never got out of a ledger); a view
+  with edit triggers (a grid typed cell by cell) keeps Tab for its cells. The main window
+  applies it to each page it creates.
 - `on_return(view, slot)`: Return or Enter on the view's current row calls `slot(index)`
   (only while the view has the focus and is not editing).
 - `chain_tab_order(widgets)`: Tab visits `widgets` in the given order (the order the eye
@@ -46,6 +50,13 @@ def tab_leaves(widget: QWidget) -> None:
     """Make Tab and Shift+Tab leave `widget` at once (see the module contract)."""
     tabber = _TabLeaves(widget)
     widget.installEventFilter(tabber)
+
+
+def tab_leaves_views(root: QWidget) -> None:
+    """Read-only item views under `root` give Tab to the focus chain (see the module contract)."""
+    for view in root.findChildren(QAbstractItemView):
+        if view.editTriggers() == QAbstractItemView.EditTrigger.NoEditTriggers:
+            view.setTabKeyNavigation(False)
 
 
 class _ReturnOpens(QObject):

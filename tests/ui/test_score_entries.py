@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from _directory_settings_helpers import context_factory, read, type_text
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 
 from core.evidence import evidence_dir, stored_path
 from ui import score_entries
@@ -156,6 +156,11 @@ def test_esc_closes_without_recording_and_the_tab_order_follows_the_form(qtbot, 
         assert next_tab_stop(first) is second, first.accessibleName()
     for widget in (dialog.unit, dialog.bonus_kind, dialog.date.edit, dialog.text, dialog.person, dialog.files):
         assert widget.accessibleName()
+    dialog.activateWindow()  # offscreen, a pop-up shown meanwhile (the unit's suggestions) may leave none active
+    qtbot.waitUntil(dialog.isActiveWindow)
+    dialog.bonus_kind.setFocus()
+    qtbot.keyClick(dialog.bonus_kind, Qt.Key.Key_Tab)  # the keys agree with the chain: the date's text is next
+    assert QApplication.focusWidget() is dialog.date.edit
     dialog.text.setPlainText("未保存的内容")
     with qtbot.waitSignal(dialog.rejected, timeout=5_000):
         qtbot.keyClick(dialog, Qt.Key.Key_Escape)
@@ -166,7 +171,8 @@ def next_tab_stop(widget: QWidget) -> QWidget:
     """The widget Tab moves to from `widget`: the next in the focus chain that takes Tab focus."""
     after = widget.nextInFocusChain()
     while (not after.focusPolicy() & Qt.FocusPolicy.TabFocus or not after.isVisible()
-           or after.parent() is widget):                         # a date edit's own line edit
+           or after.parent() is widget                            # a date edit's own line edit
+           or after.focusProxy() is not None):                    # Tab lands on the proxy (a date field's edit)
         after = after.nextInFocusChain()
     return after
 

@@ -30,6 +30,7 @@ from core.format import locale, number
 from core.i18n import _, ngettext
 from core.work.dashboard import Dashboard, dashboard
 from core.work.ledger import LedgerFilter
+from ui import keyboard
 from ui.pages.dashboard_charts import TrendChart, UnitChart
 from ui.pages.dashboard_tiles import DueList, LightTile, RateTile, overdue_text, soon_text
 from ui.pages.latest_load import LatestLoadMixin, message_label
@@ -156,10 +157,11 @@ class DashboardPage(LatestLoadMixin, QWidget):
         layout.addWidget(self.import_button, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addLayout(tiles)
         layout.addLayout(grid, 1)
-        tab_order = [self.import_button, *self.light_tiles.values(), self.month_tile, self.year_tile, self.overdue_list.table,
-                     self.all_red_button, self.soon_list.table, self.unit_chart.group_combo]
-        for first, second in zip(tab_order, tab_order[1:], strict=False):
-            self.setTabOrder(first, second)
+        # as the eye reads: the tiles, then the overdue list's heading button above its table, the list due
+        # soon, then the charts' column
+        keyboard.chain_tab_order([self.import_button, *self.light_tiles.values(), self.month_tile, self.year_tile,
+                                  self.all_red_button, self.overdue_list.table, self.soon_list.table,
+                                  self.unit_chart.group_combo])
 
     # ----- loading ----------------------------------------------------------------------
 

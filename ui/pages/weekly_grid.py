@@ -3,7 +3,8 @@
 Contract (GUI thread only):
 - `GridView` moves with Tab/Shift+Tab and Enter through the editable cells only
   (title … content, then the next row's title), opening each cell's editor as
-  it arrives, so a clerk types a whole meeting without the mouse. Typing on a
+  it arrives, so a clerk types a whole meeting without the mouse; Ctrl+Tab (Ctrl+Shift+Tab)
+  leaves the grid for the next (previous) control, from a cell or its open editor. Typing on a
   cell starts editing it; F2 or a double click edits its text; Delete clears it.
 - `GridDelegate` gives the unit, leader and category cells a `PickerEdit`
   (name, pinyin initials, full pinyin or code; the co units cell takes several),
@@ -32,6 +33,14 @@ from ui.unit_completer import PickerEdit, describe_entry
 
 Index = QModelIndex | QPersistentModelIndex
 _ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+_TABS = (Qt.Key.Key_Tab, Qt.Key.Key_Backtab)
+
+
+def _ctrl_tab(event: QKeyEvent) -> bool | None:
+    """None unless `event` is Ctrl+Tab or Ctrl+Shift+Tab; else whether it goes forward."""
+    if event.key() not in _TABS or not event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+        return None
+    return event.key() == Qt.Key.Key_Tab and not event.modifiers() & Qt.KeyboardModifier.ShiftModifier
 
 
 def _category_line(entry: Entry) -> str:
@@ -82,7 +91,15 @@ class GridDelegate(QStyledItemDelegate):
             super().setModelData(editor, model, index)
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802
-        """Enter commits and moves to the next cell, like Tab."""
+        """Enter commits and moves to the next cell, like Tab; Ctrl+Tab commits and leaves the grid."""
+        if isinstance(obj, QWidget) and event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent) \
+                and (forward := _ctrl_tab(event)) is not None:
+            view = self.parent()
+            self.commitData.emit(obj)
+            self.closeEditor.emit(obj, QAbstractItemDelegate.EndEditHint.NoHint)
+            if isinstance(view, QWidget):
+                QWidget.focusNextPrevChild(view, forward)
+            return True
         if isinstance(obj, QWidget) and event.type() == QEvent.Type.KeyPress \
                 and isinstance(event, QKeyEvent) and event.key() in _ENTER \
                 and not event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
@@ -130,6 +147,9 @@ class GridView(QTableView):
         return super().moveCursor(action, modifiers)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        if (forward := _ctrl_tab(event)) is not None:
+            QWidget.focusNextPrevChild(self, forward)
+            return
         current = self.currentIndex()
         editing = self.state() == QAbstractItemView.State.EditingState
         if not editing and current.isValid() and event.key() in _ENTER:

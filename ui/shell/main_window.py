@@ -259,6 +259,7 @@ class MainWindow(QMainWindow):
             self.show_message(_("The page {title} could not be opened.").format(title=_(spec.title)))
             return None
         self.stack.addWidget(page)
+        keyboard.tab_leaves_views(page)
         self._pages[spec.key] = page
         return page
 

@@ -164,10 +164,9 @@ def test_check_finds_nothing_after_the_supervision_writes(sv):
 
 
 def test_a_group_is_edited_in_place_with_a_new_revision(sv):
-    from tests.core.conftest import PASSWORD
-
     from core.office import open_session
     from core.supervision.groups import edit_group, group_by_name
+    from tests.core.conftest import PASSWORD
 
     s = open_session(sv.db, "clerk", PASSWORD)
     try:

@@ -361,3 +361,17 @@ def test_nothing_the_county_office_does_is_offered_in_a_unit_office(qtbot, ctx: 
         qtbot.waitSignal(view.loaded, timeout=10_000).wait()
         assert all(not set(p.action_buttons) & HUB_ACTIONS for p in view.panels.values())
         assert not _offered(view) & set(HUB_LABELS)
+
+
+def test_return_on_a_row_opens_the_task(qtbot, ctx: AppContext) -> None:  # noqa: ANN001
+    from PySide6.QtWidgets import QApplication
+
+    from ui import keyboard
+
+    page = open_desk(qtbot, ctx)
+    assert keyboard.focus_main_view(page)  # F6 / Ctrl+Down: the first row (a group's heading) is current
+    with qtbot.waitSignal(ctx.open_task, timeout=5_000) as opened:
+        while page.selected is None:
+            qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Down)
+        qtbot.keyClick(page.table, Qt.Key.Key_Return)
+    assert opened.args == [page.selected.task_no]

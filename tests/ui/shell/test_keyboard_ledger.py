@@ -85,11 +85,13 @@ def test_return_in_the_search_box_goes_into_the_table_too(qtbot, window: MainWin
     assert table.currentIndex().row() == 1  # rows are walked with the arrows
 
 
-@pytest.mark.parametrize("accessible", [_("Assigned from"), _("Assigned until")])
-def test_tab_leaves_the_any_date_fields(qtbot, window: MainWindow, accessible: str) -> None:  # noqa: ANN001
+@pytest.mark.parametrize(("accessible", "letter"), [(_("Assigned from"), Qt.Key.Key_A),
+                                                   (_("Assigned until"), Qt.Key.Key_N)])
+def test_tab_leaves_the_any_date_fields(qtbot, window: MainWindow, accessible: str, letter: Qt.Key) -> None:  # noqa: ANN001
     page = ledger_by_keyboard(qtbot, window)
-    date = by_name(page, QLineEdit, accessible)  # the DateField's own line edit (ui/date_field.py)
-    date.setFocus(Qt.FocusReason.ShortcutFocusReason)  # as Alt+F / Alt+N do
+    date = by_name(page, QLineEdit, accessible)  # the text field of the date field (ui.date_field)
+    key(focused(), letter, Qt.KeyboardModifier.AltModifier)  # 交办日期(A) / 至(N): the label's letter reaches it
+    assert focused() is date
     assert date.text() == "" and date.placeholderText() == _("Any")
     key(date, Qt.Key.Key_Tab)
     assert focused() is not date

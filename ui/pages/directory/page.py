@@ -6,6 +6,7 @@ when `ctx.changed` says the directory changed. Write actions appear only for a
 user who may take them: units and leaders for a clerk or administrator of the
 hub office; users for an administrator (any office). Add and edit open a form
 (`open_dialog`, which tests may replace; the form is kept in `self.dialog`);
+a double click or Return on a unit or leader row edits it (for who may);
 deactivate / reactivate write at once. Nothing is ever deleted. A refusal from
 the core shows in the form, or, for a button without a form, in red under the
 table of its tab. Threading: GUI thread only.
@@ -36,6 +37,7 @@ from core.directory import Leader, Unit
 from core.errors import ClerkError
 from core.i18n import N_, _
 from core.office import Changes, Session
+from ui import keyboard
 from ui.pages.directory.dialogs import LeaderDialog, PasswordDialog, RoleDialog, UnitDialog, UserDialog
 from ui.pages.directory.form import ERROR_COLOR, alive
 from ui.pages.directory.models import KIND_LABELS, ROLE_LABELS, Column, RowsModel, active_text
@@ -78,6 +80,7 @@ class DirectoryTab(QWidget):
         self.message.setAccessibleName(_("Message"))
         self.message.setWordWrap(True)
         self.bar = QHBoxLayout()
+        self.buttons: list[QPushButton] = []
         self.bar.addWidget(self.find)
         self.bar.addStretch(1)
         layout = QVBoxLayout(self)
@@ -90,6 +93,8 @@ class DirectoryTab(QWidget):
         b.clicked.connect(slot)
         b.setProperty("needs_row", needs_row)
         self.bar.addWidget(b)
+        self.buttons.append(b)
+        keyboard.chain_tab_order([self.find, *self.buttons, self.view])  # the bar left to right, then the table
         return b
 
     def selected(self) -> Any | None:
@@ -153,6 +158,10 @@ class DirectoryPage(QWidget):
             tab.view.selectionModel().selectionChanged.connect(self._update_buttons)
         self.units_tab.view.doubleClicked.connect(lambda _i: self.edit_unit() if self.may_edit else None)
         self.leaders_tab.view.doubleClicked.connect(lambda _i: self.edit_leader() if self.may_edit else None)
+        if self.may_edit:  # Return on a row opens its form, as a double click does
+            keyboard.on_return(self.units_tab.view, lambda i: self._edit_row(self.units_tab, i.row(), self.edit_unit))
+            keyboard.on_return(self.leaders_tab.view,
+                               lambda i: self._edit_row(self.leaders_tab, i.row(), self.edit_leader))
         ctx.changed.connect(self._on_changed)
         self._update_buttons()
         self.reload()
@@ -238,6 +247,12 @@ class DirectoryPage(QWidget):
     def add_unit(self) -> None:
         self._form(self.units_tab, UnitDialog(self.ctx, None, self),
                    lambda u: _("Unit {code} {name} added.").format(code=u.code, name=u.name))
+
+    @staticmethod
+    def _edit_row(tab: DirectoryTab, row: int, edit: Callable[[], None]) -> None:
+        """The current row (maybe only outlined, not yet selected) is the one edited."""
+        tab.view.selectRow(row)
+        edit()
 
     def edit_unit(self) -> None:
         unit = self.units_tab.selected()

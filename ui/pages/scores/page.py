@@ -8,7 +8,8 @@ and after every `ctx.changed` (coalesced); a result a newer load superseded is
 dropped; `loaded(ScoresData)` is emitted once the new figures are on screen.
 It shows the publication status, a ranking table (`RankingModel`) and a bar
 chart (`ScoreChart`) per kind, townships apart from departments, and, for the
-unit clicked in either, the lines explaining its score. Publish and Reopen open
+unit clicked in either, the lines explaining its score (Return on a ranking row
+also moves the keyboard into them, where Return on a line opens its task). Publish and Reopen open
 `PublishDialog` / `ReopenDialog` (`open()`, kept in `self.dialog`); they and
 every other write control are enabled only for a writing user of the hub.
 Print and Export hand a core renderer to `ui.printing.jobs` (imported when
@@ -22,7 +23,7 @@ from collections.abc import Callable
 from typing import Any
 
 from babel.dates import format_skeleton
-from PySide6.QtCore import QItemSelectionModel, Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -43,6 +44,7 @@ from core.i18n import _
 from core.scoring.monthly import UnitScore
 from core.scoring.periods import default_period, period_choices
 from core.scoring.service import Publication
+from ui import keyboard
 from ui.pages.latest_load import LatestLoadMixin, message_label
 from ui.pages.scores.data import ScoresData, load
 from ui.pages.scores.explanation import ExplanationPanel
@@ -213,6 +215,7 @@ class ScoresPage(LatestLoadMixin, QWidget):
             section.table.selectionModel().currentRowChanged.connect(
                 lambda current, _previous, sec=section: self._row_chosen(sec, current.row()))
             section.chart.unit_clicked.connect(self.show_unit)
+            keyboard.on_return(section.table, self._into_explanation)
         self.explanation = ExplanationPanel()
         self.explanation.task_opened.connect(self.ctx.open_task.emit)
         self.explanation.setMinimumWidth(420)
@@ -296,6 +299,14 @@ class ScoresPage(LatestLoadMixin, QWidget):
     def _row_chosen(self, section: KindSection, row: int) -> None:
         if 0 <= row < len(section.model.scores):
             self._explain(section.model.index(row, 0).data(UNIT_CODE_ROLE))
+
+    def _into_explanation(self, index: QModelIndex) -> None:
+        """Return on a ranking row: its explanation takes the keyboard (Return on a line then opens its task)."""
+        self._row_chosen(self.sections[self._section_of(index)], index.row())
+        keyboard.focus_main_view(self.explanation)
+
+    def _section_of(self, index: QModelIndex) -> str:
+        return next(k for k, s in self.sections.items() if s.model is index.model())
 
     def show_unit(self, code: str) -> None:
         """Select the unit in its table (showing its tab) and explain its score."""

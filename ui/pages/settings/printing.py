@@ -52,7 +52,7 @@ class PrintingSection(QWidget):
         self.message = error_label(_("Message"))
         form = QFormLayout()
         for text, widget in ((_("Issuing &office:"), self.office), (_("Document-number &prefix:"), self.prefix),
-                             (_("Example:"), self.example), (_("Contact &person:"), self.contact),
+                             (_("Example:"), self.example), (_("Con&tact person:"), self.contact),
                              (_("Contact p&hone:"), self.phone), (_("Cop&y to:"), self.copy_to)):
             label = QLabel(text)
             label.setBuddy(widget)
