@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
     QListWidget,
+    QRadioButton,
     QTabWidget,
     QWidget,
 )
@@ -52,8 +53,11 @@ def focusable(page: QWidget) -> list[QWidget]:
                 inside = True
                 break
             parent = parent.parentWidget()
-        if not inside:
-            found.append(w)
+        if inside:
+            continue
+        if isinstance(w, QRadioButton) and w.autoExclusive() and not w.isChecked():
+            continue  # Tab stops once in a group of radio buttons, on the checked one; the arrows choose
+        found.append(w)
     return found
 
 
