@@ -5,7 +5,7 @@ from core.cli import terminal as out
 from core.i18n import _
 from core.office import Session
 from core.work.actions import ACTION_NAMES, STATE_NAMES
-from core.work.task_view import task_detail
+from core.work.task_view import own_period_text, task_detail
 
 
 def _event_line(e: dict) -> str:
@@ -27,6 +27,8 @@ def show_task(s: Session, ref: str, *, as_json: bool) -> int:
     out.say(f"{d['task_no']}  {d['title']}")
     out.say(_("Category: {cat}; assigned {date}; leader: {leader}").format(
         cat=cats[str(d["category"])], date=d["assigned_on"], leader=d["leader"] or "—"))
+    if d["due_days"] is not None:
+        out.say(own_period_text(d))
     if d["content"]:
         out.say(str(d["content"]))
     for a in d["assignments"]:  # type: ignore[attr-defined]

@@ -17,6 +17,7 @@ import sqlite_utils
 from sqlite_utils import Migrations
 
 from core.db import m009_supervision as m009_sql
+from core.db import m010_task_due_days as m010_sql
 from core.db.m009_supervision import FIXED_COLUMNS as M009_FIXED_COLUMNS
 
 migrations = Migrations("closeloop")
@@ -430,6 +431,12 @@ def m009_supervision(db: sqlite_utils.Database) -> None:
     """Supervision (docs/design.md §7): people, inspection groups, inspections, findings extended,
     accountability actions; the SQL and its contract are in core/db/m009_supervision.py."""
     m009_sql.apply(db, SYNCED)
+
+
+@migrations()
+def m010_task_due_days(db: sqlite_utils.Database) -> None:
+    """A task's own completion period, `task.due_days` (docs/design.md §3); see core/db/m010_task_due_days.py."""
+    m010_sql.apply(db)
 
 
 # Columns that never change, every table (m005's and m009's): what a synced update may not touch.

@@ -10,8 +10,13 @@ For a task assigned on day D, each rule of `Deadlines` gives a due date:
 
 `Dues.missing_years` lists the years whose working days were consulted but whose
 holiday arrangement is unknown (weekends only were used); `calendar` mode consults
-nothing. `compute_dues` is memoised per (D, category, deadlines, calendar): a
+nothing. `compute_dues` is memoised per (D, category, deadlines, calendar, days): a
 calendar is immutable, so importing a year means building a new one.
+
+A task with a completion period of its own (`task.due_days`, e.g. a rectification
+task of `finding add … --rectify 15`) passes it as `days`: its completion is due
+`days` days after D, counted in the general rule's mode; the claim and first-report
+dues are the rule set's as for any task.
 """
 from __future__ import annotations
 
@@ -94,22 +99,29 @@ def _apply(d: dt.date, rule: DeadlineRule, cal: HolidayCalendar) -> _Span:
 
 
 def compute_dues(assigned_on: dt.date, category: str, deadlines: Deadlines,
-                 calendar: HolidayCalendar) -> Dues:
+                 calendar: HolidayCalendar, days: int | None = None) -> Dues:
     """The claim, first-report and completion dues of a task assigned on `assigned_on`.
 
     `category` is 'general' (the "7" rule) or 'major' (the "1 month" rule); anything
-    else raises `UsageError`. Pure and fast (memoised): safe on any thread.
+    else raises `UsageError`. `days` (None, or 1 or more for a general task) is the
+    task's own completion period, counted in the general rule's mode (see the module).
+    Pure and fast (memoised): safe on any thread.
     """
     if category not in CATEGORIES:
         raise UsageError(_("The category of a task is general or major; found '{category}'.").format(
             category=category))
-    return _compute(assigned_on, category, deadlines, calendar)
+    if days is not None and (category != "general" or days < 1):
+        raise ValueError(f"a completion period of its own is 1 or more days of a general task: {category} {days}")
+    return _compute(assigned_on, category, deadlines, calendar, days)
 
 
 @lru_cache(maxsize=16384)
-def _compute(d: dt.date, category: str, deadlines: Deadlines, cal: HolidayCalendar) -> Dues:
-    spans = (_apply(d, deadlines.claim, cal), _apply(d, deadlines.report, cal),
-             _apply(d, deadlines.general if category == "general" else deadlines.major, cal))
+def _compute(d: dt.date, category: str, deadlines: Deadlines, cal: HolidayCalendar, days: int | None) -> Dues:
+    if days is not None:
+        completion = DeadlineRule(days=days, mode=deadlines.general.mode)
+    else:
+        completion = deadlines.general if category == "general" else deadlines.major
+    spans = (_apply(d, deadlines.claim, cal), _apply(d, deadlines.report, cal), _apply(d, completion, cal))
     missing: set[int] = set()
     for _due, first, last in spans:
         if first is not None and last is not None:

@@ -14,9 +14,9 @@ Contract:
   "major" or a number of days 1–365) makes a rectification task in the same transaction:
   source `inspection`, lead unit the unit found at fault, assigned on the inspection's day,
   the 13710 dues of its category as core/work/tasks.py computes them; a number of days
-  makes a general task and is accepted only when it gives the general task's completion due
-  (the dues are the rule set's: a longer period is an extension the unit requests after
-  claiming, as for any task; an extension cannot be recorded before the claim). The finding keeps the task (`task_id`). `deduct` counts `monthly.finding`
+  makes a general task with that completion period of its own (`task.due_days`: due that
+  many days after the inspection, counted in the general rule's mode; the claim and first
+  report due as for any task; docs/design.md §3). The finding keeps the task (`task_id`). `deduct` counts `monthly.finding`
   in the inspection's month (core/scoring). A person named is added to the unit's people
   when not yet known (core.supervision.people.ensure_person). Audited `finding_add`.
   Returns `FindingAdded` (the finding id, the task number or None, the notes for the clerk).
@@ -38,8 +38,9 @@ from core.office import Changes, Session
 from core.supervision.groups import covers, group_by_name
 from core.supervision.kinds import METHODS, SEVERITIES
 from core.text_checks import check_line, check_text
+from core.work.tasks import MAX_DUE_DAYS
 
-MAX_RECTIFY_DAYS = 365
+MAX_RECTIFY_DAYS = MAX_DUE_DAYS
 
 
 @dataclass
@@ -164,15 +165,8 @@ def _rectification(s: Session, unit: Unit, on: dt.date, text: str, rectify: str 
     first = text.splitlines()[0].strip()
     title = _("Rectification: {text}").format(text=first if len(first) <= 60 else first[:59] + "…")
     category = "major" if rectify == "major" else "general"
-    numbers, changes = add_tasks(s, [NewTask(title, category, on, unit.code, source="inspection", content=text)])
+    days = rectify if isinstance(rectify, int) else None
+    numbers, changes = add_tasks(s, [NewTask(title, category, on, unit.code, source="inspection", content=text,
+                                             due_days=days)])
     lead = task_assignments(s.db, numbers[0])[0]
-    if isinstance(rectify, int):
-        due = on + dt.timedelta(days=rectify)
-        general_due = dt.date.fromisoformat(s.db.execute(
-            "SELECT due FROM assignment_status WHERE assignment_id = ?", [lead.id]).fetchone()[0])
-        if due != general_due:
-            raise Refusal(_("A rectification task takes the 13710 dues: a general task is due on {general}, not "
-                            "{due} ({days} days); use --rectify general or major, and approve a longer period as "
-                            "an extension once the unit has claimed the task.")
-                          .format(general=general_due.isoformat(), due=due.isoformat(), days=rectify))
     return lead.task_id, numbers[0], changes

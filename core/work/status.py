@@ -96,10 +96,13 @@ def holiday_calendar(db: sqlite_utils.Database) -> HolidayCalendar:
 
 
 def dues_for(db: sqlite_utils.Database, assigned_on: dt.date, category: str, rules_version: int,
-             calendar: HolidayCalendar | None = None) -> Dues:
-    """The default dues of a task assigned on `assigned_on` under that rule-set version."""
+             calendar: HolidayCalendar | None = None, days: int | None = None) -> Dues:
+    """The default dues of a task assigned on `assigned_on` under that rule-set version.
+
+    `days`: the task's own completion period (`task.due_days`), None for the rule set's.
+    """
     cal = calendar or holiday_calendar(db)
-    return compute_dues(assigned_on, category, ruleset_for(db, rules_version).deadlines, cal)
+    return compute_dues(assigned_on, category, ruleset_for(db, rules_version).deadlines, cal, days)
 
 
 def load_events(db: sqlite_utils.Database, assignment_ids: Sequence[int]) -> dict[int, list[Event]]:
@@ -117,16 +120,21 @@ def load_events(db: sqlite_utils.Database, assignment_ids: Sequence[int]) -> dic
 
 def start_statuses(db: sqlite_utils.Database, assignment_ids: Sequence[int],
                    calendar: HolidayCalendar | None = None) -> dict[int, tuple[Status, frozenset[int]]]:
-    """Each assignment's initial status (its default dues) and the years lacking holidays."""
+    """Each assignment's initial status (its default dues) and the years lacking holidays.
+
+    The dues follow the task's rule-set version and, when it has one, its own completion
+    period (`task.due_days`, docs/design.md §3): every cached status, the ledger, the lights
+    and the scores take their dues from here.
+    """
     cal = calendar or holiday_calendar(db)
     out: dict[int, tuple[Status, frozenset[int]]] = {}
     for chunk_start in range(0, len(assignment_ids), 900):
         chunk = list(assignment_ids[chunk_start:chunk_start + 900])
         marks = ",".join("?" * len(chunk))
-        for aid, assigned_on, category, version in db.execute(
-                f"SELECT a.id, t.assigned_on, t.category, t.rules_version FROM assignment a "
+        for aid, assigned_on, category, version, days in db.execute(
+                f"SELECT a.id, t.assigned_on, t.category, t.rules_version, t.due_days FROM assignment a "
                 f"JOIN task t ON t.id = a.task_id WHERE a.id IN ({marks})", chunk):
-            d = dues_for(db, dt.date.fromisoformat(assigned_on), category, version, cal)
+            d = dues_for(db, dt.date.fromisoformat(assigned_on), category, version, cal, days)
             out[aid] = (initial(d.claim, d.report, d.completion), d.missing_years)
     return out
 

@@ -4,7 +4,9 @@ Contract: `task_detail(db, ref, as_of=T)` returns the JSON-ready view that both
 faces show — the CLI's `task show` prints it, the desktop's task view draws it.
 Assignments come lead first; each carries its dues, state, light (as of T),
 pending extension, follow-up and its events in effective-date order (ties in
-the order recorded) with their milestones and evidence files. `assignment_brief`
+the order recorded) with their milestones and evidence files; the task's `due_days` is its own
+completion period (None: the rule set's, docs/design.md §3), `due_days_mode` the general rule's
+counting mode it is counted in (`own_period_text` says both in words). `assignment_brief`
 is the small typed summary the action forms and the permissions need (the
 dates that bound an action, the state and the pending extension).
 
@@ -22,7 +24,7 @@ import sqlite_utils
 from core.dates import from_iso
 from core.errors import Refusal
 from core.i18n import _
-from core.work import ledger, status_check, tasks
+from core.work import ledger, status, status_check, tasks
 
 
 @dataclass(frozen=True)
@@ -85,7 +87,7 @@ def task_detail(db: sqlite_utils.Database, ref: str, *, as_of: dt.date) -> dict[
         refs = tasks.task_assignments(db, task_no)
     t = db.execute(
         "SELECT t.task_no, t.title, t.content, t.category, t.source, t.assigned_on, l.name, m.title, "
-        "t.rules_version FROM task t LEFT JOIN leader l ON l.id = t.leader_id "
+        "t.rules_version, t.due_days FROM task t LEFT JOIN leader l ON l.id = t.leader_id "
         "LEFT JOIN meeting m ON m.id = t.meeting_id WHERE t.task_no = ?", [task_no]).fetchone()
     if t is None:
         raise Refusal(_("There is no task {task_no}; 'task list' shows the numbers.").format(task_no=task_no))
@@ -105,5 +107,21 @@ def task_detail(db: sqlite_utils.Database, ref: str, *, as_of: dt.date) -> dict[
             "pending_extension": st[6], "follow_up": st[7], "returns": st[8], "late_claim": bool(st[9]),
             "late_report": bool(st[10]), "warnings": list(r.warnings), "new": r.new, "events": _events(db, a.id)})
     return {"task_no": t[0], "title": t[1], "content": t[2], "category": t[3], "source": t[4],
-            "assigned_on": t[5], "leader": t[6], "meeting": t[7], "rules_version": t[8],
+            "assigned_on": t[5], "leader": t[6], "meeting": t[7], "rules_version": t[8], "due_days": t[9],
+            "due_days_mode": None if t[9] is None else status.ruleset_for(db, int(t[8])).deadlines.general.mode,
             "assignments": assignments}
+
+
+def own_period_text(detail: dict[str, object]) -> str:
+    """The sentence naming a task's own completion period ('' when it has none), as both faces show it."""
+    days, mode = detail.get("due_days"), detail.get("due_days_mode")
+    if days is None:
+        return ""
+    if mode == "workdays":
+        text = _("Completion period of its own: {days} working days after the assignment date")
+    elif mode == "rollover":
+        text = _("Completion period of its own: {days} days after the assignment date, a rest day moving it to "
+                 "the next working day")
+    else:
+        text = _("Completion period of its own: {days} days after the assignment date")
+    return text.format(days=days)

@@ -23,6 +23,7 @@ from core.work import status
 
 MEETING_KINDS = ("weekly", "review", "assessment")
 CATEGORIES = ("general", "major")
+MAX_DUE_DAYS = 365  # a task's own completion period (`NewTask.due_days`), in days: 1 … 365
 SOURCES = ("meeting", "instruction", "inspection", "other")
 
 
@@ -94,7 +95,11 @@ def add_meeting(s: Session, kind: str, date: dt.date, title: str = "", *, second
 
 @dataclass
 class NewTask:
-    """What a clerk types for one task (one row of the weekly grid)."""
+    """What a clerk types for one task (one row of the weekly grid).
+
+    `due_days`: the task's own completion period in days (1 … MAX_DUE_DAYS, a general task only;
+    a rectification task of `finding add … --rectify DAYS`), None for the rule set's (docs/design.md §3).
+    """
 
     title: str
     category: str
@@ -105,6 +110,7 @@ class NewTask:
     meeting_id: int | None = None
     source: str = "meeting"
     content: str = ""
+    due_days: int | None = None
 
 
 def _next_seq(db: sqlite_utils.Database, year: int) -> int:
@@ -140,7 +146,8 @@ def add_tasks(s: Session, items: list[NewTask], calendar: HolidayCalendar | None
             task_row = s.synced_row(task_no=task_no, year=year, seq=seq, title=title, content=item.content.strip(),
                                     category=item.category, source=item.source,
                                     assigned_on=item.assigned_on.isoformat(), meeting_id=item.meeting_id,
-                                    leader_id=leader_id, rules_version=version, created_at=now)
+                                    leader_id=leader_id, rules_version=version, created_at=now,
+                                    due_days=item.due_days)
             task_id = int(s.db["task"].insert(task_row).last_pk)
             ids = []
             for unit, role in [(lead, "lead"), *[(u, "co") for u in co_units]]:
@@ -149,7 +156,8 @@ def add_tasks(s: Session, items: list[NewTask], calendar: HolidayCalendar | None
             status.refresh(s.db, ids, cal)
             s.audit("task_add", ref=task_no, row_uuid=str(task_row["uuid"]), effective_date=item.assigned_on,
                     title=title, category=item.category, lead=lead.code, co=[u.code for u in co_units],
-                    leader=item.leader, source=item.source)
+                    leader=item.leader, source=item.source,
+                    **({"due_days": item.due_days} if item.due_days is not None else {}))
             numbers.append(task_no)
             changes.tasks.add(task_id)
             changes.assignments.update(ids)
@@ -160,10 +168,10 @@ def add_tasks(s: Session, items: list[NewTask], calendar: HolidayCalendar | None
 class TaskProblem:
     """One reason `add_tasks` would refuse an item.
 
-    `kind`: empty_title | bad_text | bad_category | bad_source | future_date | bad_date (outside
+    `kind`: empty_title | bad_text | bad_category | bad_due_days | bad_source | future_date | bad_date (outside
     core.dates' window) | unknown_unit |
     lead_also_co | co_twice | inactive_unit | unknown_leader | unknown_meeting;
-    `field`: the NewTask field concerned (title, category, source, assigned_on,
+    `field`: the NewTask field concerned (title, category, due_days, source, assigned_on,
     lead, co, leader, meeting_id); `subject`: the code or name concerned;
     `error`: the refusal add_tasks raises for it.
     """
@@ -198,6 +206,10 @@ def task_problems(db: sqlite_utils.Database, item: NewTask, today: dt.date) -> l
     if item.category not in CATEGORIES:
         add("bad_category", "category", item.category,
             UsageError(_("'{category}' is not a category; choose general or major.").format(category=item.category)))
+    elif item.due_days is not None and (item.category != "general" or not 1 <= item.due_days <= MAX_DUE_DAYS):
+        add("bad_due_days", "due_days", str(item.due_days),
+            UsageError(_("Only a general task has a completion period of its own, from 1 to {max} days; "
+                         "{days} days cannot be given here.").format(max=MAX_DUE_DAYS, days=item.due_days)))
     if item.source not in SOURCES:
         add("bad_source", "source", item.source,
             UsageError(_("'{source}' is not a source; choose meeting, instruction, inspection or other.")

@@ -41,7 +41,7 @@ from core.i18n import _, ngettext
 from core.office import Changes
 from core.sync.marks import task_seen
 from core.work.decisions import allowed_here
-from core.work.task_view import AssignmentBrief, task_briefs, task_detail
+from core.work.task_view import AssignmentBrief, own_period_text, task_briefs, task_detail
 from ui.ledger_model import (
     CATEGORY_LABELS,
     LIGHT_COLORS,
@@ -317,6 +317,8 @@ class TaskView(QDialog):
         facts = [_("Category: {category}").format(category=_(CATEGORY_LABELS[str(d["category"])])),
                  _("Source: {source}").format(source=_(SOURCE_LABELS[str(d["source"])])),
                  _("Assigned on {date}").format(date=_date(d["assigned_on"]))]
+        if d["due_days"] is not None:  # a rectification task's own period (docs/design.md §3)
+            facts.append(own_period_text(d))
         if d["leader"]:
             facts.append(_("Leader in charge: {leader}").format(leader=d["leader"]))
         if d["meeting"]:

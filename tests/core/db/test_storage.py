@@ -62,15 +62,18 @@ def test_a_first_migration_database_is_migrated_without_losing_a_row(tmp_path):
         db["event"].insert({"id": 1, "uuid": "e1", **synced, "assignment_id": 1, "kind": "claim",
                             "effective_date": "2026-03-08", "recorded_at": now, "user_name": "admin",
                             "on_behalf": 1, "text": "", "date_value": None, "data": "{}"})
-    before = {t: db.execute(f"SELECT * FROM {t} ORDER BY id").fetchall() for t in ("unit", "task", "assignment",
-                                                                                    "event")}
+    old_columns = {t: ", ".join(c[1] for c in db.execute(f"PRAGMA table_info({t})"))
+                   for t in ("unit", "task", "assignment", "event")}
+    before = {t: db.execute(f"SELECT {cols} FROM {t} ORDER BY id").fetchall() for t, cols in old_columns.items()}
     db.conn.close()
 
     migrated = open_database(path)
     try:
         assert tuple(m.name for m in migrations.applied(migrated)) == current_version()
-        after = {t: migrated.execute(f"SELECT * FROM {t} ORDER BY id").fetchall() for t in before}
+        # every old column keeps its values (later migrations add columns: task.due_days is NULL)
+        after = {t: migrated.execute(f"SELECT {cols} FROM {t} ORDER BY id").fetchall() for t, cols in old_columns.items()}
         assert after == before
+        assert migrated.execute("SELECT due_days FROM task").fetchall() == [(None,), (None,)]
         # the old rows are searchable, and new ones are indexed as they come
         assert [r[0] for r in migrated.execute(
             "SELECT rowid FROM task_fts WHERE task_fts MATCH ?", ['"污水管网"'])] == [1]

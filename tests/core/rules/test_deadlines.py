@@ -209,3 +209,31 @@ def test_compute_dues_agrees_with_the_parts(shipped, d, mode, category):
         unknown = {y for y in range(d.year, dues.completion.year + 1) if not shipped.has_year(y)}
         assert dues.missing_years <= unknown
         assert bool(dues.missing_years) == bool(unknown)  # every rule consults its due's year
+
+
+# ---------------------------------------------------------------- a task's own completion period (task.due_days)
+
+def test_an_own_period_counts_in_the_general_rules_mode(shipped):
+    start = D(2026, 9, 30)
+    assert compute_dues(start, "general", rules("calendar"), shipped, 15).completion == D(2026, 10, 15)
+    assert compute_dues(start, "general", rules("rollover"), shipped, 3).completion == D(2026, 10, 8)  # 国庆节
+    own = compute_dues(start, "general", rules("workdays"), shipped, 10)
+    assert workdays_between(shipped, start, own.completion) == 10 and shipped.is_workday(own.completion)
+    # the claim and first report are the rule set's, whatever the period
+    assert (own.claim, own.report) == (start, D(2026, 10, 10))
+    # the period equal to the general rule gives the general dues
+    assert compute_dues(start, "general", rules("workdays"), shipped, 7) == compute_dues(
+        start, "general", rules("workdays"), shipped)
+
+
+def test_an_own_period_warns_of_a_year_without_holidays(shipped):
+    late = D(2026, 12, 28)
+    assert compute_dues(late, "general", rules("workdays"), shipped, 15).missing_years == {2027}
+    assert compute_dues(late, "general", Deadlines(), shipped, 15) == Dues(late, D(2026, 12, 31), D(2027, 1, 12),
+                                                                          frozenset())
+
+
+@pytest.mark.parametrize(("category", "days"), [("major", 15), ("general", 0)])
+def test_an_own_period_is_a_general_tasks_of_one_day_or_more(shipped, category, days):
+    with pytest.raises(ValueError, match="completion period"):
+        compute_dues(D(2026, 9, 30), category, Deadlines(), shipped, days)

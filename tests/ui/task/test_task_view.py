@@ -32,7 +32,7 @@ from ui.ledger_model import STATE_LABELS
 from ui.shell.context import AppContext
 from ui.task import action_forms
 from ui.task import timeline as task_view_timeline
-from ui.task.view import TaskView, open_task_view
+from ui.task.view import TaskView, dues_text, open_task_view
 
 T = dt.date(2026, 11, 27)
 PASSWORD = "test-pass"
@@ -311,3 +311,26 @@ def test_an_open_task_view_reloads_only_when_its_own_task_changed(qtbot, ctx: Ap
     assert other.concerned(Changes(assignments={own_id}))
     assert not other.concerned(Changes(assignments={mine.briefs["2026-5/TGZ"].id}, tasks={1}))
     assert other.concerned(Changes(directory=True)) and other.concerned(Changes(calendar=True))
+
+
+def test_a_task_with_a_completion_period_of_its_own_shows_it(qtbot, hub_path: Path) -> None:  # noqa: ANN001
+    from core.office import open_session
+    from core.work.tasks import NewTask, add_tasks
+
+    s = open_session(hub_path, "admin", PASSWORD, today=T)
+    try:
+        numbers, _c = add_tasks(s, [NewTask(title="整改：台账不全", category="general", assigned_on=dt.date(2026, 11, 10),
+                                            lead="TGZ", source="inspection", due_days=15)])
+    finally:
+        s.db.conn.close()
+    context = make_ctx(hub_path)
+    try:
+        view = show(qtbot, context, numbers[0])
+        assert "交办之日起 15 天" in view.facts.text()
+        assert dues_text(view.detail["assignments"][0]) == view.panels[f"{numbers[0]}/TGZ"].dues_label.text()
+        assert view.detail["assignments"][0]["due"] == dt.date(2026, 11, 25)
+        assert "11月25日" in view.panels[f"{numbers[0]}/TGZ"].dues_label.text()
+        plain = show(qtbot, context, "2026-10")
+        assert "自定办结时限" not in plain.facts.text()
+    finally:
+        context.close()
