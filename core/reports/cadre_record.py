@@ -17,13 +17,11 @@ import sqlite_utils
 
 from core import clock
 from core.format import count, long_date, serial
-from core.i18n import N_, _, ngettext
+from core.i18n import _, ngettext
 from core.reports.fonts import FontSet, register_fonts
 from core.reports.layout import table_document
+from core.supervision.kinds import CATEGORY_WORDS
 from core.supervision.people import KIND_WORDS, Person, record
-
-CATEGORY_WORDS = {"recognition": N_("Recognition"), "accountability": N_("Accountability"),
-                  "finding": N_("Finding")}
 
 
 def render_cadre_record(db: sqlite_utils.Database, out: Path | str, person: Person, *,

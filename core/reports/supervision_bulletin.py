@@ -32,7 +32,7 @@ from reportlab.platypus import CondPageBreak, Flowable, Spacer
 from core import clock
 from core.errors import Refusal, UsageError
 from core.format import count, long_date
-from core.i18n import N_, _, ngettext
+from core.i18n import _, ngettext
 from core.reports.bulletin import centred, grid_table, heading, keep_short, signed
 from core.reports.doc_numbers import number_for
 from core.reports.fonts import FontSet, register_fonts
@@ -44,12 +44,14 @@ from core.scoring.events import DESCRIPTIONS
 from core.supervision.kinds import METHOD_WORDS, SEVERITY_WORDS
 from core.supervision.people import KIND_WORDS
 from core.supervision.views import (
+    STATUS_WORDS,
     ActionView,
     FindingView,
     InspectionView,
     list_actions,
     list_findings,
     list_inspections,
+    status,
 )
 
 
@@ -146,21 +148,6 @@ def _findings(d: BulletinData, st: Styles, head: Flowable) -> list[Flowable]:
             out.append(para(_("{n}. {text} ({details})").format(n=n, text=f.text.replace("\n", " "),
                                                                  details=_finding_details(f, by_id)), st.body))
     return out
-
-
-STATUS_WORDS = {"on_time": N_("closed on time"), "late": N_("closed late"), "cancelled": N_("cancelled"),
-                "overdue": N_("overdue"), "under_way": N_("under way")}
-
-
-def status(f: FindingView) -> str:
-    """A rectification's status key (STATUS_WORDS): overdue is the ledger's red light (a step past its due)."""
-    r = f.rectification
-    assert r is not None
-    if r.state == "closed":
-        return "on_time" if r.on_time else "late"
-    if r.state == "cancelled":
-        return "cancelled"
-    return "overdue" if r.light == "red" else "under_way"
 
 
 def _progress(d: BulletinData, st: Styles, head: Flowable) -> list[Flowable]:
