@@ -29,6 +29,7 @@ from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QPushButton,
     QSplitter,
@@ -139,6 +140,9 @@ class SupervisionPage(LatestLoadMixin, QWidget):
         self.red.setObjectName("redItems")
         self.red.setAccessibleName(_("Red items per group"))
         self.red.setHeaderLabels([_("Group / unit / item"), _("Due")])
+        self.red.header().setStretchLastSection(False)
+        self.red.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.red.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.tabs.addTab(self.red, _("Red items per group"))
         self.actions = t.make_table("actions", _("Accountability actions"), [
             _("Date"), _("Unit"), _("Accountability measure"), _("Person"), _("What for")], 4)
