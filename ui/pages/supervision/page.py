@@ -108,7 +108,7 @@ class SupervisionPage(LatestLoadMixin, QWidget):
         self.message_label = message_label()
         writes = ctx.hub_may_write
         bar = QHBoxLayout()
-        for label, widget in ((_("&From:"), self.date_from), (_("T&o:"), self.date_to), (_("&Group:"), self.group)):
+        for label, widget in ((_("Fro&m:"), self.date_from), (_("T&o:"), self.date_to), (_("&Group:"), self.group)):
             lab = QLabel(label)
             lab.setBuddy(widget.edit if isinstance(widget, DateField) else widget)
             bar.addWidget(lab)
