@@ -43,6 +43,7 @@ from PySide6.QtWidgets import (
 
 from core.format import medium_date
 from core.i18n import _
+from core.scoring.periods import month_of
 from core.supervision import groups, people, views
 from ui import keyboard
 from ui.date_field import DateField
@@ -99,7 +100,7 @@ class SupervisionPage(LatestLoadMixin, QWidget):
         self.data: SupervisionData | None = None
         self.setObjectName("supervisionPage")
         today = ctx.today()
-        first = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+        first = month_of(today).previous().first  # the first day of last month
         self.date_from = DateField(first, _("From"), maximum=today, compact=True)
         self.date_to = DateField(today, _("To"), compact=True)
         self.group = QComboBox()
