@@ -15,12 +15,14 @@ office with an enrollment file written from a copy of the hub for its first town
 fingerprint shown), the About box
 (`about.png`), each settings section (`settings-<section>.png`), the explanation
 of a score (`monthly-explained.png`, `quarterly-explained.png`), the bonus dialog
-(`entry-bonus.png`), the preview of a weekly list (`preview.png`), the sync page on
+(`entry-bonus.png`), the preview of a weekly list (`preview.png`), the 督查 page's other tabs
+(`supervision-nails.png`, `-red`, `-actions`, `-people`) and its finding dialog
+(`supervision-finding.png`), the sync page on
 both sides of a stick, before and after a round, from a copy of the database and a
 real township database enrolled from it (ui.shots_sync: `sync-hub.png`,
 `sync-hub-report.png`, `sync-unit.png`, `sync-unit-report.png`) and the first page of
 each official document at 100 dpi (`document-notice.png`, `document-urge.png`,
-`document-monthly.png`, `document-quarterly.png`; core.reports.document_shots). A page counts as drawn when the database worker has no job left
+`document-monthly.png`, `document-quarterly.png`, `document-supervision.png`; core.reports.document_shots). A page counts as drawn when the database worker has no job left
 and the event queue is empty (every page loads through the worker). By default
 the shipped font is used so shots look the same on every machine
 (--system-font to use the system's). `--size WxH` sets the window size (default
@@ -208,7 +210,8 @@ def shoot_window(ctx: AppContext, font: Any, out: Path, skip: set[str], *, about
 
 def _extra_shots(ctx: AppContext, window: Any, key: str, page: Any, out: Path) -> bool:
     """The parts of a page a plain shot does not show: each settings section, the explanation
-    of the lowest township's score, the bonus dialog, and the preview of a weekly list."""
+    of the lowest township's score, the bonus dialog, the preview of a weekly list, and the 督查
+    page's other tabs with its finding dialog."""
     ok = True
     if key == "settings":
         from ui.pages.settings.page import SECTIONS
@@ -231,6 +234,18 @@ def _extra_shots(ctx: AppContext, window: Any, key: str, page: Any, out: Path) -
             dialog.reject()
     elif key == "weekly":
         ok = _shoot_preview(ctx, window, out) and ok
+    elif key == "supervision":
+        for index, name in ((1, "nails"), (2, "red"), (3, "actions"), (4, "people")):
+            page.tabs.setCurrentIndex(index)
+            if name == "people" and page.people.rowCount():
+                page.people.selectRow(0)
+            ok = settle(ctx) and grab(window, out / f"supervision-{name}.png") and ok
+        page.tabs.setCurrentIndex(0)
+        dialog = page.open_finding()
+        if dialog is not None:
+            settle(None)
+            ok = grab(dialog, out / "supervision-finding.png") and ok
+            dialog.reject()
     elif key == "unit_dashboard" and page.data is not None and page.data.published:
         most = max(page.data.published, key=lambda p: (not p.is_quarter, len(p.lines)))
         page.period_combo.setCurrentIndex(page.period_combo.findData(most.period))

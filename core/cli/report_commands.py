@@ -11,6 +11,7 @@ each command name to `handler(session, args) -> exit code`.
     report ledger [--unit C] [--leader N] [--state S] [--light L] [--search T] [--as-of D] [--sort K]
                   [--limit N] --out F.pdf
     report unit C [--as-of D] --out F.pdf
+    report supervision --from D --to D --out F.pdf
 
 Each prints one line: the file written and its pages. `--out` is checked first
 (its folder must exist and it must not be a folder); a refusal leaves no file.
@@ -35,7 +36,7 @@ from core.i18n import _, ngettext
 from core.office import Session
 from core.reports.atomic_file import check_out
 
-DOCUMENTS = ("weekly", "notice", "urge", "monthly", "quarterly", "ledger", "unit")
+DOCUMENTS = ("weekly", "notice", "urge", "monthly", "quarterly", "ledger", "unit", "supervision")
 
 
 def add_parsers(cmds: argparse._SubParsersAction, sub: Callable[..., argparse.ArgumentParser]) -> None:
@@ -53,7 +54,7 @@ def add_parsers(cmds: argparse._SubParsersAction, sub: Callable[..., argparse.Ar
     for choice in cmds._choices_actions:
         if choice.dest == "report":
             choice.help = _("record a progress report (report REF), or print a document to PDF "
-                            "(report weekly|notice|urge|monthly|quarterly|ledger|unit)")
+                            "(report weekly|notice|urge|monthly|quarterly|ledger|unit|supervision)")
 
     def doc(name: str, help_: str) -> argparse.ArgumentParser:
         c = sub(rep, name, help_)
@@ -78,6 +79,9 @@ def add_parsers(cmds: argparse._SubParsersAction, sub: Callable[..., argparse.Ar
     c = doc("unit", _("a unit's open assignments, most urgent first"))
     c.add_argument("unit", metavar="C")
     c.add_argument("--as-of", dest="as_of")
+    c = doc("supervision", _("the supervision bulletin of a period"))
+    c.add_argument("--from", dest="date_from", required=True, metavar="D")
+    c.add_argument("--to", dest="date_to", required=True, metavar="D")
 
 
 class _ReportParser(argparse.ArgumentParser):
@@ -157,6 +161,11 @@ def cmd_report(s: Session, a: argparse.Namespace) -> int:
         return _done(target, render_unit_list(s.db, target, a.unit, as_of=as_of))
     if a.what in ("notice", "urge"):
         return _done(target, _notice(s, a, target))
+    if a.what == "supervision":
+        from core.reports.supervision_bulletin import render_supervision_bulletin
+
+        return _done(target, render_supervision_bulletin(s.db, target, parse_date(a.date_from, what="--from"),
+                                                         parse_date(a.date_to, what="--to"), as_of=s.today))
     if a.what == "monthly":
         from core.reports.bulletin import render_monthly_bulletin
         from core.scoring.periods import month_period

@@ -14,8 +14,9 @@ is printed after its line.
   (always deducts). Prints the finding's id and the rectification task with its dues.
 - `action add --unit C --kind talk|criticism|rectify_order|disciplinary --on D --text T
   [--person NAME] [--finding ID] [--attach FILE ...]`.
-- `person add --name N --unit C [--post P]`; `person show NAME [--unit C] [--json]`:
-  {"name", "unit", "unit_name", "post", "entries": [{"date", "kind", "category", "text", "source"}]}.
+- `person add --name N --unit C [--post P]`; `person show NAME [--unit C] [--json] [--out F.pdf]`:
+  {"name", "unit", "unit_name", "post", "entries": [{"date", "kind", "category", "text", "source"}]};
+  with `--out` the record is printed to PDF (core.reports.cadre_record; `--out` checked first).
 """
 from __future__ import annotations
 
@@ -123,7 +124,19 @@ def cmd_person(s: Session, a: argparse.Namespace) -> int:
         people.add_person(s, a.name, a.unit, a.post)
         out.say(_("{name} added as a person of {code}.").format(name=a.name.strip(), code=a.unit.upper()))
         return 0
+    if a.out:
+        from pathlib import Path
+
+        from core.reports.atomic_file import check_out
+        from core.reports.cadre_record import render_cadre_record
+
+        target = Path(a.out)
+        check_out(target)
     p = people.person_by_name(s.db, a.name, a.unit)
+    if a.out:
+        from core.cli.report_commands import _done
+
+        return _done(target, render_cadre_record(s.db, target, p, as_of=s.today))
     entries = people.record(s.db, p)
     if a.json:
         out.print_json({"name": p.name, "unit": p.unit, "unit_name": p.unit_name, "post": p.post,
@@ -203,3 +216,4 @@ def add_parsers(cmds: argparse._SubParsersAction, sub: Callable[..., argparse.Ar
     c.add_argument("name", metavar="NAME")
     c.add_argument("--unit")
     c.add_argument("--json", action="store_true")
+    c.add_argument("--out", metavar="F.pdf", help=_("print the record to this PDF file"))

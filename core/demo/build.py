@@ -12,8 +12,9 @@ tasks, assignments, events and their audit entries are written in bulk, because
 the per-action path re-reads the assignment for every action: each assignment's
 events are generated in memory by `core.demo.events` and checked by replaying
 them with `workflow.fold` before they are stored, then the status cache is
-refreshed with `status.refresh`. Runs on the caller's thread; it opens and
-closes its own connection.
+refreshed with `status.refresh`. Then the supervision (core.demo.supervision: seven
+inspection groups, their inspections, findings, actions and praise) goes through the
+core's own calls. Runs on the caller's thread; it opens and closes its own connection.
 """
 from __future__ import annotations
 
@@ -107,6 +108,9 @@ def build_demo(path: str | Path, *, scale: int = 1, seed: int = 1, today: dt.dat
         planned = plan_tasks(rng, county, meetings, today)
         with db.atomic():
             n_events = _write_county(clerk_session, rng, cal, meetings, planned)
+        from core.demo.supervision import add_supervision
+
+        add_supervision(clerk_session, rng, today)  # groups, inspections, findings, actions (issue 16)
         # built under another name: bound to where it lands, not to the file it is built in (docs/sync.md)
         db.execute("UPDATE sync_identity SET binding = ?", [machine_binding(final)])
         db.execute("PRAGMA wal_checkpoint(TRUNCATE)")

@@ -19,7 +19,7 @@ import sqlite_utils
 
 from core.reports.layout import doc_number
 
-KINDS = ("notice", "urge", "monthly", "quarterly")
+KINDS = ("notice", "urge", "monthly", "quarterly", "supervision")
 
 
 def stored_number(db: sqlite_utils.Database, kind: str, subject: str) -> str | None:

@@ -5,7 +5,8 @@ temporary folder (the document numbers and the settings it fills in never reach 
 original), fills in the contact person, phone, prefix and 抄送 when they are empty
 (the demo's: 示督, 王晓明, 0371-6612 3456, 县委、县政府领导), prints the 督办通知单 of the first
 open task, the 催办通知书 of the first overdue assignment, the monthly bulletin of the
-month before `today` and the quarterly result of `today`'s quarter, and renders page 1
+month before `today`, the quarterly result of `today`'s quarter and the supervision
+bulletin (督查通报) of the last 90 days, and renders page 1
 of each with pdftoppm at 100 dpi to `out/document-<kind>.png`. Returns the PNGs written;
 a document with nothing to print (no overdue assignment) is left out; without pdftoppm
 it returns []. Call it before the process opens the database otherwise (closing the copy's
@@ -37,6 +38,7 @@ def document_shots(db_path: Path, out: Path, today: dt.date) -> list[Path]:
     from core.reports.bulletin import render_monthly_bulletin
     from core.reports.notice import render_notice
     from core.reports.quarterly_result import render_quarterly_result
+    from core.reports.supervision_bulletin import render_supervision_bulletin
     from core.reports.urge import overdue_steps, render_urge
     from core.work.task_view import task_detail
 
@@ -59,7 +61,9 @@ def document_shots(db_path: Path, out: Path, today: dt.date) -> list[Path]:
             last_month = today.replace(day=1) - dt.timedelta(days=1)
             jobs = {"monthly": lambda p: render_monthly_bulletin(db, p, f"{last_month:%Y-%m}", as_of=today),
                     "quarterly": lambda p: render_quarterly_result(
-                        db, p, f"{today.year}-Q{(today.month - 1) // 3 + 1}", as_of=today)}
+                        db, p, f"{today.year}-Q{(today.month - 1) // 3 + 1}", as_of=today),
+                    "supervision": lambda p: render_supervision_bulletin(db, p, today - dt.timedelta(days=90), today,
+                                                                         as_of=today)}
             for task_no in tasks:
                 detail = task_detail(db, task_no, as_of=today)
                 open_ = [a for a in detail["assignments"] if a["state"] not in ("closed", "cancelled")]
@@ -68,7 +72,7 @@ def document_shots(db_path: Path, out: Path, today: dt.date) -> list[Path]:
                 late = next((a for a in open_ if overdue_steps(a, today)), None)
                 if late and "urge" not in jobs:
                     jobs["urge"] = lambda p, r=f"{task_no}/{late['unit']}": render_urge(db, p, r, as_of=today)
-            for kind in ("notice", "urge", "monthly", "quarterly"):
+            for kind in ("notice", "urge", "monthly", "quarterly", "supervision"):
                 if kind not in jobs:
                     continue
                 pdf = Path(tmp) / f"{kind}.pdf"

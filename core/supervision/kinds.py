@@ -8,3 +8,5 @@ METHOD_WORDS = {"survey": N_("survey"), "service": N_("service"), "targeted": N_
                 "joint": N_("joint"), "follow_through": N_("follow-through")}
 SEVERITIES = ("minor", "major")
 SEVERITY_WORDS = {"minor": N_("minor"), "major": N_("major")}
+CATEGORY_WORDS = {"recognition": N_("Recognition"), "accountability": N_("Accountability"),
+                  "finding": N_("Finding")}  # the categories of a cadre record (core.supervision.people.record)

@@ -18,6 +18,9 @@ Contract (each on the caller's connection; the GUI: the worker, through `ctx.que
   red assignments as of `as_of` (ledger rows, by REF).
 - `list_actions(db, date_from=None, date_to=None, unit=None)`: every accountability action, the
   通报批评 of the `criticism` table included (kind `criticism`), oldest first.
+- `status(finding)`: the rectification's status key of STATUS_WORDS (the bulletin and the page):
+  `on_time` / `late` once closed, `cancelled`, `overdue` while a step is past its due (the
+  ledger's red light), else `under_way`.
 """
 from __future__ import annotations
 
@@ -27,6 +30,7 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
+from core.i18n import N_
 from core.supervision.groups import list_groups
 from core.work.ledger import LedgerFilter, LedgerRow, ledger_ids, ledger_rows
 
@@ -178,3 +182,18 @@ def list_actions(db: sqlite_utils.Database, date_from: dt.date | None = None, da
             out.append(ActionView(table, r[0], r[1], dt.date.fromisoformat(r[2]), *r[3:]))
     out.sort(key=lambda a: (a.on, a.table, a.id))
     return out
+
+
+STATUS_WORDS = {"on_time": N_("closed on time"), "late": N_("closed late"), "cancelled": N_("cancelled"),
+                "overdue": N_("overdue"), "under_way": N_("under way")}
+
+
+def status(f: FindingView) -> str:
+    """A rectification's status key (see the module contract); the finding must have a task."""
+    r = f.rectification
+    assert r is not None
+    if r.state == "closed":
+        return "on_time" if r.on_time else "late"
+    if r.state == "cancelled":
+        return "cancelled"
+    return "overdue" if r.light == "red" else "under_way"

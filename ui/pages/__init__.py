@@ -48,6 +48,8 @@ PAGES: tuple[PageSpec, ...] = (
              "assessment.svg", _hub),
     PageSpec("directory", N_("Units and leaders"), "ui.pages.directory.page:DirectoryPage", "Ctrl+6", "directory.svg",
              _always),
+    PageSpec("supervision", N_("Supervision"), "ui.pages.supervision.page:SupervisionPage", "Ctrl+9",
+             "inspection.svg", _hub),
     PageSpec("sync", N_("Sync"), "ui.pages.sync:SyncPage", "Ctrl+8", "sync.svg", _always),
     PageSpec("settings", N_("Settings"), "ui.pages.settings.page:SettingsPage", "Ctrl+7", "settings.svg", _always),
 )

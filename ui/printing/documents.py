@@ -134,6 +134,29 @@ def print_unit_list(ctx: AppContext, parent: QWidget | None, unit_code: str, uni
                                    _("Open items of {unit} {date}").format(unit=unit_name, date=day.isoformat()))
 
 
+def print_supervision_bulletin(ctx: AppContext, parent: QWidget | None, date_from: dt.date,
+                               date_to: dt.date) -> BusyTask | None:
+    """Preview the 督查通报 of the days `date_from` … `date_to` (an empty period: its refusal in a message)."""
+    from core.reports.supervision_bulletin import render_supervision_bulletin
+
+    day = ctx.today()
+    return report_jobs.open_report(ctx, parent, _("Supervision bulletin"),
+                                   lambda db, out: render_supervision_bulletin(db, out, date_from, date_to, as_of=day),
+                                   _("Supervision bulletin {start} to {end}").format(start=date_from.isoformat(),
+                                                                                     end=date_to.isoformat()))
+
+
+def print_cadre_record(ctx: AppContext, parent: QWidget | None, person: Any) -> BusyTask | None:
+    """Preview the 干部实绩档案 of `person` (a core.supervision.people.Person)."""
+    from core.reports.cadre_record import render_cadre_record
+
+    day = ctx.today()
+    return report_jobs.open_report(ctx, parent, _("Cadre record of {name}").format(name=person.name),
+                                   lambda db, out: render_cadre_record(db, out, person, as_of=day),
+                                   _("Cadre record of {name} {date}").format(name=person.name,
+                                                                             date=day.isoformat()))
+
+
 def import_ledger(ctx: AppContext, parent: QWidget | None) -> None:
     """Open the Excel import dialog (ui.xlsx_import_dialog)."""
     from ui.xlsx_import_dialog import open_import_dialog

@@ -91,7 +91,11 @@ def test_counts_are_those_of_a_county_year(db: sqlite3.Connection) -> None:
     assert 1.6 * tasks <= assignments <= 2.4 * tasks
     assert 3.5 * assignments <= events <= 7 * assignments
     assert n("SELECT COUNT(*) FROM task WHERE task_no != year || '-' || seq") == 0
-    assert n("SELECT COUNT(*) FROM task WHERE leader_id IS NULL") == 0
+    # every task has its leader, but an inspection's rectification tasks (core.supervision: the unit found at fault)
+    assert n("SELECT COUNT(*) FROM task WHERE leader_id IS NULL AND id NOT IN (SELECT task_id FROM finding "
+             "WHERE task_id IS NOT NULL)") == 0
+    assert n("SELECT COUNT(*) FROM inspection_group") == 7 and n("SELECT COUNT(*) FROM inspection") >= 10
+    assert n("SELECT COUNT(*) FROM finding WHERE task_id IS NOT NULL") >= 3
     assert n("SELECT COUNT(*) FROM task t WHERE (SELECT COUNT(*) FROM assignment a "
              "WHERE a.task_id = t.id AND a.role = 'lead') != 1") == 0
     assert 0.10 <= n("SELECT COUNT(*) FROM task WHERE category = 'major'") / tasks <= 0.22

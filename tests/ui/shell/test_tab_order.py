@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 NONE = Qt.KeyboardModifier.NoModifier
 ROW = 6  # pixels: two controls whose vertical spans overlap by less than this are not on one row
 
-HUB_PAGES = ("dashboard", "weekly", "ledger", "monthly", "quarterly", "directory", "sync", "settings")
+HUB_PAGES = ("dashboard", "weekly", "ledger", "monthly", "quarterly", "directory", "sync", "settings", "supervision")
 UNIT_PAGES = ("desk", "unit_dashboard", "ledger", "directory", "sync", "settings")
 
 

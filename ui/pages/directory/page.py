@@ -1,10 +1,11 @@
-"""The directory page (单位与领导): units, leaders and users in three tabs.
+"""The directory page (单位与领导): units, leaders, users and inspection groups (督查组) in four tabs.
 
 Contract: `DirectoryPage(ctx, parent)` loads the three lists through
 `ctx.query` (worker thread) and emits `loaded` when they are shown; it reloads
 when `ctx.changed` says the directory changed. Write actions appear only for a
 user who may take them: units and leaders for a clerk or administrator of the
-hub office; users for an administrator (any office). Add and edit open a form
+hub office; users for an administrator (any office); inspection groups (lead, members, the
+units covered; core.supervision.groups) for a clerk or administrator of the hub. Add and edit open a form
 (`open_dialog`, which tests may replace; the form is kept in `self.dialog`);
 a double click or Return on a unit or leader row edits it (for who may);
 deactivate / reactivate write at once. Nothing is ever deleted. A refusal from
@@ -37,9 +38,11 @@ from core.directory import Leader, Unit
 from core.errors import ClerkError
 from core.i18n import N_, _
 from core.office import Changes, Session
+from core.supervision.groups import Group, edit_group, list_groups
 from ui import keyboard
 from ui.pages.directory.dialogs import LeaderDialog, PasswordDialog, RoleDialog, UnitDialog, UserDialog
 from ui.pages.directory.form import ERROR_COLOR, alive
+from ui.pages.directory.group_dialog import GroupDialog
 from ui.pages.directory.models import KIND_LABELS, ROLE_LABELS, Column, RowsModel, active_text
 from ui.shell import crash
 from ui.shell.context import AppContext
@@ -142,19 +145,26 @@ class DirectoryPage(QWidget):
             Column(N_("User name"), lambda u: u.name), Column(N_("Role"), lambda u: _(ROLE_LABELS[u.role])),
             Column(N_("Status"), lambda u: active_text(u.active)),
         ]), stretch=2)
+        self.groups_tab = DirectoryTab(_("Inspection groups"), RowsModel[Group]([
+            Column(N_("Inspection group"), lambda g: g.name), Column(N_("Group lead"), lambda g: g.lead),
+            Column(N_("Members"), lambda g: "、".join(g.members)),
+            Column(N_("Units covered"), lambda g: "、".join(self._unit_names.get(c, c) for c in g.units)),
+            Column(N_("Status"), lambda g: active_text(g.active)),
+        ]), stretch=3)
         self._build_buttons()
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName(_("Directory"))
         self.tabs.addTab(self.units_tab, _("&Units"))
         self.tabs.addTab(self.leaders_tab, _("&Leaders"))
         self.tabs.addTab(self.users_tab, _("U&sers"))
+        self.tabs.addTab(self.groups_tab, _("Inspection &groups"))
         note = QLabel(_("Units, leaders and users are never deleted: deactivate them instead. "
                         "The county office keeps the directory; other offices read it."))
         note.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.addWidget(note)
         layout.addWidget(self.tabs, 1)
-        for tab in (self.units_tab, self.leaders_tab, self.users_tab):
+        for tab in (self.units_tab, self.leaders_tab, self.users_tab, self.groups_tab):
             tab.view.selectionModel().selectionChanged.connect(self._update_buttons)
         self.units_tab.view.doubleClicked.connect(lambda _i: self.edit_unit() if self.may_edit else None)
         self.leaders_tab.view.doubleClicked.connect(lambda _i: self.edit_leader() if self.may_edit else None)
@@ -162,6 +172,7 @@ class DirectoryPage(QWidget):
             keyboard.on_return(self.units_tab.view, lambda i: self._edit_row(self.units_tab, i.row(), self.edit_unit))
             keyboard.on_return(self.leaders_tab.view,
                                lambda i: self._edit_row(self.leaders_tab, i.row(), self.edit_leader))
+        self.groups_tab.view.doubleClicked.connect(lambda _i: self.edit_group() if self.may_edit else None)
         ctx.changed.connect(self._on_changed)
         self._update_buttons()
         self.reload()
@@ -180,8 +191,13 @@ class DirectoryPage(QWidget):
         self.role_button = us.button(_("Change &role…"), self.change_role)
         self.password_button = us.button(_("Reset &password…"), self.reset_password)
         self.toggle_user_button = us.button(_("&Deactivate"), self.toggle_user)
+        gr = self.groups_tab
+        self.add_group_button = gr.button(_("&Add group…"), self.add_group, needs_row=False)
+        self.edit_group_button = gr.button(_("&Edit…"), self.edit_group)
+        self.toggle_group_button = gr.button(_("&Deactivate"), self.toggle_group)
         for b in (self.add_unit_button, self.edit_unit_button, self.toggle_unit_button,
-                  self.add_leader_button, self.edit_leader_button, self.toggle_leader_button):
+                  self.add_leader_button, self.edit_leader_button, self.toggle_leader_button,
+                  self.add_group_button, self.edit_group_button, self.toggle_group_button):
             b.setVisible(self.may_edit)
         for b in (self.add_user_button, self.role_button, self.password_button, self.toggle_user_button):
             b.setVisible(self.may_manage_users)
@@ -192,14 +208,15 @@ class DirectoryPage(QWidget):
     # ----- loading ----------------------------------------------------------------------------
 
     def reload(self) -> None:
-        self.ctx.query(lambda db: (directory.list_units(db), directory.list_leaders(db), directory.list_users(db)),
-                       alive(self, self._loaded))
+        self.ctx.query(lambda db: (directory.list_units(db), directory.list_leaders(db), directory.list_users(db),
+                                   list_groups(db)), alive(self, self._loaded))
 
-    def _loaded(self, lists: tuple[list[Unit], list[Leader], list[User]]) -> None:
-        units, leaders, users = lists
+    def _loaded(self, lists: tuple[list[Unit], list[Leader], list[User], list[Group]]) -> None:
+        units, leaders, users, groups = lists
         self.units = units
         self._unit_names = {u.code: u.name for u in units}
-        for tab, rows in ((self.units_tab, units), (self.leaders_tab, leaders), (self.users_tab, users)):
+        for tab, rows in ((self.units_tab, units), (self.leaders_tab, leaders), (self.users_tab, users),
+                          (self.groups_tab, groups)):
             keep = tab.selected()
             tab.model.set_rows(rows)
             if keep is not None:
@@ -214,7 +231,7 @@ class DirectoryPage(QWidget):
 
     def _update_buttons(self) -> None:
         for tab, toggle in ((self.units_tab, self.toggle_unit_button), (self.leaders_tab, self.toggle_leader_button),
-                            (self.users_tab, self.toggle_user_button)):
+                            (self.users_tab, self.toggle_user_button), (self.groups_tab, self.toggle_group_button)):
             row = tab.selected()
             for b in tab.findChildren(QPushButton):
                 if b.property("needs_row"):
@@ -312,8 +329,26 @@ class DirectoryPage(QWidget):
                 ).format(name=name)
         self._write(self.users_tab, lambda s: directory.set_user_active(s, name, active), done)
 
+    def add_group(self) -> None:
+        self._form(self.groups_tab, GroupDialog(self.ctx, self.units, None, self),
+                   lambda _r: _("Inspection group saved."))
 
-def _key(row: Unit | Leader | User) -> str:
+    def edit_group(self) -> None:
+        group = self.groups_tab.selected()
+        if group is not None:
+            self._form(self.groups_tab, GroupDialog(self.ctx, self.units, group, self),
+                       _("Inspection group {name} saved.").format(name=group.name))
+
+    def toggle_group(self) -> None:
+        group = self.groups_tab.selected()
+        if group is None:
+            return
+        name, active = group.name, not group.active
+        done = (_("{name} is active again.") if active else _("{name} is deactivated.")).format(name=name)
+        self._write(self.groups_tab, lambda s: edit_group(s, name, active=active), done)
+
+
+def _key(row: Unit | Leader | User | Group) -> str:
     return row.code if isinstance(row, Unit) else row.name
 
 
