@@ -161,6 +161,10 @@ def run(args: argparse.Namespace) -> int:
         return office_commands.cmd_init(db_path, args)
     if args.command == "demo":
         return office_commands.cmd_demo(db_path, args)
+    if args.command == "manual":  # the manual needs no database and no sign-in
+        from core.cli.manual_commands import cmd_manual
+
+        return cmd_manual(args)
     user = args.user if args.user is not None else os.environ.get("CLOSELOOP_USER") or "admin"
     if not user.strip():  # an empty --user never falls back to admin
         raise UsageError(_("--user is empty; give the name of the user who acts, e.g. --user clerk."))

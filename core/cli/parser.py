@@ -154,6 +154,7 @@ def build_parser() -> CliParser:
     from core.cli import (
         font_commands,
         key_commands,
+        manual_commands,
         report_commands,
         settings_commands,
         supervision_commands,
@@ -167,6 +168,7 @@ def build_parser() -> CliParser:
     sync_commands.add_parsers(cmds, _sub)
     report_commands.add_parsers(cmds, _sub)
     xlsx_commands.add_parsers(cmds, _sub)
+    manual_commands.add_parsers(cmds, _sub)
     return p
 
 
