@@ -58,9 +58,12 @@ STANDARD: tuple[ActionSpec, ...] = (
     ActionSpec("find", N_("&Find"), "view", N_("Go to the search box of the shown page"), "Ctrl+F"),
     ActionSpec("focus_table", N_("Go to the &table"), "view", N_("Go to the table or list of the shown page"),
                "F6;Ctrl+Down"),
+    ActionSpec("manual", N_("User &manual"), "help",
+               N_("How to use Closeloop: the first run, the weekly routine, the reviews, sync, printing, "
+                  "backups and what each error means"), "F1"),
     ActionSpec("about", N_("&About Closeloop"), "help",
-               N_("Versions, and where the database, the log and the backups are"), "F1",
-               role=QAction.MenuRole.AboutRole),
+               N_("Versions, and where the database, the log and the backups are"),
+               role=QAction.MenuRole.AboutRole, separator_before=True),
 )
 
 

@@ -4,8 +4,8 @@ Contract: `render_manual(out, lang=None, *, fonts=None)` writes the manual of `l
 (core.manual.load; default the language in force) to `out` and returns the page count.
 Layout: A4 portrait, margins 22 mm left and right, 24 mm top, 22 mm bottom; page 1
 holds the title, the version and the contents (chapters and sections with their
-page numbers); then the chapters, each starting on a new page, its sections kept with
-their first lines. Headings in 黑体, body text in 宋体 (CJK wrapping with the
+page numbers); then the chapters from page 2, a chapter on a new page when less than
+90 mm are left, every heading kept with the first lines that follow it. Headings in 黑体, body text in 宋体 (CJK wrapping with the
 closing-punctuation rule of core.reports.text for Chinese, between words for English),
 `**bold**` in 黑体, `code` in 黑体 blue-grey, tables ruled with a grey header row
 that repeats across pages, notes on a pale yellow ground. Every page but the first
@@ -62,6 +62,7 @@ HEADER_BG = colors.HexColor("#e6e6e6")
 NOTE_BG = colors.HexColor("#fff7dd")
 CODE_BG = colors.HexColor("#eef0f3")
 CODE_COLOUR = "#1f4e79"
+CHAPTER_ROOM = 90 * mm  # a chapter starts on a new page when less than this is left
 
 
 class _Styles:
@@ -78,7 +79,7 @@ class _Styles:
         self.subtitle = style("subtitle", fonts.songti, 11, 16, alignment=TA_CENTER, textColor=GREY,
                               spaceAfter=14)
         self.contents = style("contents", fonts.heiti, 14, 20, spaceBefore=6, spaceAfter=6)
-        self.h2 = style("h2", fonts.heiti, 15, 21, spaceBefore=4, spaceAfter=8)
+        self.h2 = style("h2", fonts.heiti, 15, 21, spaceBefore=16, spaceAfter=8)
         self.h3 = style("h3", fonts.heiti, 11.5, 17, spaceBefore=8, spaceAfter=3)
         self.body = style("body", fonts.songti, BODY, 16.5, spaceAfter=5, alignment=TA_LEFT)
         self.item = style("item", fonts.songti, BODY, 16, leftIndent=14, bulletIndent=3, spaceAfter=2,
@@ -86,8 +87,8 @@ class _Styles:
         self.cell = style("cell", fonts.songti, 9, 12.5)
         self.cell_header = style("cell_header", fonts.heiti, 9, 12.5)
         self.note = style("note", fonts.songti, BODY - 0.5, 15.5)
-        self.toc = [style("toc1", fonts.songti, 11, 17, leftIndent=0, firstLineIndent=0),
-                    style("toc2", fonts.songti, 9.5, 14, leftIndent=16, firstLineIndent=0, textColor=GREY)]
+        self.toc = [style("toc1", fonts.songti, 11, 17, leftIndent=0, firstLineIndent=0, spaceBefore=3),
+                    style("toc2", fonts.songti, 9.5, 13.5, leftIndent=16, firstLineIndent=0, textColor=GREY)]
 
 
 def _markup(text: str, st: ParagraphStyle, fonts: FontSet) -> str:
@@ -190,6 +191,7 @@ def _story(manual: Manual, st: _Styles) -> list[Flowable]:
                              fonts.fallback), st.subtitle),
         KeepParagraph(markup(_("Contents"), st.contents.fontName, fonts.fallback), st.contents),
         toc,
+        PageBreak(),
     ]
     pending: list[Flowable] = []  # a heading kept with what follows it
     for block in manual.blocks:
@@ -199,7 +201,7 @@ def _story(manual: Manual, st: _Styles) -> list[Flowable]:
         if isinstance(block, Heading) and block.level == 2:
             story.extend(pending)
             pending = []
-            story.append(PageBreak())
+            story.append(CondPageBreak(CHAPTER_ROOM))
             pending = flowables
             continue
         if isinstance(block, Heading):

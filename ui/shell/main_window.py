@@ -114,6 +114,7 @@ class MainWindow(QMainWindow):
         self.actions.connect("find", self.focus_search)
         self.actions.connect("focus_table", self.focus_table)
         self.actions.connect("about", self.show_about)
+        self.actions.connect("manual", self.show_manual)
         self.actions.connect("backup_now", self.backup_now)
         report_documents.connect_actions(self)  # File → import/export/print the ledger (issue 5)
         self.nav = QListWidget()
@@ -300,6 +301,12 @@ class MainWindow(QMainWindow):
     @Slot()
     def show_about(self) -> None:
         AboutDialog.present(self, self.ctx)
+
+    @Slot()
+    def show_manual(self) -> None:
+        from ui.help_window import HelpWindow
+
+        HelpWindow.present(self)
 
     @Slot()
     def backup_now(self) -> BusyTask:
