@@ -7,7 +7,7 @@ holds the title, the version and the contents (chapters and sections with their
 page numbers); then the chapters from page 2, a chapter on a new page when less than
 90 mm are left, every heading kept with the first lines that follow it. Headings in 黑体, body text in 宋体 (CJK wrapping with the
 closing-punctuation rule of core.reports.text for Chinese, between words for English),
-`**bold**` in 黑体, `code` in 黑体 blue-grey, tables ruled with a grey header row
+`**bold**` in the bold serif (小标宋), `code` in 黑体 blue-grey, tables ruled with a grey header row
 that repeats across pages, notes on a pale yellow ground. Every page but the first
 carries the manual's title and the chapter at its head, and every page "— N —" at its
 foot. PDF bookmarks follow the chapters and sections. The file is written through
@@ -42,7 +42,6 @@ from reportlab.platypus import (
 from reportlab.platypus.tableofcontents import TableOfContents
 
 import core
-from core.i18n import _
 from core.manual import Manual, load
 from core.manual import markdown as md
 from core.manual.markdown import Block, Code, Heading, ListBlock, Note, Paragraph, inline, plain_text
@@ -62,6 +61,9 @@ HEADER_BG = colors.HexColor("#e6e6e6")
 NOTE_BG = colors.HexColor("#fff7dd")
 CODE_BG = colors.HexColor("#eef0f3")
 CODE_COLOUR = "#1f4e79"
+# the book's own words are in the manual's language, whatever the language in force (`manual --lang en`)
+BOOK_WORDS = {"zh_CN": {"version": "闭环督办 {version}", "contents": "目　录"},
+              "en": {"version": "Closeloop {version}", "contents": "Contents"}}
 CHAPTER_ROOM = 90 * mm  # a chapter starts on a new page when less than this is left
 
 
@@ -87,15 +89,14 @@ class _Styles:
         self.cell = style("cell", fonts.songti, 9, 12.5)
         self.cell_header = style("cell_header", fonts.heiti, 9, 12.5)
         self.note = style("note", fonts.songti, BODY - 0.5, 15.5)
-        self.toc = [style("toc1", fonts.songti, 11, 17, leftIndent=0, firstLineIndent=0, spaceBefore=3),
-                    style("toc2", fonts.songti, 9.5, 13.5, leftIndent=16, firstLineIndent=0, textColor=GREY)]
+        self.toc = [style("toc1", fonts.songti, 11.5, 19, leftIndent=0, firstLineIndent=0, spaceBefore=4)]
 
 
 def _markup(text: str, st: ParagraphStyle, fonts: FontSet) -> str:
-    """Paragraph markup of a manual line: bold and code pieces in 黑体, every piece escaped."""
+    """Paragraph markup of a manual line: bold in the bold serif (小标宋), code in 黑体, every piece escaped."""
     out = []
     for kind, piece in inline(text):
-        font = st.fontName if kind == "plain" else fonts.heiti
+        font = {"plain": st.fontName, "bold": fonts.xiaobiaosong}.get(kind, fonts.heiti)
         body = markup(piece, font, fallback_chain(font, fonts.fallback))
         if kind == "plain":
             out.append(body)
@@ -134,8 +135,8 @@ class _Doc(BaseDocTemplate):
             key = flowable.toc_key
             self.canv.bookmarkPage(key)
             self.canv.addOutlineEntry(flowable.toc_title, key, level=flowable.toc_level - 2, closed=True)
-            self.notify("TOCEntry", (flowable.toc_level - 2, flowable.toc_title, self.page, key))
-            if flowable.toc_level == 2:
+            if flowable.toc_level == 2:  # the contents list the chapters; the bookmarks the sections too
+                self.notify("TOCEntry", (0, flowable.toc_title, self.page, key))
                 self._chapter = flowable.toc_title
 
     def _decorate(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
@@ -185,11 +186,12 @@ def _table(block: Any, st: _Styles) -> Table:
 def _story(manual: Manual, st: _Styles) -> list[Flowable]:
     fonts = st.fonts
     toc = TableOfContents(levelStyles=st.toc, dotsMinLevel=0)
+    words = BOOK_WORDS[manual.lang]
     story: list[Flowable] = [
         KeepParagraph(_markup(manual.title, st.title, fonts), st.title),
-        KeepParagraph(markup(_("Closeloop {version}").format(version=core.__version__), st.subtitle.fontName,
+        KeepParagraph(markup(words["version"].format(version=core.__version__), st.subtitle.fontName,
                              fonts.fallback), st.subtitle),
-        KeepParagraph(markup(_("Contents"), st.contents.fontName, fonts.fallback), st.contents),
+        KeepParagraph(markup(words["contents"], st.contents.fontName, fonts.fallback), st.contents),
         toc,
         PageBreak(),
     ]
