@@ -12,6 +12,8 @@ Contract:
   (the same as `main.py manual --out F.pdf`), then says the file and its pages in the
   window's message line; a refusal (an unwritable folder) shows its sentence there too
   and leaves no file.
+- When the language is switched while it is open (a LanguageChange event), it shows the
+  manual of the new language.
 - `HelpWindow.present(parent)` shows the window, one per parent: a second F1 raises the
   one already open (a classmethod tests may call).
 Signals for tests: `exported(path, pages)`, `export_failed(sentence)`.
@@ -21,7 +23,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QEvent, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -36,7 +38,7 @@ from PySide6.QtWidgets import (
 
 from core.errors import ClerkError
 from core.i18n import _, ngettext
-from core.manual import Manual, load, to_html
+from core.manual import Manual, load, manual_lang, to_html
 from ui.shell.busy import BusyTask, Job, run_busy
 
 ANCHOR_ROLE = Qt.ItemDataRole.UserRole
@@ -52,7 +54,6 @@ class HelpWindow(QWidget):
         super().__init__(parent, Qt.WindowType.Window)
         self.setObjectName("helpWindow")
         self.manual: Manual = load()
-        self.setWindowTitle(self.manual.title or _("User manual"))
         self.contents = QTreeWidget()
         self.contents.setObjectName("manualContents")
         self.contents.setHeaderHidden(True)
@@ -62,17 +63,7 @@ class HelpWindow(QWidget):
         self.browser.setAccessibleName(_("Text of the manual"))
         self.browser.setOpenLinks(False)
         self.browser.document().setDocumentMargin(14)
-        self.browser.setHtml(to_html(self.manual))
-        chapter: QTreeWidgetItem | None = None
-        for entry in self.manual.contents:
-            item = QTreeWidgetItem([entry.title])
-            item.setData(0, ANCHOR_ROLE, entry.anchor)
-            item.setToolTip(0, entry.title)
-            if entry.level == 2 or chapter is None:
-                self.contents.addTopLevelItem(item)
-                chapter = item
-            else:
-                chapter.addChild(item)
+        self._show_manual()
         self.contents.itemClicked.connect(self._go)
         self.contents.itemActivated.connect(self._go)
         splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -88,7 +79,7 @@ class HelpWindow(QWidget):
         self.export_button = QPushButton(_("&Export manual as PDF…"))
         self.export_button.setObjectName("exportManual")
         self.export_button.setToolTip(_("Save the manual as a PDF to print or to pass on"))
-        self.export_button.clicked.connect(self.export_pdf)
+        self.export_button.clicked.connect(lambda: self.export_pdf())
         close = QPushButton(_("&Close"))
         close.clicked.connect(self.close)
         buttons = QHBoxLayout()
@@ -101,6 +92,29 @@ class HelpWindow(QWidget):
         self.resize(1040, 720)
         self._task: BusyTask | None = None
 
+    def _show_manual(self) -> None:
+        """Fill the title, the contents and the text from `self.manual`."""
+        self.setWindowTitle(self.manual.title or _("User manual"))
+        self.browser.setHtml(to_html(self.manual))
+        self.contents.clear()
+        chapter: QTreeWidgetItem | None = None
+        for entry in self.manual.contents:
+            item = QTreeWidgetItem([entry.title])
+            item.setData(0, ANCHOR_ROLE, entry.anchor)
+            item.setToolTip(0, entry.title)
+            if entry.level == 2 or chapter is None:
+                self.contents.addTopLevelItem(item)
+                chapter = item
+            else:
+                chapter.addChild(item)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt's name)
+        """The language was switched while the window is open: show the manual of the new language."""
+        if event.type() == QEvent.Type.LanguageChange and manual_lang() != self.manual.lang:
+            self.manual = load()
+            self._show_manual()
+        super().changeEvent(event)
+
     @Slot(QTreeWidgetItem)
     def _go(self, item: QTreeWidgetItem) -> None:
         self.go_to(item.data(0, ANCHOR_ROLE))
@@ -112,7 +126,6 @@ class HelpWindow(QWidget):
     def section_titles(self) -> list[str]:
         return [e.title for e in self.manual.contents]
 
-    @Slot()
     def export_pdf(self, target: Path | None = None) -> BusyTask | None:
         """Ask where (unless `target` is given) and write the manual as a PDF there, off the GUI thread."""
         from ui.printing import dialogs as report_dialogs
