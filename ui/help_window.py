@@ -107,6 +107,7 @@ class HelpWindow(QWidget):
                 chapter = item
             else:
                 chapter.addChild(item)
+        self.contents.expandAll()  # every section in sight: about forty lines
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt's name)
         """The language was switched while the window is open: show the manual of the new language."""

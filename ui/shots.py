@@ -203,6 +203,21 @@ def shoot_window(ctx: AppContext, font: Any, out: Path, skip: set[str], *, about
             settle(None)
             ok = grab(about, out / "about.png") and ok
             about.close()
+            from PySide6.QtCore import Qt
+
+            from ui.help_window import HelpWindow
+
+            manual = HelpWindow.present(window)
+            manual.resize(1040, 720)
+            settle(None)
+            ok = grab(manual, out / "manual.png") and ok
+            chapters = manual.contents.topLevelItemCount()
+            if chapters > 2:  # a section further down, reached from the contents list
+                manual.contents.setCurrentItem(manual.contents.topLevelItem(2))
+                manual.go_to(manual.contents.topLevelItem(2).data(0, Qt.ItemDataRole.UserRole))
+                settle(None)
+                ok = grab(manual, out / "manual-section.png") and ok
+            manual.close()
     finally:
         window.close()
     return done, ok
