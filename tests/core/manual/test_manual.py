@@ -150,3 +150,34 @@ def test_a_failure_while_writing_leaves_no_partial_file(tmp_path: Path, monkeypa
     with pytest.raises(OSError):
         manual_pdf.render_manual(tmp_path / "m.pdf", "en")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_messages_it_quotes_are_the_app_s_own() -> None:
+    """Every message quoted in the chapter of messages is a sentence of the catalog ('…' stands for a value)."""
+    from babel.messages.pofile import read_po
+
+    from core.i18n import LOCALE_DIR
+
+    with (LOCALE_DIR / "zh_CN" / "LC_MESSAGES" / "messages.po").open("rb") as f:
+        catalog = read_po(f)
+    texts = {"zh_CN": [], "en": []}
+    for m in catalog:
+        if not m.id:
+            continue
+        ids = m.id if isinstance(m.id, tuple) else (m.id,)
+        strings = m.string if isinstance(m.string, tuple) else (m.string,)
+        texts["en"] += [s for s in ids if s]
+        texts["zh_CN"] += [s for s in strings if s]
+    pieces = {lang: [p for t in ts for p in re.split(r"\{[^}]*\}", t)] for lang, ts in texts.items()}
+    for lang in ("zh_CN", "en"):
+        manual = load(lang)
+        start = next(i for i, b in enumerate(manual.blocks)
+                     if isinstance(b, Heading) and b.level == 2 and b.text.startswith("10."))
+        end = next(i for i, b in enumerate(manual.blocks)
+                   if i > start and isinstance(b, Heading) and b.level == 2)
+        quoted = [row[0] for b in manual.blocks[start:end] if isinstance(b, Table) for row in b.rows]
+        assert len(quoted) >= 40
+        unknown = [(frag, sentence) for sentence in quoted for raw in re.split(r"…|/", sentence)
+                   if len(frag := raw.strip(" .。；;，,:：“”'()（）")) >= 4
+                   and not any(frag in p for p in pieces[lang])]
+        assert not unknown, f"{lang}: {unknown}"
