@@ -46,17 +46,18 @@ def test_a_clerk_adds_then_edits_a_group(qtbot, open_page, hub) -> None:  # noqa
     assert again.isVisible() and again.error.isVisible()
     again.reject()
     assert read(hub, "SELECT COUNT(*) FROM inspection_group") == [(1,)]
-    # edit: a new lead, one member fewer, XCZ instead of TGZ
+    # edit: a new name, a new lead, one member fewer, XCZ instead of TGZ
     page.groups_tab.select(lambda g: g.name == "第一督查组")
     page.edit_group_button.click()
     edit = page.dialog
-    assert not edit.name.isEnabled() and edit.checked_codes() == ["TGZ"]
+    assert edit.name.isEnabled() and edit.checked_codes() == ["TGZ"]
+    type_text(qtbot, edit.name, "第二督查组")
     type_text(qtbot, edit.lead, "钱七")
     type_text(qtbot, edit.members, "李四")
     edit.item_for("TGZ").setCheckState(Qt.CheckState.Unchecked)
     edit.item_for("XCZ").setCheckState(Qt.CheckState.Checked)
     _save(qtbot, page, edit)
-    assert read(hub, "SELECT lead, members, rev FROM inspection_group") == [("钱七", '["李四"]', 2)]
+    assert read(hub, "SELECT name, lead, members, rev FROM inspection_group") == [("第二督查组", "钱七", '["李四"]', 2)]
     assert read(hub, "SELECT u.code, gu.active FROM group_unit gu JOIN unit u ON u.id = gu.unit_id "
                      "ORDER BY u.code") == [("TGZ", 0), ("XCZ", 1)]
     model = page.groups_tab.model
