@@ -69,3 +69,29 @@ def test_a_viewer_sees_the_groups_without_buttons(open_page) -> None:  # noqa: A
     page = open_page("viewer")
     assert page.tabs.indexOf(page.groups_tab) >= 0
     assert page.add_group_button.isHidden() and page.edit_group_button.isHidden()
+
+
+def test_return_on_a_group_or_a_user_row_opens_its_form(qtbot, open_page, hub) -> None:  # noqa: ANN001
+    from ui.pages.directory.dialogs import RoleDialog
+
+    page = open_page("admin")
+    page.tabs.setCurrentWidget(page.groups_tab)
+    page.add_group_button.click()
+    type_text(qtbot, page.dialog.name, "第一督查组")
+    type_text(qtbot, page.dialog.lead, "张三")
+    _save(qtbot, page, page.dialog)
+    page.dialog = None
+    view = page.groups_tab.view
+    view.setFocus()
+    view.setCurrentIndex(view.model().index(0, 0))
+    qtbot.keyClick(view, Qt.Key.Key_Return)
+    assert isinstance(page.dialog, GroupDialog) and page.dialog.group is not None   # the edit form, not an add
+    page.dialog.reject()
+    page.dialog = None
+    page.tabs.setCurrentWidget(page.users_tab)
+    view = page.users_tab.view
+    view.setFocus()
+    view.setCurrentIndex(view.model().index(0, 0))
+    qtbot.keyClick(view, Qt.Key.Key_Return)
+    assert isinstance(page.dialog, RoleDialog)
+    page.dialog.reject()
