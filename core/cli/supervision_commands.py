@@ -4,7 +4,9 @@ Contract: `add_parsers(cmds, sub)` adds the commands; `HANDLERS` maps each to it
 which only parses, calls core.supervision (or core.scoring.store for the finding without an
 inspection) and prints. Every sentence a write returns in `Changes.notes` (a person added)
 is printed after its line.
-- `group add --name N --lead NAME [--members A,B] [--units C1,C2]`; `group list [--json]`:
+- `group add --name N --lead NAME [--members A,B] [--units C1,C2]`; `group edit NAME [--rename N]
+  [--lead L] [--members A,B] [--units C1,C2] [--active yes|no]` (what is given replaces what was);
+  `group list [--json]`:
   [{"id", "name", "lead", "members", "units", "active"}].
 - `inspect add --group N --on D --method M [--units C1,C2] [--tasks T1,T2] [--text T] [--json]`:
   prints the inspection's id ({"id", "group", "date", "method", "units", "tasks"}).
@@ -43,6 +45,15 @@ def cmd_group(s: Session, a: argparse.Namespace) -> int:
     if a.action == "add":
         groups.add_group(s, a.name, a.lead, parse_unit_list(a.members), parse_unit_list(a.units))
         out.say(_("Inspection group {name} added.").format(name=a.name.strip()))
+        return 0
+    if a.action == "edit":
+        changes = groups.edit_group(
+            s, a.name, new_name=a.rename, lead=a.lead,
+            members=None if a.members is None else parse_unit_list(a.members),
+            units=None if a.units is None else parse_unit_list(a.units),
+            active=None if a.active is None else a.active == "yes")
+        out.say(_("Inspection group {name} changed.").format(name=(a.rename or a.name).strip()) if changes.directory
+                else _("Nothing to change: the group already reads so."))
         return 0
     rows = groups.list_groups(s.db)
     if a.json:
@@ -171,6 +182,13 @@ def add_parsers(cmds: argparse._SubParsersAction, sub: Callable[..., argparse.Ar
     c.add_argument("--lead", required=True)
     c.add_argument("--members", default="")
     c.add_argument("--units", default="")
+    c = sub(group, "edit", _("rename an inspection group or change its lead, members, units or state"))
+    c.add_argument("name", metavar="NAME")
+    c.add_argument("--rename", metavar="NEW_NAME")
+    c.add_argument("--lead")
+    c.add_argument("--members")
+    c.add_argument("--units")
+    c.add_argument("--active", choices=("yes", "no"))
     c = sub(group, "list", _("list the inspection groups"))
     c.add_argument("--json", action="store_true")
 

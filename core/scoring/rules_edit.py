@@ -45,6 +45,7 @@ from core.scoring.monthly import UnitScore, month_scores
 from core.scoring.periods import Period, month_period, quarter_period
 from core.scoring.quarterly import quarter_scores
 from core.scoring.service import (
+    ENTRY_COUNTS,
     ENTRY_TABLES,
     Publication,
     _rates,
@@ -141,7 +142,7 @@ def _history(db: sqlite_utils.Database, as_of: dt.date) -> _History | None:
     for table, kind in ENTRY_TABLES:
         for code, on, k in db.execute(
                 f"SELECT u.code, x.date, {'x.kind' if kind is None else repr(kind)} FROM {table} x "
-                "JOIN unit u ON u.id = x.unit_id WHERE x.date BETWEEN ? AND ?",
+                "JOIN unit u ON u.id = x.unit_id WHERE x.date BETWEEN ? AND ?" + ENTRY_COUNTS.get(table, ""),
                 [first.isoformat(), last.isoformat()]):
             h.entries[on[:7]].append(UnitEntry(code, dt.date.fromisoformat(on), k))
     for key, code, score in db.execute(

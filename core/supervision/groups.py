@@ -4,8 +4,9 @@ Contract:
 - `add_group(s, name, lead, members, units)` (hub, a writing user) refuses an empty name or
   lead, a name already used, an unknown unit and a unit named twice; one transaction, audited
   `group_add`. Members are names (text, not users nor leaders), kept in the order given.
-- `edit_group(s, name, *, lead=None, members=None, units=None, active=None)` changes what is
-  given (the directory's dialog): the lead, the members, the units covered (a unit taken off
+- `edit_group(s, name, *, new_name=None, lead=None, members=None, units=None, active=None)`
+  changes what is given (the directory's dialog, `group edit`): the name (refused when empty or
+  another group's; inspections keep pointing at the group, so they show the new name), the lead, the members, the units covered (a unit taken off
   keeps its `group_unit` row with active 0, put back it is active again), active; a new
   revision (`rev` + 1) of each row changed, audited `group_edit`; nothing given changes
   nothing and returns an empty Changes.
@@ -78,13 +79,22 @@ def add_group(s: Session, name: str, lead: str, members: Sequence[str] = (), uni
     return Changes(directory=True)
 
 
-def edit_group(s: Session, name: str, *, lead: str | None = None, members: Sequence[str] | None = None,
-               units: Sequence[str] | None = None, active: bool | None = None) -> Changes:
+def edit_group(s: Session, name: str, *, new_name: str | None = None, lead: str | None = None,
+               members: Sequence[str] | None = None, units: Sequence[str] | None = None,
+               active: bool | None = None) -> Changes:
     """Change a group (see the module contract)."""
     s.require_write()
     s.require_hub()
     g = group_by_name(s.db, name)
     changes: dict[str, object] = {}
+    if new_name is not None:
+        new_name = check_line(new_name, _("The group's name")).strip()
+        if not new_name:
+            raise UsageError(_("A group needs a name and a lead, e.g. --name 第一督查组 --lead 张三."))
+        if new_name != g.name:
+            if s.db.execute("SELECT 1 FROM inspection_group WHERE name = ? AND id != ?", [new_name, g.id]).fetchone():
+                raise Refusal(_("There is already a group named {name}; choose another name.").format(name=new_name))
+            changes["name"] = new_name
     if lead is not None:
         lead = check_line(lead, _("The group's lead")).strip()
         if not lead:
@@ -112,7 +122,7 @@ def edit_group(s: Session, name: str, *, lead: str | None = None, members: Seque
                 s.db["group_unit"].insert(s.synced_row(group_id=g.id, unit_id=uid))
             else:
                 s.db.execute("UPDATE group_unit SET active = 1 - active, rev = rev + 1 WHERE id = ?", [lid])
-        s.audit("group_edit", ref=g.name, **{k: v for k, v in changes.items()},
+        s.audit("group_edit", ref=g.name, **{("new_name" if k == "name" else k): v for k, v in changes.items()},
                 units=None if wanted is None else sorted(wanted.values()))
     return Changes(directory=True)
 

@@ -182,3 +182,17 @@ def test_a_group_is_edited_in_place_with_a_new_revision(sv):
     r = sv.ok("finding", "add", "1", "--unit", "XYJ", "--severity", "minor", "--text", "问题")
     assert "Finding 1" in r.out
     assert sv.json("check")["ok"]
+
+
+def test_a_group_is_renamed_and_its_inspections_follow(sv):
+    r = sv.ok("group", "edit", "第一督查组", "--rename", "第三督查组", "--lead", "孙八")
+    assert "第三督查组" in r.out
+    [g] = sv.json("group", "list")
+    assert (g["name"], g["lead"], g["units"]) == ("第三督查组", "孙八", ["FGJ", "TGZ"])
+    assert sv.ok("inspect", "add", "--group", "第三督查组", "--on", "2026-11-12", "--method", "survey").code == 0
+    sv.ok("group", "add", "--name", "第四督查组", "--lead", "王五")
+    before = sv.json("group", "list")
+    r = sv("group", "edit", "第四督查组", "--rename", "第三督查组")
+    assert r.code != 0 and "第三督查组" in r.err and sv.json("group", "list") == before
+    assert "Nothing to change" in sv.ok("group", "edit", "第三督查组", "--lead", "孙八").out
+    assert sv.json("check")["ok"]

@@ -123,3 +123,33 @@ def test_a_viewer_sees_no_add_button_and_a_unit_office_no_page(make_ctx, show_pa
     assert page.print_bulletin.isVisible()
     spec = next(p for p in PAGES if p.key == "supervision")
     assert spec.shortcut == "Ctrl+9" and not spec.visible(type("Unit", (), {"is_hub": False})())
+
+
+def test_a_finding_and_an_action_keep_their_evidence_files(qtbot, make_ctx, show_page, db_path: Path,  # noqa: ANN001
+                                                           tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from ui.pages.supervision import dialogs
+
+    photo, scan = tmp_path / "现场照片.jpg", tmp_path / "约谈记录.pdf"
+    photo.write_bytes(b"\xff\xd8\xff photo")
+    scan.write_bytes(b"%PDF-1.4 scan")
+    ctx = make_ctx("admin")
+    page = show_page(SupervisionPage, ctx)
+    add_inspection(qtbot, page, "2026-11-20")
+    dialog = page.open_finding()
+    qtbot.addWidget(dialog)
+    dialog.text.setPlainText("现场台账缺失")
+    monkeypatch.setattr(dialogs, "choose_files", lambda parent: [str(photo)])
+    dialog.evidence.add_button.click()
+    dialog.evidence.add_button.click()                  # the same file twice is listed once
+    assert dialog.evidence.paths() == [str(photo)]
+    recorded(qtbot, dialog, page)
+    action = page.open_action()
+    qtbot.addWidget(action)
+    type_text(qtbot, action.unit, "太公镇")
+    action.kind.setCurrentIndex(action.kind.findData("talk"))
+    action.text.setPlainText("约谈镇党委书记")
+    monkeypatch.setattr(dialogs, "choose_files", lambda parent: [str(scan)])
+    action.evidence.add_button.click()
+    recorded(qtbot, action, page)
+    assert read(db_path, "SELECT e.name FROM entry_evidence e WHERE e.entry_kind = 'finding'") == [("现场照片.jpg",)]
+    assert read(db_path, "SELECT name FROM accountability_evidence") == [("约谈记录.pdf",)]

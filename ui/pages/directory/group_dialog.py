@@ -1,8 +1,8 @@
 """The directory's form for an inspection group (督查组): name, lead, members, the units it covers.
 
 Contract: `GroupDialog(ctx, units, group=None, parent)` (a ui.pages.directory.form.FormDialog)
-adds a group (core.supervision.groups.add_group) or, given one, edits its lead, members and
-units (edit_group; the name is fixed). Members are typed as a list (张三、李四; commas, 、 or
+adds a group (core.supervision.groups.add_group) or, given one, edits its name, lead, members
+and units (edit_group; its inspections follow a new name). Members are typed as a list (张三、李四; commas, 、 or
 spaces separate them); the units are a checkable list, filtered by name, pinyin initials or
 code as the leader form's. A refusal shows in the form; nothing is written. GUI thread only.
 """
@@ -41,7 +41,6 @@ class GroupDialog(FormDialog):
         had = set(group.units) if group else set()
         self.name = _line(_("Group name"), group.name if group else "")
         self.name.setPlaceholderText(_("e.g. 第一督查组"))
-        self.name.setEnabled(group is None)
         self.lead = _line(_("Group lead"), group.lead if group else "")
         self.members = _line(_("Members"), "、".join(group.members) if group else "")
         self.members.setPlaceholderText(_("e.g. 张三、李四"))
@@ -88,4 +87,5 @@ class GroupDialog(FormDialog):
         members = split_names(self.members.text())
         if self.group is None:
             return lambda s: add_group(s, name, lead, members, codes)
-        return lambda s: edit_group(s, name, lead=lead, members=members, units=codes)
+        old = self.group.name
+        return lambda s: edit_group(s, old, new_name=name, lead=lead, members=members, units=codes)

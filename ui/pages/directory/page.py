@@ -173,6 +173,13 @@ class DirectoryPage(QWidget):
             keyboard.on_return(self.leaders_tab.view,
                                lambda i: self._edit_row(self.leaders_tab, i.row(), self.edit_leader))
         self.groups_tab.view.doubleClicked.connect(lambda _i: self.edit_group() if self.may_edit else None)
+        self.users_tab.view.doubleClicked.connect(lambda _i: self.change_role() if self.may_manage_users else None)
+        if self.may_edit:
+            keyboard.on_return(self.groups_tab.view,
+                               lambda i: self._edit_row(self.groups_tab, i.row(), self.edit_group))
+        if self.may_manage_users:  # a user's row opens its role form (the one form a user has)
+            keyboard.on_return(self.users_tab.view,
+                               lambda i: self._edit_row(self.users_tab, i.row(), self.change_role))
         ctx.changed.connect(self._on_changed)
         self._update_buttons()
         self.reload()

@@ -9,7 +9,9 @@ a refusal (ClerkError) shows its sentence in red in the dialog, which stays open
 written (`refused` is emitted); success emits `recorded(result)` and closes the dialog (every
 page is told through `ctx.changed`). A date the date field refuses saves nothing. The groups,
 units and methods are read from `ctx.reader` (small instant reads). The sentences a write
-returns (a person added) are in `notes` after it.
+returns (a person added) are in `notes` after it. The finding and the action dialogs take evidence
+files (photos, scans, documents: "Add files…", chosen through `choose_files(parent)`, replaceable in
+tests), checked and stored by the core call with the record.
 """
 from __future__ import annotations
 
@@ -43,13 +45,19 @@ from core.supervision.people import KIND_WORDS
 from core.supervision.views import InspectionView
 from ui.date_field import first_problem
 from ui.shell.context import AppContext
+from ui.task import action_forms
 from ui.task.action_forms import date_edit
-from ui.task.record_form import RecordDialogMixin, error_label, is_ctrl_enter, record_buttons
+from ui.task.record_form import AttachmentList, RecordDialogMixin, error_label, is_ctrl_enter, record_buttons
 from ui.unit_completer import PickerEdit
 from ui.write_dialog import WriteDialogMixin
 
 RECTIFY_CHOICES = (("", N_("No rectification task")), ("general", N_("General task (7 days)")),
                    ("major", N_("Major task (a month)")))
+
+
+def choose_files(parent: QWidget) -> list[str]:
+    """Ask for evidence files (the app's file dialog); tests replace it."""
+    return action_forms.choose_files(parent)
 
 
 class _Form(RecordDialogMixin, WriteDialogMixin, QDialog):
@@ -88,6 +96,12 @@ class _Form(RecordDialogMixin, WriteDialogMixin, QDialog):
         box.setMinimumHeight(70)
         box.installEventFilter(self)
         return box
+
+    def evidence_list(self) -> AttachmentList:
+        """The evidence files' list with Add files…/Remove, as `self.evidence`."""
+        self.evidence = AttachmentList(lambda parent: choose_files(parent), _("Evidence files"),
+                                       _("Remove evidence file"), 70)
+        return self.evidence
 
     def code_of(self, typed: str) -> str:
         hit = self.index.resolve(typed)
@@ -186,7 +200,8 @@ class FindingDialog(_Form):
         self.outside = QCheckBox(_("The group does not cover this unit: record it &anyway"))
         for label, widget in ((_("&Unit:"), self.unit), (_("&Severity:"), self.severity),
                               (_("What the inspection found:"), self.text), (_("&Rectification:"), self.rectify),
-                              ("", self.deduct), (_("&Person (optional):"), self.person), ("", self.outside)):
+                              ("", self.deduct), (_("&Person (optional):"), self.person), ("", self.outside),
+                              (_("Evidence:"), self.evidence_list())):
             self.form.addRow(label, widget)
         (self.text if self.unit.text() else self.unit).setFocus()
 
@@ -197,11 +212,11 @@ class FindingDialog(_Form):
             return
         iid, severity, text = self.inspection.id, self.severity.currentData(), self.text.toPlainText()
         rectify, deduct = self.rectify.currentData() or None, self.deduct.isChecked()
-        person, outside = self.person.text(), self.outside.isChecked()
+        person, outside, files = self.person.text(), self.outside.isChecked(), self.evidence.paths()
 
         def job(s: Session) -> tuple[Any, Changes]:
             added = add_finding(s, iid, unit, severity, text, rectify=rectify, deduct=deduct, person=person,
-                                outside_group=outside)
+                                outside_group=outside, attachments=files)
             added.changes.notes += added.notes
             return added, added.changes
 
@@ -231,7 +246,8 @@ class ActionDialog(_Form):
         self.person.setPlaceholderText(_("e.g. 张三, when a person is named"))
         rows: list[tuple[str, QWidget]] = [(_("&Unit:"), self.unit), (_("&Kind:"), self.kind),
                                            (_("&Date:"), self.date), (_("What for:"), self.text),
-                                           (_("&Person (optional):"), self.person)]
+                                           (_("&Person (optional):"), self.person),
+                                           (_("Evidence:"), self.evidence_list())]
         if finding_id is not None:
             rows.append((_("Follows:"), QLabel(_("Finding {id}").format(id=finding_id))))
         for label, widget in rows:
@@ -245,7 +261,9 @@ class ActionDialog(_Form):
             return
         kind, on, text, person, fid = (self.kind.currentData(), self.date.date(), self.text.toPlainText(),
                                        self.person.text(), self.finding_id)
-        self.run([self.date], lambda s: add_action(s, unit, kind, on, text, person=person, finding_id=fid))
+        files = self.evidence.paths()
+        self.run([self.date], lambda s: add_action(s, unit, kind, on, text, person=person, finding_id=fid,
+                                                   attachments=files))
 
 
 def _opened(dialog: QDialog) -> Any:

@@ -46,17 +46,18 @@ def test_a_clerk_adds_then_edits_a_group(qtbot, open_page, hub) -> None:  # noqa
     assert again.isVisible() and again.error.isVisible()
     again.reject()
     assert read(hub, "SELECT COUNT(*) FROM inspection_group") == [(1,)]
-    # edit: a new lead, one member fewer, XCZ instead of TGZ
+    # edit: a new name, a new lead, one member fewer, XCZ instead of TGZ
     page.groups_tab.select(lambda g: g.name == "第一督查组")
     page.edit_group_button.click()
     edit = page.dialog
-    assert not edit.name.isEnabled() and edit.checked_codes() == ["TGZ"]
+    assert edit.name.isEnabled() and edit.checked_codes() == ["TGZ"]
+    type_text(qtbot, edit.name, "第二督查组")
     type_text(qtbot, edit.lead, "钱七")
     type_text(qtbot, edit.members, "李四")
     edit.item_for("TGZ").setCheckState(Qt.CheckState.Unchecked)
     edit.item_for("XCZ").setCheckState(Qt.CheckState.Checked)
     _save(qtbot, page, edit)
-    assert read(hub, "SELECT lead, members, rev FROM inspection_group") == [("钱七", '["李四"]', 2)]
+    assert read(hub, "SELECT name, lead, members, rev FROM inspection_group") == [("第二督查组", "钱七", '["李四"]', 2)]
     assert read(hub, "SELECT u.code, gu.active FROM group_unit gu JOIN unit u ON u.id = gu.unit_id "
                      "ORDER BY u.code") == [("TGZ", 0), ("XCZ", 1)]
     model = page.groups_tab.model
@@ -68,3 +69,29 @@ def test_a_viewer_sees_the_groups_without_buttons(open_page) -> None:  # noqa: A
     page = open_page("viewer")
     assert page.tabs.indexOf(page.groups_tab) >= 0
     assert page.add_group_button.isHidden() and page.edit_group_button.isHidden()
+
+
+def test_return_on_a_group_or_a_user_row_opens_its_form(qtbot, open_page, hub) -> None:  # noqa: ANN001
+    from ui.pages.directory.dialogs import RoleDialog
+
+    page = open_page("admin")
+    page.tabs.setCurrentWidget(page.groups_tab)
+    page.add_group_button.click()
+    type_text(qtbot, page.dialog.name, "第一督查组")
+    type_text(qtbot, page.dialog.lead, "张三")
+    _save(qtbot, page, page.dialog)
+    page.dialog = None
+    view = page.groups_tab.view
+    view.setFocus()
+    view.setCurrentIndex(view.model().index(0, 0))
+    qtbot.keyClick(view, Qt.Key.Key_Return)
+    assert isinstance(page.dialog, GroupDialog) and page.dialog.group is not None   # the edit form, not an add
+    page.dialog.reject()
+    page.dialog = None
+    page.tabs.setCurrentWidget(page.users_tab)
+    view = page.users_tab.view
+    view.setFocus()
+    view.setCurrentIndex(view.model().index(0, 0))
+    qtbot.keyClick(view, Qt.Key.Key_Return)
+    assert isinstance(page.dialog, RoleDialog)
+    page.dialog.reject()
