@@ -31,6 +31,7 @@ from core.manual.markdown import (
 )
 
 MANUAL_DIR = Path(__file__).resolve().parents[2] / "resources" / "manual"
+CELL = ' style="border: 1px solid #b0b0b0"'  # QTextBrowser draws cell rules only when each cell asks
 
 
 @dataclass(frozen=True)
@@ -95,8 +96,8 @@ def _block_html(block: Block) -> str:
         items = "".join(f"<li>{_inline_html(item)}</li>" for item in block.items)
         return f"<{tag}>{items}</{tag}>"
     if isinstance(block, Table):
-        head = "".join(f'<th align="left" bgcolor="#e6e6e6">{_inline_html(c)}</th>' for c in block.header)
-        rows = "".join("<tr>" + "".join(f"<td>{_inline_html(c)}</td>" for c in row) + "</tr>"
+        head = "".join(f'<th align="left" bgcolor="#e6e6e6"{CELL}>{_inline_html(c)}</th>' for c in block.header)
+        rows = "".join("<tr>" + "".join(f"<td{CELL}>{_inline_html(c)}</td>" for c in row) + "</tr>"
                        for row in block.rows)
         return (f'<table border="1" cellspacing="0" cellpadding="4" width="100%" '
                 f'style="border-collapse:collapse; border-color:#b0b0b0"><tr>{head}</tr>{rows}</table>')
