@@ -9,7 +9,7 @@ page numbers); then the chapters from page 2, a chapter on a new page when less 
 closing-punctuation rule of core.reports.text for Chinese, between words for English),
 `**bold**` in the bold serif (小标宋), `code` in 黑体 blue-grey, tables ruled with a grey header row
 that repeats across pages, notes on a pale yellow ground. Every page but the first
-carries the manual's title and the chapter at its head, and every page "— N —" at its
+carries the manual's title and the chapter in force at its top at its head, and every page "— N —" at its
 foot. PDF bookmarks follow the chapters and sections. The file is written through
 `atomic_output`: `out` is checked before any work (a folder, a missing or unwritable
 folder is refused with a sentence) and a failure leaves no file. Reads no database;
@@ -27,6 +27,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
+    ActionFlowable,
     BaseDocTemplate,
     CondPageBreak,
     Flowable,
@@ -127,10 +128,22 @@ class _Doc(BaseDocTemplate):
         self._chapter = ""
         frame = Frame(LEFT, BOTTOM, WIDTH, PAGE[1] - TOP - BOTTOM, id="body", leftPadding=0, rightPadding=0,
                       topPadding=0, bottomPadding=0)
-        self.addPageTemplates([PageTemplate("page", [frame], onPageEnd=self._decorate)])
+        self._top_chapter = ""      # the chapter in force at the top of the page being laid out
+        self._placed = 0            # flowables placed on that page so far
+        self.addPageTemplates([PageTemplate("page", [frame], onPage=self._start, onPageEnd=self._decorate)])
         self.pages = 0
 
+    def _start(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
+        self._top_chapter = self._chapter
+        self._placed = 0
+
+    def beforeDocument(self) -> None:  # noqa: N802 (reportlab's name); every pass of multiBuild starts afresh
+        self._chapter = ""
+
     def afterFlowable(self, flowable: Flowable) -> None:
+        if isinstance(flowable, (ActionFlowable, CondPageBreak, Spacer)):
+            return  # page breaks and spaces are not content on a page
+        self._placed += 1
         if isinstance(flowable, _HeadingPara):
             key = flowable.toc_key
             self.canv.bookmarkPage(key)
@@ -138,6 +151,8 @@ class _Doc(BaseDocTemplate):
             if flowable.toc_level == 2:  # the contents list the chapters; the bookmarks the sections too
                 self.notify("TOCEntry", (0, flowable.toc_title, self.page, key))
                 self._chapter = flowable.toc_title
+                if self._placed == 1 or not self._top_chapter:  # the page opens with this chapter
+                    self._top_chapter = flowable.toc_title
 
     def _decorate(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
         fonts = self._st.fonts
@@ -151,8 +166,8 @@ class _Doc(BaseDocTemplate):
             canvas.setFillColor(GREY)
             y = PAGE[1] - TOP + 8 * mm
             canvas.drawString(LEFT, y, self._manual.title)
-            if self._chapter:
-                canvas.drawRightString(PAGE[0] - RIGHT, y, self._chapter)
+            if self._top_chapter:
+                canvas.drawRightString(PAGE[0] - RIGHT, y, self._top_chapter)
             canvas.setStrokeColor(RULE)
             canvas.setLineWidth(0.5)
             canvas.line(LEFT, y - 2.5 * mm, PAGE[0] - RIGHT, y - 2.5 * mm)
