@@ -242,6 +242,22 @@ class WeeklyPage(QWidget):
         """Shown by the main window: the grid takes the keyboard."""
         self.grid.setFocus()
 
+    def carry_over(self) -> dict[str, object]:
+        """What was typed (date, title, rows), for the page rebuilt after a language switch (ui.shell.main_window)."""
+        return {"date": self.date_edit.text(), "title": self.title_edit.text(), "drafts": self.model.drafts()}
+
+    def take_over(self, kept: object) -> None:
+        """Put back what `carry_over()` kept: nothing typed is lost by switching the language."""
+        if not isinstance(kept, dict):
+            return
+        if isinstance(kept.get("date"), str) and kept["date"] != self.date_edit.text():
+            self.date_edit.edit.setText(kept["date"])
+        if isinstance(kept.get("title"), str):
+            self.title_edit.setText(kept["title"])
+        drafts = kept.get("drafts")
+        if isinstance(drafts, list) and any(not d.is_blank() for d in drafts):
+            self.model.set_drafts(drafts)
+
     # ----- reactions -------------------------------------------------------------------
 
     def _on_date_changed(self, *_args: object) -> None:
