@@ -147,12 +147,17 @@ class WeeklyPage(QWidget):
         header = self.grid.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
-        for col, width in enumerate(WIDTHS):
-            self.grid.setColumnWidth(col, width)
+        header_font = header.fontMetrics()
+        for col, width in enumerate(WIDTHS):  # widened to fit each header in the language shown ("Leader in charge")
+            title = str(self.model.headerData(col, Qt.Orientation.Horizontal))
+            self.grid.setColumnWidth(col, max(width, header_font.horizontalAdvance(title) + 28))
         # the dues and the category fit their text; the content takes what is left
         for col in (COLUMN_OF["category"], *DUE_COLUMNS):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(COLUMN_OF["content"], QHeaderView.ResizeMode.Stretch)
+        content = str(self.model.headerData(COLUMN_OF["content"], Qt.Orientation.Horizontal))
+        # the stretched column never narrower than its header (every column is at least that wide already)
+        header.setMinimumSectionSize(max(header.minimumSectionSize(), header_font.horizontalAdvance(content) + 12))
         if not self.writable:
             self.grid.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
 

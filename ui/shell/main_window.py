@@ -80,6 +80,7 @@ ICONS_DIR = Path(__file__).resolve().parents[2] / "resources" / "icons"
 APP_ICON = ICONS_DIR / "closeloop.svg"
 KEY_ROLE = Qt.ItemDataRole.UserRole
 MESSAGE_MS = 10_000
+NAV_MIN_WIDTH, NAV_MAX_WIDTH = 120, 260
 USER_ROLES = {"admin": N_("Administrator"), "clerk": N_("Clerk"), "viewer": N_("Viewer")}
 OFFICE_ROLES = {"hub": N_("County supervision office"), "unit": N_("Unit office")}
 
@@ -148,8 +149,8 @@ class MainWindow(QMainWindow):
             self.page_actions[spec.key] = self.actions.add_page(
                 spec.key, spec.title, spec.shortcut, icon(spec.icon), lambda _c=False, k=spec.key: self.show_page(k))
         self._translate_nav()
-        self.nav.setMinimumWidth(120)
-        self.nav.setMaximumWidth(260)
+        self.nav.setMaximumWidth(NAV_MAX_WIDTH)
+        self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # wide enough: see _nav_width
         self.nav.currentRowChanged.connect(self._nav_row_changed)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("mainSplitter")
@@ -157,7 +158,7 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(self.stack)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setCollapsible(1, False)
-        self.splitter.setSizes([170, 1100])
+        self.splitter.setSizes([max(170, self.nav.minimumWidth()), 1100])
         self.setCentralWidget(self.splitter)
         self._build_status_bar()
         self.backups = BackupTimer(ctx, self)
@@ -178,6 +179,15 @@ class MainWindow(QMainWindow):
             item = self.nav.item(row)
             item.setText(_(spec.title))
             item.setToolTip(f"{_(spec.title)} ({spec.shortcut})" if spec.shortcut else _(spec.title))
+        self.nav.setMinimumWidth(self._nav_width())
+
+    def _nav_width(self) -> int:
+        """Wide enough for the longest entry in the active language ("Quarterly assessment"), never elided."""
+        fm = self.nav.fontMetrics()
+        text = max((fm.horizontalAdvance(_(s.title)) for s in self.specs), default=0)
+        # icon, the gaps around it and the text, the item's spacing and the list's frame
+        needed = text + self.nav.iconSize().width() + 4 * self.nav.spacing() + 2 * self.nav.frameWidth() + 16
+        return max(NAV_MIN_WIDTH, min(NAV_MAX_WIDTH, needed))
 
     # ----- language ---------------------------------------------------------------------
 
