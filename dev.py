@@ -6,6 +6,7 @@
     python3 dev.py bench        set up, run the benchmarks in tests/bench
     python3 dev.py i18n         extract strings into i18n/messages.pot and update the catalogs
     python3 dev.py shots        set up, render every window offscreen to shots/995x617/ and shots/1920x1080/
+                                (--lang en: in English, to shots/en/995x617/ and shots/en/1920x1080/)
 
 Set-up makes .venv on first use and installs pyproject's dependencies again only
 when pyproject.toml changes; it compiles the translation catalogs when a .po is
@@ -136,14 +137,19 @@ SHOT_SIZES = ("995x617", "1920x1080")  # the main window's minimum size, and a f
 
 
 def cmd_shots(args: list[str]) -> int:
-    """Without --size or --out: one set per SHOT_SIZES into shots/<size>/; else one run as given."""
+    """Without --size or --out: one set per SHOT_SIZES into shots/<size>/ (with --lang en: shots/en/<size>/);
+    else one run as given."""
     setup()
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     if any(a.startswith(("--size", "--out")) for a in args):
         return _run([PY, "-m", "ui.shots", *args], env=env)
+    lang = next((a.split("=", 1)[1] for a in args if a.startswith("--lang=")), None)
+    if "--lang" in args and args.index("--lang") + 1 < len(args):
+        lang = args[args.index("--lang") + 1]
+    root = ROOT / "shots" / (lang if lang and not lang.startswith("zh") else "")
     rc = 0
     for size in SHOT_SIZES:
-        rc = _run([PY, "-m", "ui.shots", "--size", size, "--out", str(ROOT / "shots" / size), *args], env=env) or rc
+        rc = _run([PY, "-m", "ui.shots", "--size", size, "--out", str(root / size), *args], env=env) or rc
     return rc
 
 

@@ -11,6 +11,8 @@ Contract:
   (a viewer sees no write action anywhere; pages check `ctx.can_write` themselves).
 - A spec with `hub=True` is the county office's own (importing a ledger assigns
   tasks): hidden and disabled in a unit office, whoever signs in.
+- `retranslate()` sets every menu title, action text and tip again from its msgid
+  (after a language switch, ui.shell.language); actions, shortcuts and connections stay.
 - `button(key)` makes a tool button for an action with its accessible name set,
   for pages that want one beside their own controls.
 Threading: GUI thread only.
@@ -137,6 +139,16 @@ class ActionRegistry:
         action.setCheckable(True)
         self.pages.addAction(action)
         return action
+
+    def retranslate(self) -> None:
+        """Every menu title, action text, status tip and tooltip in the active language (see the contract)."""
+        for key, title in MENUS:
+            self.menus[key].setTitle(_(title))
+        for key, spec in self._specs.items():
+            action = self._actions[key]
+            action.setText(_(spec.text))
+            action.setStatusTip(_(spec.tip))
+            action.setToolTip(_(spec.tip))
 
     def connect(self, key: str, slot: Callable[[], object]) -> QAction:
         action = self._actions[key]

@@ -26,7 +26,9 @@ each official document at 100 dpi (`document-notice.png`, `document-urge.png`,
 and the event queue is empty (every page loads through the worker). By default
 the shipped font is used so shots look the same on every machine
 (--system-font to use the system's). `--size WxH` sets the window size (default
-1280x800; `dev.py shots` makes one set at the minimum 995x617 and one at 1920x1080). The offscreen platform is the default here
+1280x800; `dev.py shots` makes one set at the minimum 995x617 and one at 1920x1080).
+`--lang en` draws the windows and documents in English (the demo database is built in
+Chinese first, as an office keeps its data; `dev.py shots --lang en` writes shots/en/<size>/). The offscreen platform is the default here
 (this is a tool, not the app); set QT_QPA_PLATFORM to override. Exit code 0 on
 success, 1 if a page could not be drawn.
 """
@@ -61,6 +63,9 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--password", default=DEMO_PASSWORD, help="their password (default: demo)")
     parser.add_argument("--system-font", action="store_true", help="use the system's Chinese font if any")
     parser.add_argument("--size", type=_size, default=SHOT_SIZE, help="the window size WxH (default: 1280x800)")
+    parser.add_argument("--lang", choices=("zh_CN", "en"), default="zh_CN",
+                        help="the language of the windows and documents (default: zh_CN; the demo's data "
+                             "is built in Chinese either way, as a county office keeps it)")
     return parser.parse_args(argv)
 
 
@@ -388,7 +393,11 @@ def main(argv: list[str] | None = None) -> int:
             db_path = args.db
             if args.today:
                 os.environ["CLOSELOOP_TODAY"] = args.today.isoformat()
+        from core.i18n import set_language
         from core.reports.document_shots import document_shots
+
+        os.environ["CLOSELOOP_LANG"] = args.lang  # prepare_app reads it too (before the stored choice)
+        set_language(args.lang)
 
         args.out.mkdir(parents=True, exist_ok=True)
         if not args.system_font:

@@ -23,8 +23,17 @@ from typing import Any
 
 from babel.dates import format_date, format_skeleton
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtGui import QFont, QResizeEvent
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
 
 from core.format import locale, number
 from core.i18n import _, ngettext
@@ -64,6 +73,22 @@ def yellow_caption(warn_days: int) -> str:
     return ngettext("Due within {n} day", "Due within {n} days", warn_days).format(n=number(warn_days))
 
 
+def _splitter_slack(widget: QWidget) -> int:
+    """How much wider `widget` could become: what the splitters around it (the main window's navigation)
+    would give up before their other parts reach their minimum width."""
+    slack = 0
+    child, parent = widget, widget.parentWidget()
+    while parent is not None:
+        if isinstance(parent, QSplitter) and parent.orientation() == Qt.Orientation.Horizontal:
+            for i in range(parent.count()):
+                other = parent.widget(i)
+                if other is not child and not other.isAncestorOf(child) and other.isVisible():
+                    least = max(other.minimumWidth(), other.minimumSizeHint().width())
+                    slack += max(0, other.width() - least)
+        child, parent = parent, parent.parentWidget()
+    return slack
+
+
 class DashboardPage(LatestLoadMixin, QWidget):
     """The county at a glance (see the module docstring)."""
 
@@ -77,6 +102,26 @@ class DashboardPage(LatestLoadMixin, QWidget):
         self._build()
         self._watch_changes()
         self.reload()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
+        super().resizeEvent(event)
+        self._fit_rate_tiles()
+
+    def _fit_rate_tiles(self) -> None:
+        """Each rate on one line when the row has the room for it (Chinese at 995×617), else wrapped in its tile
+        (English: "Completion rate 93.5%" over "▼ below target"), so no tile text is clipped and the page is
+        no wider than the window's minimum."""
+        rates = (self.month_tile, self.year_tile)
+        lights = list(self.light_tiles.values())
+        margins = self.layout().contentsMargins() if self.layout() is not None else None
+        room = self.width() + _splitter_slack(self) - (margins.left() + margins.right() if margins else 0)
+        spacing = self.tiles_row.spacing() * (len(rates) + len(lights) - 1) + 6
+        needed = sum(t.minimumSizeHint().width() for t in lights) + sum(t.one_line_width() for t in rates) + spacing
+        one_line = needed <= room
+        for tile in rates:
+            if tile.one_line != one_line:
+                tile.one_line = one_line
+                tile.updateGeometry()
 
     # ----- building ---------------------------------------------------------------------
 
@@ -111,6 +156,7 @@ class DashboardPage(LatestLoadMixin, QWidget):
         for tile in (self.month_tile, self.year_tile):
             tile.clicked.connect(lambda _checked=False, t=tile: self._rate_clicked(t))
         tiles = QHBoxLayout()
+        self.tiles_row = tiles
         tiles.setSpacing(10)
         for light_tile in self.light_tiles.values():
             tiles.addWidget(light_tile, 2)
@@ -190,6 +236,7 @@ class DashboardPage(LatestLoadMixin, QWidget):
             year=format_skeleton("y", data.as_of, locale=locale())))
         self.month_tile.set_rates(data.month, data.target, data.as_of)
         self.year_tile.set_rates(data.year, data.target, data.as_of)
+        self._fit_rate_tiles()
         self.overdue_list.set_rows([(r, overdue_text(r, data.as_of)) for r in data.overdue], data.as_of)
         soon = [*data.due_today, *data.due_tomorrow]
         self.soon_list.set_rows([(r, soon_text(r, data.as_of)) for r in soon], data.as_of)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -58,7 +58,8 @@ class Tile(QPushButton):
     def __init__(self, title: str, accent: str, tint: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        # as tall as the row: a rate tile that puts its rate on three lines (English at 995×617) sets the height
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.setAccessibleName(title)
         self.setStyleSheet(
             f"QPushButton {{ background: {tint}; border: 1px solid #d9dde3; border-top: 4px solid {accent};"
@@ -67,7 +68,7 @@ class Tile(QPushButton):
             f"QPushButton:focus {{ border: 2px solid palette(highlight); border-top: 4px solid {accent}; }}"
             f"QPushButton:pressed {{ background: #e4e8ee; }}")
         self.box = QVBoxLayout(self)
-        self.box.setContentsMargins(14, 8, 14, 10)
+        self.box.setContentsMargins(10, 8, 10, 10)  # narrow sides: five tiles share 995×617 beside the navigation
         self.box.setSpacing(2)
         self.title_label = _passive(QLabel(title))
         self.title_label.setStyleSheet("color: #44505c; background: transparent;")
@@ -121,8 +122,14 @@ class RateTile(Tile):
         self.on_time_label = _passive(QLabel("—"))
         self.on_time_label.setObjectName("onTime")
         _scaled(self.on_time_label, 1.15, bold=True)
+        self._texts: dict[QLabel, tuple[str, str, str]] = {}  # label → (name, rate, verdict or "")
+        self.one_line = True  # set by the page: False when the window is too narrow for one line (English)
+        for label in (self.completion_label, self.on_time_label):
+            # as wide as the tile, never wider: a narrow window puts the verdict on a line of its own (_fit)
+            label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.note_label = _passive(QLabel())
         self.note_label.setStyleSheet("color: #5f6b76; background: transparent;")
+        self.note_label.setWordWrap(True)
         self.box.addWidget(self.completion_label)
         self.box.addWidget(self.on_time_label)
         self.box.addWidget(self.note_label)
@@ -145,16 +152,68 @@ class RateTile(Tile):
             .format(period=period, date=long_date(as_of),
                     closed=number(rates.closed), counted=number(rates.counted), on_time=number(rates.on_time)))
         self.setAccessibleDescription(" ".join(
-            label.text() for label in (self.completion_label, self.on_time_label, self.note_label)))
+            label.text().replace("\n", " ") for label in (self.completion_label, self.on_time_label, self.note_label)))
 
-    @staticmethod
-    def _show(label: QLabel, template: str, rate: float | None, below: bool) -> None:
-        text = template.format(rate=percent(rate))
+    def _show(self, label: QLabel, template: str, rate: float | None, below: bool) -> None:
+        head, _sep, tail = template.partition("{rate}")
+        value = (percent(rate) + tail).strip()
+        verdict = ""
         if below:
-            text = _("{rate_text} ▼ below target").format(rate_text=text)
-        label.setText(text)
+            whole = _("{rate_text} ▼ below target")
+            if whole.startswith("{rate_text}"):
+                verdict = whole.replace("{rate_text}", "").strip()  # "▼ below target" / "▼ 低于目标"
+            else:  # a language that puts the verdict first: its sentence as one piece
+                head, value = "", whole.format(rate_text=template.format(rate=percent(rate)))
+        self._texts[label] = (head.strip(), value, verdict)
         label.setProperty("below", below)
         label.setStyleSheet(f"color: {BELOW_COLOR if below else '#1f2a36'}; background: transparent;")
+        self._fit(label)
+
+    def _fit(self, label: QLabel) -> None:
+        """The rate on as few lines as the tile's width allows: "Completion rate 93.5% ▼ below target" on one,
+        else the verdict on a line of its own, else the name too; never clipped.
+
+        The label's minimum width is its widest piece, so the tile never gets narrower than that."""
+        head, value, verdict = self._texts.get(label, ("", label.text(), ""))
+        fm = label.fontMetrics()
+
+        def line(*parts: str) -> str:
+            return " ".join(p for p in parts if p)
+
+        candidates = [[line(head, value, verdict)], [line(head, value), verdict], [head, line(value, verdict)],
+                      [head, value, verdict]]
+        candidates = [[x for x in c if x] for c in candidates]
+        label.setMinimumWidth(max(fm.horizontalAdvance(x) for x in candidates[-1]) + 2)
+        room = self.width() - self.box.contentsMargins().left() - self.box.contentsMargins().right()
+        chosen = next((c for c in candidates if max(fm.horizontalAdvance(x) for x in c) <= room), candidates[-1])
+        wanted = "\n".join(chosen)
+        if label.text() != wanted:
+            label.setText(wanted)
+            self.updateGeometry()
+
+    def one_line_width(self) -> int:
+        """The width this tile needs for each rate on one line ("Completion rate 93.5% ▼ below target")."""
+        margins = self.box.contentsMargins()
+        widest = max((label.fontMetrics().horizontalAdvance(" ".join(p for p in parts if p))
+                      for label, parts in self._texts.items()), default=0)
+        return max(Tile.sizeHint(self).width(), widest + 2 + margins.left() + margins.right())
+
+    def minimumSizeHint(self):  # noqa: ANN201 - QSize
+        """Each rate on one line while `one_line` (the page has the room), else its widest piece (_fit)."""
+        hint = self.box.totalMinimumSize()
+        if self.one_line:
+            hint.setWidth(max(hint.width(), self.one_line_width()))
+        return hint
+
+    def sizeHint(self):  # noqa: ANN201 - QSize
+        hint = super().sizeHint()
+        hint.setWidth(max(hint.width(), self.one_line_width()))
+        return hint
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
+        super().resizeEvent(event)
+        for label in self._texts:
+            self._fit(label)
 
 
 class DueList(QWidget):

@@ -51,7 +51,11 @@ class LatestLoadMixin:
     def _watch_changes(self) -> None:
         self._reload_timer = QTimer(self, singleShot=True, interval=0)  # type: ignore[call-overload]
         self._reload_timer.timeout.connect(self.reload)
-        self.ctx.changed.connect(lambda _changes: self._reload_timer.start())
+        # a bound method, never a lambda: Qt disconnects it when the page goes (a rebuild after a language switch)
+        self.ctx.changed.connect(self._changes_came)
+
+    def _changes_came(self, _changes: object) -> None:
+        self._reload_timer.start()
 
     def _load_latest(self, fn: Callable[[sqlite_utils.Database], T], on_loaded: Callable[[T], None]) -> None:
         self._loading = True

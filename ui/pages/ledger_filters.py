@@ -138,13 +138,16 @@ class FilterBar(QWidget):
             row, col = divmod(i, 5)
             grid.addWidget(label, row, 2 * col, Qt.AlignmentFlag.AlignRight)
             grid.addWidget(widget, row, 2 * col + 1)
-        grid.addWidget(self.new_only, 1, 8)
+        # the check box on a row of its own, under Category: beside the Light column it made that column as
+        # wide as "New from an import only", and the page wider than the window's minimum 995×617 in English
+        grid.addWidget(self.new_only, 2, 0, 1, 4)
         grid.addWidget(self.clear_button, 1, 9)
         for col in range(5):
             grid.setColumnStretch(2 * col + 1, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(grid)
+        QWidget.setTabOrder(self.clear_button, self.new_only)  # reading order: row by row
         self.load_choices()
 
     def _combo(self, name: str, accessible: str, everything: str, labels: dict[str, str] | None = None,

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 import sqlite_utils
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QHideEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -183,7 +183,7 @@ class SyncPage(QWidget):
         self.cancel_button.clicked.connect(self.cancel_round)
         self.drives.currentIndexChanged.connect(lambda _i: self.reload())
         self._progress.connect(self._on_progress, Qt.ConnectionType.QueuedConnection)
-        ctx.changed.connect(lambda _c: self.reload())
+        ctx.changed.connect(self._on_changed)  # a method: disconnected when the page goes
         self.timer = QTimer(self, interval=DRIVE_POLL_MS)
         self.timer.timeout.connect(self.refresh_drives)
         self.refresh_drives()
@@ -250,6 +250,10 @@ class SyncPage(QWidget):
 
     def _session(self, db: sqlite_utils.Database) -> Session:
         return Session(db, self.ctx.db_path, self.ctx.office, self.ctx.user, self.ctx.today())
+
+    @Slot(object)
+    def _on_changed(self, _changes: object) -> None:
+        self.reload()
 
     def reload(self) -> None:
         """Read the inbox of the chosen folder and the office's sync status again (on the worker)."""

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 import sqlite_utils
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -172,10 +172,14 @@ class HubSyncPanel(QWidget):
         self.revoke_button.clicked.connect(self.ask_revoke)
         self.units_table.itemSelectionChanged.connect(self._selection_changed)
         self._progress.connect(self._on_progress, Qt.ConnectionType.QueuedConnection)
-        ctx.changed.connect(lambda _c: self.reload())
+        ctx.changed.connect(self._on_changed)  # a method: disconnected when the page goes
         self.reload()
 
     # units ------------------------------------------------------------------------------------------
+
+    @Slot(object)
+    def _on_changed(self, _changes: object) -> None:
+        self.reload()
 
     def reload(self) -> None:
         """Read the unit offices and their last bundle again (on the worker)."""

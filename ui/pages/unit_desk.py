@@ -50,7 +50,8 @@ from ui.shell.context import AppContext
 from ui.task.action_forms import ACTION_LABELS, ActionForm, open_tracked
 
 DESK_ACTIONS = ("claim", "report", "completion", "extension_request")  # workflow.UNIT_ACTIONS, in order
-DESK_WIDTHS = {"task_no": 100, "title": 250, "role": 150, "light": 64, "next_step": 150, "due": 120, "state": 70}
+DESK_WIDTHS = {"task_no": 100, "title": 250, "role": 150, "light": 64, "next_step": 150, "due": 120, "state": 70,
+               "hub_word": 160}  # each widened to fit its header (the last stretches when there is room)
 
 
 def unit_code_of(db: sqlite_utils.Database, unit_id: int | None) -> tuple[str, str]:

@@ -147,12 +147,17 @@ class WeeklyPage(QWidget):
         header = self.grid.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
-        for col, width in enumerate(WIDTHS):
-            self.grid.setColumnWidth(col, width)
+        header_font = header.fontMetrics()
+        for col, width in enumerate(WIDTHS):  # widened to fit each header in the language shown ("Leader in charge")
+            title = str(self.model.headerData(col, Qt.Orientation.Horizontal))
+            self.grid.setColumnWidth(col, max(width, header_font.horizontalAdvance(title) + 28))
         # the dues and the category fit their text; the content takes what is left
         for col in (COLUMN_OF["category"], *DUE_COLUMNS):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(COLUMN_OF["content"], QHeaderView.ResizeMode.Stretch)
+        content = str(self.model.headerData(COLUMN_OF["content"], Qt.Orientation.Horizontal))
+        # the stretched column never narrower than its header (every column is at least that wide already)
+        header.setMinimumSectionSize(max(header.minimumSectionSize(), header_font.horizontalAdvance(content) + 12))
         if not self.writable:
             self.grid.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
 
@@ -241,6 +246,22 @@ class WeeklyPage(QWidget):
     def activate(self, options: dict[str, object] | None = None) -> None:
         """Shown by the main window: the grid takes the keyboard."""
         self.grid.setFocus()
+
+    def carry_over(self) -> dict[str, object]:
+        """What was typed (date, title, rows), for the page rebuilt after a language switch (ui.shell.main_window)."""
+        return {"date": self.date_edit.text(), "title": self.title_edit.text(), "drafts": self.model.drafts()}
+
+    def take_over(self, kept: object) -> None:
+        """Put back what `carry_over()` kept: nothing typed is lost by switching the language."""
+        if not isinstance(kept, dict):
+            return
+        if isinstance(kept.get("date"), str) and kept["date"] != self.date_edit.text():
+            self.date_edit.edit.setText(kept["date"])
+        if isinstance(kept.get("title"), str):
+            self.title_edit.setText(kept["title"])
+        drafts = kept.get("drafts")
+        if isinstance(drafts, list) and any(not d.is_blank() for d in drafts):
+            self.model.set_drafts(drafts)
 
     # ----- reactions -------------------------------------------------------------------
 

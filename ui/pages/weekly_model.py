@@ -291,6 +291,18 @@ class WeeklyGridModel(QAbstractTableModel):
     def editable(self) -> bool:
         return self._editable
 
+    def drafts(self) -> list[Draft]:
+        """The rows as typed, the last blank one included (kept across a language switch)."""
+        return list(self._rows)
+
+    def set_drafts(self, drafts: list[Draft]) -> None:
+        """Put rows kept by `drafts()` back, with a blank row last, and check them."""
+        rows = [d for d in drafts if isinstance(d, Draft) and not d.is_blank()]
+        self.beginResetModel()
+        self._rows, self._checks, self._revealed = [*rows, Draft()], [None] * (len(rows) + 1), set()
+        self.endResetModel()
+        self.recheck()
+
     def clear(self) -> None:
         """Back to one blank row (after a save)."""
         self.beginResetModel()

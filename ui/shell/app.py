@@ -3,7 +3,8 @@
 Contract: `run_app` is called by main.py on the main thread with no arguments
 left for Qt. In order:
 1. the QApplication (names used by QSettings and QStandardPaths), a Chinese
-   font, Qt's own translations and the crash handler (ui.shell.crash);
+   font, Qt's own translations and the crash handler (ui.shell.crash); the language
+   can later be switched while the app runs (ui.shell.language.apply_language);
 2. one instance per database (ui.shell.single_instance): if Closeloop already runs on
    this database, it is asked to raise its window and this launch says so (a line
    on stderr and `show_startup_notice`, replaceable in tests) and exits 0;
@@ -35,7 +36,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+from PySide6.QtCore import QTranslator
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -82,19 +83,13 @@ def create_application(argv: list[str] | None = None) -> QApplication:
 def install_qt_translations(app: QApplication, lang: str | None = None) -> QTranslator | None:
     """Load qtbase_<lang>.qm so Qt's own buttons and dialogs speak the user's language.
 
-    Returns the installed translator (keep a reference: Qt does not own it), or
-    None for English or when the wheel ships no catalog for `lang`.
+    Returns the installed translator (kept by ui.shell.language, which replaces it when the
+    language is switched in Settings), or None for English or when the wheel ships no
+    catalog for `lang`.
     """
-    lang = lang or requested_language()
-    if lang.startswith("en"):
-        return None
-    QLocale.setDefault(QLocale(lang))
-    translator = QTranslator(app)
-    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
-    if not translator.load(f"qtbase_{lang}", folder):
-        return None
-    app.installTranslator(translator)
-    return translator
+    from ui.shell.language import install_qt_translator
+
+    return install_qt_translator(app, lang or requested_language())
 
 
 def prepare_app(argv: list[str] | None = None, *, force_bundled_font: bool = False
@@ -106,6 +101,7 @@ def prepare_app(argv: list[str] | None = None, *, force_bundled_font: bool = Fal
     app.setWindowIcon(QIcon(str(icon)))
     font = ensure_cjk_font(app, force_bundled=force_bundled_font)
     set_language(requested_language())
+    app.setApplicationDisplayName(_("Closeloop"))  # in the language chosen in Settings, read just now
     install_qt_translations(app)
     return app, font
 

@@ -20,7 +20,21 @@ Contract:
 - Geometry and the navigation splitter are saved on close and restored clamped
   to the screen (ui.shell.settings_store). `backups` is the periodic backup timer
   (started by ui.shell.app, not here, so tests stay quiet).
-- Signals for tests: `page_shown(key)`, `brought_to_front()`.
+- A language switch (ui.shell.language.apply_language) reaches `changeEvent` as
+  `QEvent.LanguageChange`; when `core.i18n.language()` differs from the language the
+  window was built in, `retranslate()` runs: once the worker has no job left (so no
+  answer arrives for a page that is gone), the menus, the navigation, the status bar
+  and the window title are set again in the new language, and every page created so
+  far is rebuilt — pages translate with `_()` as they are built, so building them anew
+  is their retranslation. The current page is shown again; the others are created on
+  their next show. The context (the open database, its worker and reader, the
+  signed-in user) is kept. Before a page goes, the shell calls its optional
+  `save_state()` and `carry_over()`; the value `carry_over()` returns is handed to the
+  new page's `take_over(value)` when it is created (the settings page keeps its
+  section, the weekly page what was typed into its grid). Dialogs parented to a page
+  close with it; other windows (a task view, a preview) keep their language until
+  closed. `language_changed(code)` is emitted when the window speaks the new language.
+- Signals for tests: `page_shown(key)`, `brought_to_front()`, `language_changed(code)`.
 Threading: GUI thread only.
 """
 from __future__ import annotations
@@ -34,7 +48,7 @@ from pathlib import Path
 
 import sqlite_utils
 from babel.dates import format_date
-from PySide6.QtCore import QSize, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QIcon
 from PySide6.QtWidgets import (
     QLabel,
@@ -49,7 +63,7 @@ from PySide6.QtWidgets import (
 from core.backup_policy import take_backup
 from core.db.connection import connect
 from core.errors import ClerkError
-from core.i18n import N_, _, babel_locale
+from core.i18n import N_, _, babel_locale, language
 from ui import keyboard
 from ui.about import AboutDialog
 from ui.actions import ActionRegistry
@@ -66,6 +80,7 @@ ICONS_DIR = Path(__file__).resolve().parents[2] / "resources" / "icons"
 APP_ICON = ICONS_DIR / "closeloop.svg"
 KEY_ROLE = Qt.ItemDataRole.UserRole
 MESSAGE_MS = 10_000
+NAV_MIN_WIDTH, NAV_MAX_WIDTH = 120, 260
 USER_ROLES = {"admin": N_("Administrator"), "clerk": N_("Clerk"), "viewer": N_("Viewer")}
 OFFICE_ROLES = {"hub": N_("County supervision office"), "unit": N_("Unit office")}
 
@@ -91,6 +106,7 @@ class MainWindow(QMainWindow):
 
     page_shown = Signal(str)
     brought_to_front = Signal()
+    language_changed = Signal(str)
 
     def __init__(self, ctx: AppContext, *, font: FontChoice | None = None,
                  pages: Sequence[PageSpec] | None = None, parent: QWidget | None = None) -> None:
@@ -99,6 +115,9 @@ class MainWindow(QMainWindow):
         self.font_choice = font
         self._closed = False
         self._pages: dict[str, QWidget] = {}
+        self._language = language()           # the language the shell and its pages were built in
+        self._carried: dict[str, object] = {}  # page key → what its carry_over() kept for the rebuilt page
+        self._retranslating = False
         specs = list(pages if pages is not None else visible_pages(ctx))
         for spec in specs:
             if not page_available(spec):
@@ -127,12 +146,12 @@ class MainWindow(QMainWindow):
         for spec in self.specs:
             item = QListWidgetItem(icon(spec.icon), _(spec.title))
             item.setData(KEY_ROLE, spec.key)
-            item.setToolTip(f"{_(spec.title)} ({spec.shortcut})" if spec.shortcut else _(spec.title))
             self.nav.addItem(item)
             self.page_actions[spec.key] = self.actions.add_page(
                 spec.key, spec.title, spec.shortcut, icon(spec.icon), lambda _c=False, k=spec.key: self.show_page(k))
-        self.nav.setMinimumWidth(120)
-        self.nav.setMaximumWidth(260)
+        self._translate_nav()
+        self.nav.setMaximumWidth(NAV_MAX_WIDTH)
+        self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # wide enough: see _nav_width
         self.nav.currentRowChanged.connect(self._nav_row_changed)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("mainSplitter")
@@ -140,7 +159,7 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(self.stack)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setCollapsible(1, False)
-        self.splitter.setSizes([170, 1100])
+        self.splitter.setSizes([max(170, self.nav.minimumWidth()), 1100])
         self.setCentralWidget(self.splitter)
         self._build_status_bar()
         self.backups = BackupTimer(ctx, self)
@@ -154,32 +173,119 @@ class MainWindow(QMainWindow):
         if self.specs:
             self.show_page(self.specs[0].key)
 
+    def _translate_nav(self) -> None:
+        """The navigation's entries and their tooltips in the active language."""
+        self.nav.setAccessibleName(_("Navigation"))
+        for row, spec in enumerate(self.specs):
+            item = self.nav.item(row)
+            item.setText(_(spec.title))
+            item.setToolTip(f"{_(spec.title)} ({spec.shortcut})" if spec.shortcut else _(spec.title))
+        self.nav.setMinimumWidth(self._nav_width())
+
+    def _nav_width(self) -> int:
+        """Wide enough for the longest entry in the active language ("Quarterly assessment"), never elided."""
+        fm = self.nav.fontMetrics()
+        text = max((fm.horizontalAdvance(_(s.title)) for s in self.specs), default=0)
+        # icon, the gaps around it and the text, the item's spacing and the list's frame
+        needed = text + self.nav.iconSize().width() + 4 * self.nav.spacing() + 2 * self.nav.frameWidth() + 16
+        return max(NAV_MIN_WIDTH, min(NAV_MAX_WIDTH, needed))
+
+    # ----- language ---------------------------------------------------------------------
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt's name)
+        if event.type() == QEvent.Type.LanguageChange and language() != self._language and not self._closed:
+            self.retranslate()
+        super().changeEvent(event)
+
+    @Slot()
+    def retranslate(self) -> None:
+        """Speak `core.i18n.language()`: the shell again, the pages rebuilt (see the module contract).
+
+        Waits for the worker to be idle first (a query's answer must not reach a page that is gone).
+        """
+        if self._closed or self._retranslating:
+            return
+        if self.ctx.worker.pending:
+            self._retranslating = True
+            self.ctx.worker.idle.connect(self._retranslate_when_idle)
+            return
+        self._language = language()
+        self.actions.retranslate()
+        self._translate_nav()
+        self._translate_status_bar()
+        self.setWindowTitle("")  # Qt appends the application's display name, itself translated: draw it anew
+        self.setWindowTitle(self.ctx.office.name)
+        self._rebuild_pages()
+        self.language_changed.emit(self._language)
+
+    @Slot()
+    def _retranslate_when_idle(self) -> None:
+        self.ctx.worker.idle.disconnect(self._retranslate_when_idle)
+        self._retranslating = False
+        if language() != self._language:
+            self.retranslate()
+
+    def _rebuild_pages(self) -> None:
+        """Drop every page built so far (keeping what `carry_over()` returns) and show the current one anew."""
+        current = self.current_key()
+        focus_was_inside = self.stack.isAncestorOf(self.focusWidget()) if self.focusWidget() else False
+        for key, page in list(self._pages.items()):
+            for method in ("save_state", "carry_over"):
+                fn = getattr(page, method, None)
+                if not callable(fn):
+                    continue
+                try:
+                    kept = fn()
+                except Exception as exc:  # a page that cannot keep its state must not stop the switch
+                    crash.report(exc)
+                    continue
+                if method == "carry_over":
+                    self._carried[key] = kept
+            self.stack.removeWidget(page)
+            page.hide()
+            page.deleteLater()
+        self._pages.clear()
+        if current is not None:
+            page = self.show_page(current)
+            if page is not None and focus_was_inside and not page.isAncestorOf(self.focusWidget()):
+                page.setFocus(Qt.FocusReason.OtherFocusReason)
+
     # ----- status bar -------------------------------------------------------------------
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
-        office, user = self.ctx.office, self.ctx.user
-        self.office_label = self._status_label("office", _("Office"), office.name)
-        self.office_label.setToolTip(_(OFFICE_ROLES.get(office.role, office.role)))
-        self.user_label = self._status_label("user", _("Signed-in user"), _("{user} ({role})").format(
-            user=user.name, role=_(USER_ROLES.get(user.role, user.role))))
-        self.date_label = self._status_label("today", _("Today"), "")
+        self.office_label = self._status_label("office", "", self.ctx.office.name)
+        self.user_label = self._status_label("user", "", "")
+        self.date_label = self._status_label("today", "", "")
         for label in (self.office_label, self.user_label, self.date_label):
             bar.addPermanentWidget(label)
+        self.font_label: QLabel | None = None
         if self.font_choice is not None and self.font_choice.bundled:
-            family = self.font_choice.family
-            self.font_label = self._status_label("fontNotice", _("Font notice"),
-                                                 _("Font: {family} (shipped with Closeloop)").format(family=family))
-            self.font_label.setToolTip(_("No Chinese font was found on this computer; Closeloop uses the "
-                                         "font it ships with ({family}).").format(family=family))
+            self.font_label = self._status_label("fontNotice", "", "")
             self.font_label.setEnabled(False)  # drawn muted: information, not a warning
             bar.addPermanentWidget(self.font_label)
-        self._day = None
-        self._update_date()
+        self._translate_status_bar()
         self._date_timer = QTimer(self, interval=60_000)
         self._date_timer.timeout.connect(self._update_date)
         self._date_timer.start()
 
+    def _translate_status_bar(self) -> None:
+        """The status bar's texts, tooltips and accessible names in the active language."""
+        office, user = self.ctx.office, self.ctx.user
+        self.office_label.setAccessibleName(_("Office"))
+        self.office_label.setToolTip(_(OFFICE_ROLES.get(office.role, office.role)))
+        self.user_label.setAccessibleName(_("Signed-in user"))
+        self.user_label.setText(_("{user} ({role})").format(user=user.name, role=_(USER_ROLES.get(user.role,
+                                                                                                   user.role))))
+        self.date_label.setAccessibleName(_("Today"))
+        if self.font_label is not None and self.font_choice is not None:
+            family = self.font_choice.family
+            self.font_label.setAccessibleName(_("Font notice"))
+            self.font_label.setText(_("Font: {family} (shipped with Closeloop)").format(family=family))
+            self.font_label.setToolTip(_("No Chinese font was found on this computer; Closeloop uses the "
+                                         "font it ships with ({family}).").format(family=family))
+        self._day = None
+        self._update_date()
     def _status_label(self, name: str, accessible: str, text: str) -> QLabel:
         label = QLabel(text)
         label.setObjectName(name)
@@ -262,6 +368,14 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(page)
         keyboard.tab_leaves_views(page)
         self._pages[spec.key] = page
+        if spec.key in self._carried:
+            kept = self._carried.pop(spec.key)
+            take_over = getattr(page, "take_over", None)
+            if callable(take_over):
+                try:
+                    take_over(kept)
+                except Exception as exc:  # what was kept may not fit the new page: it starts afresh
+                    crash.report(exc)
         return page
 
     @Slot()

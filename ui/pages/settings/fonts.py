@@ -39,6 +39,17 @@ def source_text(choice: fonts.FontChoice) -> str:
     return text
 
 
+ZERO_WIDTH_SPACE = "\u200b"
+
+
+def wrappable_path(path: str) -> str:
+    """`path` with a line-break opportunity after each folder separator (a zero-width space), so a long
+    path wraps in its column instead of widening the page past the window (995×617)."""
+    for sep in ("/", "\\"):
+        path = path.replace(sep, sep + ZERO_WIDTH_SPACE)
+    return path
+
+
 class FontsSection(QWidget):
     """Fonts (see the module contract)."""
 
@@ -60,6 +71,7 @@ class FontsSection(QWidget):
         for row, role in enumerate(fonts.ROLES, start=1):
             name = _(fonts.ROLE_NAMES[role])
             family = QLabel()
+            family.setWordWrap(True)  # "Closeloop Serif SC (shipped with Closeloop, standing in for this role)"
             family.setAccessibleName(_("Font for {role}").format(role=name))
             file = QLabel()
             file.setAccessibleName(_("File for {role}").format(role=name))
@@ -101,7 +113,8 @@ class FontsSection(QWidget):
         for role, choice in choices.items():
             self.family[role].setText(f"{choice.family} ({source_text(choice)})")
             index = f" #{choice.subfont_index}" if choice.subfont_index else ""
-            self.file[role].setText(f"{choice.path}{index}")
+            self.file[role].setText(wrappable_path(f"{choice.path}{index}"))
+            self.file[role].setToolTip(f"{choice.path}{index}")
             self.auto_buttons[role].setEnabled(choice.source == "user")
         self.loaded.emit()
 

@@ -5,15 +5,17 @@ section chosen (`sections`, a QListWidget; `stack`). The sections load their
 data through `ctx.query` and save through `ctx.write` themselves (see
 ui.pages.settings.deadlines, .ruleset, .calendar, .backup);
 the language is this computer's preference, kept in QSettings under `LANGUAGE` ("language":
-"zh_CN" or "en"), read by the app at start-up, so a change takes effect after a
-restart. `activate({"section": "calendar"})` shows one section.
+"zh_CN" or "en") for the next start, and applied at once (ui.shell.language.apply_language):
+the main window then rebuilds this page, in the new language, on the language section
+(`carry_over()` → the section's key, `take_over(key)`). `activate({"section": "calendar"})`
+shows one section.
 Threading: GUI thread only.
 """
 from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -35,6 +37,7 @@ from ui.pages.settings.printing import PrintingSection
 from ui.pages.settings.ruleset import RuleSetSection
 from ui.shell import settings_store
 from ui.shell.context import AppContext
+from ui.shell.language import apply_language
 from ui.shell.settings_store import LANGUAGE, LANGUAGES, stored_language  # noqa: E402,F401  (re-exported)
 
 SECTIONS = (("rules", N_("Deadline rules")), ("scoring", N_("Scoring rules")), ("calendar", N_("Holiday calendar")),
@@ -43,7 +46,7 @@ SECTIONS = (("rules", N_("Deadline rules")), ("scoring", N_("Scoring rules")), (
 
 
 class LanguageSection(QWidget):
-    """中文 / English, stored in QSettings; takes effect after a restart."""
+    """中文 / English: stored in QSettings for the next start and applied at once (the window retranslates)."""
 
     language_chosen = Signal(str)
 
@@ -56,7 +59,8 @@ class LanguageSection(QWidget):
         current = stored_language() or ("en" if language().startswith("en") else "zh_CN")
         self.combo.setCurrentIndex(max(0, self.combo.findData(current)))
         self.combo.currentIndexChanged.connect(self._chosen)
-        self.note = QLabel(_("Takes effect after a restart of the app."))
+        self.note = QLabel(_("The app changes its language at once; the choice is kept for the next start. "
+                             "Windows already open keep their language until they are closed."))
         self.note.setWordWrap(True)
         form = QFormLayout()
         form.addRow(_("&Language:"), self.combo)
@@ -66,10 +70,11 @@ class LanguageSection(QWidget):
         layout.addStretch(1)
 
     def _chosen(self) -> None:
+        """Store the choice, then switch the running app (the window rebuilds this page in the new language)."""
         code = self.combo.currentData()
         settings_store.set_value(LANGUAGE, code)
-        self.note.setText(_("Saved. Takes effect after a restart of the app."))
         self.language_chosen.emit(code)
+        apply_language(code)
 
 
 class SettingsPage(QWidget):
@@ -105,3 +110,13 @@ class SettingsPage(QWidget):
         section = (options or {}).get("section")
         if section in keys:
             self.sections.setCurrentRow(keys.index(section))
+
+    def carry_over(self) -> str:
+        """The section shown, for the page rebuilt after a language switch (ui.shell.main_window)."""
+        return SECTIONS[max(0, self.sections.currentRow())][0]
+
+    def take_over(self, section: object) -> None:
+        """Show the section the page had before a language switch; on the language section, its combo has focus."""
+        self.activate({"section": section})
+        if section == "language":
+            self.language.combo.setFocus(Qt.FocusReason.OtherFocusReason)

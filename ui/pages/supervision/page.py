@@ -51,6 +51,7 @@ from ui.pages.latest_load import LatestLoadMixin, message_label
 from ui.pages.supervision import dialogs
 from ui.pages.supervision import tables as t
 from ui.shell.context import AppContext
+from ui.wrap_row import WrapRow
 
 TASK_ROLE = int(Qt.ItemDataRole.UserRole) + 2
 
@@ -115,6 +116,7 @@ class SupervisionPage(LatestLoadMixin, QWidget):
             bar.addWidget(lab)
             bar.addWidget(widget)
         bar.addStretch(1)
+        buttons = QHBoxLayout()  # beside the filters, or under them when the window is narrow (ui.wrap_row)
         self.add_inspection = _button(_("Record an &inspection…"), "addInspection", self.open_inspection)
         self.add_finding = _button(_("Record a fi&nding…"), "addFinding", self.open_finding)
         self.add_action = _button(_("Record an a&ction…"), "addAction", self.open_action)
@@ -122,8 +124,9 @@ class SupervisionPage(LatestLoadMixin, QWidget):
         self.print_bulletin = _button(_("Print the &bulletin…"), "printBulletin", self.print_the_bulletin)
         for b in (self.add_inspection, self.add_finding, self.add_action):
             b.setVisible(writes)
-            bar.addWidget(b)
-        bar.addWidget(self.print_bulletin)
+            buttons.addWidget(b)
+        buttons.addWidget(self.print_bulletin)
+        self.bar = WrapRow(bar, buttons)
 
         self.tabs = QTabWidget()
         self.inspections = t.make_table("inspections", _("Inspections"), [
@@ -152,7 +155,7 @@ class SupervisionPage(LatestLoadMixin, QWidget):
         self.tabs.addTab(self._people_tab(), _("People"))
 
         layout = QVBoxLayout(self)
-        layout.addLayout(bar)
+        layout.addWidget(self.bar)
         layout.addWidget(self.message_label)
         layout.addWidget(self.tabs, 1)
 

@@ -98,7 +98,7 @@ def test_fonts_section_shows_each_role_and_refuses_a_cff_file(qtbot, make_ctx, h
         section.choose_buttons["fangsong"].click()
     assert read(hub, "SELECT value FROM setting WHERE key = 'font_fangsong'") == [(f"{mine.resolve()}|0",)]
     assert section.choices["fangsong"].source == "user"
-    assert section.file["fangsong"].text() == str(mine.resolve())
+    assert section.file["fangsong"].text().replace("\u200b", "") == str(mine.resolve())  # wraps after each /
     assert section.auto_buttons["fangsong"].isEnabled()
     with qtbot.waitSignal(section.loaded, timeout=10_000):
         section.auto_buttons["fangsong"].click()
