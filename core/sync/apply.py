@@ -8,10 +8,12 @@ Contract (docs/sync.md, "Import"):
   holds with a different row (a fork: the caller keeps the bundle aside).
   `Plan.missing` lists references to rows neither held nor in the bundle (the
   caller holds the bundle until they arrive).
-- `write(db, plan)` inserts and updates in the order of `rows.ALL_TABLES`, records
-  every position in `sync_seen` and returns the ids of assignments whose status must
-  be recomputed, and whether the calendar or the rules changed. Inside the caller's
-  transaction.
+- `write(db, plan, bulk=None)` inserts and updates in the order of `rows.ALL_TABLES`,
+  records every position in `sync_seen` and returns the ids of assignments whose status
+  must be recomputed, and whether the calendar or the rules changed. Inside the caller's
+  transaction. With a `bulk_load.BulkLoad` (a brand-new file: the enrollment) each
+  table's inserts run their insert triggers' work as one statement after the
+  executemany, with the same result.
 A record is `{"t": table, "dev": device, "seq": n, "row": wire row}` (core.sync.rows).
 """
 from __future__ import annotations
@@ -23,6 +25,7 @@ from dataclasses import dataclass, field
 from core.db.migrations import ALL_FIXED_COLUMNS
 from core.errors import Refusal
 from core.i18n import N_, _
+from core.sync.bulk_load import BulkLoad
 from core.sync.rows import (
     ALL_TABLES,
     KEY_COLUMN,
@@ -228,8 +231,8 @@ def _check_forks(conn: sqlite3.Connection, plan: Plan) -> None:
             plan.fork.append(f"{device}:{seq}")
 
 
-def write(conn: sqlite3.Connection, plan: Plan) -> Written:
-    """Insert and update the planned rows (see the module contract)."""
+def write(conn: sqlite3.Connection, plan: Plan, bulk: BulkLoad | None = None) -> Written:
+    """Insert and update the planned rows (see the module contract); `bulk` on a brand-new file only."""
     out = Written()
     resolver = Resolver(conn)
     deferred: list[tuple[str, str]] = []  # (publication uuid, superseded_by uuid)
@@ -252,8 +255,12 @@ def write(conn: sqlite3.Connection, plan: Plan) -> Written:
                 if table == "office":
                     v["is_self"] = 0
                 values.append([v.get(c) for c in cols])
-            conn.executemany(f"INSERT INTO [{table}] ({', '.join(f'[{c}]' for c in cols)}) "
-                             f"VALUES ({', '.join('?' * len(cols))})", values)
+            sql = f"INSERT INTO [{table}] ({', '.join(f'[{c}]' for c in cols)}) VALUES ({', '.join('?' * len(cols))})"
+            if bulk is None:
+                conn.executemany(sql, values)
+            else:
+                with bulk.inserting(table) as done:
+                    done(conn.executemany(sql, values).rowcount)
             resolver.load(table, [w["uuid"] for w in rows])
         for wire in plan.updates.get(table, []):
             fixed = set(ALL_FIXED_COLUMNS.get(table, ())) | {"id", "uuid", "owner", "is_self"}
