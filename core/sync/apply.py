@@ -29,6 +29,7 @@ from core.sync.bulk_load import BulkLoad
 from core.sync.rows import (
     ALL_TABLES,
     KEY_COLUMN,
+    LOCAL_COLUMNS,
     MUTABLE_TABLES,
     REFS,
     Resolver,
@@ -246,15 +247,20 @@ def write(conn: sqlite3.Connection, plan: Plan, bulk: BulkLoad | None = None) ->
         preload(resolver, table, [*rows, *plan.updates.get(table, [])])
         if rows:
             cols = [c for c in columns(conn, table) if c != "id"]
+            refs = [(i, REFS[table][c]) for i, c in enumerate(cols) if c in REFS.get(table, {})]
+            local = [i for i, c in enumerate(cols) if c in LOCAL_COLUMNS.get(table, ())]  # office.is_self: 0
             values = []
-            for wire in rows:
+            for wire in rows:  # decode() by column position: the row is built once, without a dict per row
                 if table == "publication" and wire.get("superseded_by"):
                     deferred.append((wire["uuid"], wire["superseded_by"]))
                     wire = {**wire, "superseded_by": None}
-                v = decode(resolver, table, wire)
-                if table == "office":
-                    v["is_self"] = 0
-                values.append([v.get(c) for c in cols])
+                row = [wire.get(c) for c in cols]
+                for i, target in refs:
+                    if row[i] is not None:
+                        row[i] = resolver.get(wire[target[1:]] if target.startswith("*") else target, row[i])
+                for i in local:
+                    row[i] = 0
+                values.append(row)
             sql = f"INSERT INTO [{table}] ({', '.join(f'[{c}]' for c in cols)}) VALUES ({', '.join('?' * len(cols))})"
             if bulk is None:
                 conn.executemany(sql, values)

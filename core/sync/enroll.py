@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from core import audit_chain, clock
-from core.auth import insert_user, sign_in, validate_new_user
+from core.auth import User, insert_user, validate_new_user
 from core.db.connection import connect, open_database
 from core.db.migrations import migrate_database
 from core.errors import Refusal
@@ -217,8 +217,8 @@ def init_from_enrollment(db_path: str | Path, file: str | Path, *, admin: str, p
         finally:
             opened.close()
         recs = parse_records(file, memory["rows.jsonl"])
-        _build(partial, recs, opened.manifest, info, hub_sign, admin, password, code, memory,
-               ident.machine_binding(db_path))
+        admin_user = _build(partial, recs, opened.manifest, info, hub_sign, admin, password, code, memory,
+                            ident.machine_binding(db_path))
         for staged in box.iterdir():
             target = stored_path(db_path, staged.name)
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -237,12 +237,13 @@ def init_from_enrollment(db_path: str | Path, file: str | Path, *, admin: str, p
     except OSError:
         pass  # a write-protected stick: the hub still refuses a second computer's keys
     db = open_database(db_path)
-    return Session(db, db_path, self_office(db), sign_in(db, admin.strip(), password), today), \
-        ident.fingerprint(hub_sign)
+    # signed in as the administrator just made: checking the password against the hash made from it a moment
+    # ago would only run scrypt a second time
+    return Session(db, db_path, self_office(db), admin_user, today), ident.fingerprint(hub_sign)
 
 
 def _build(partial: Path, recs: list[dict], manifest: dict, info: dict, hub_sign: bytes, admin: str,
-           password: str, code: str, memory: dict[str, bytes], binding: str) -> None:
+           password: str, code: str, memory: dict[str, bytes], binding: str) -> User:
     for leftover in (partial, Path(f"{partial}-wal"), Path(f"{partial}-shm")):
         leftover.unlink(missing_ok=True)
     db = connect(partial)
@@ -287,5 +288,6 @@ def _build(partial: Path, recs: list[dict], manifest: dict, info: dict, hub_sign
                                     "row_uuid": own, "effective_date": None,
                                     "details": json.dumps({"hub": hub.code}, ensure_ascii=False)})
         db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        return user
     finally:
         db.conn.close()
