@@ -24,11 +24,12 @@ import json
 import os
 import shutil
 import tempfile
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from core import audit_chain, clock
-from core.auth import User, insert_user, validate_new_user
+from core.auth import User, hash_password, insert_user, validate_new_user
 from core.db.connection import connect, open_database
 from core.db.migrations import migrate_database
 from core.errors import Refusal
@@ -207,6 +208,11 @@ def init_from_enrollment(db_path: str | Path, file: str | Path, *, admin: str, p
     if db_path.exists() and db_path.stat().st_size > 0:
         raise Refusal(_("A database already exists at {path}; choose another --db.").format(path=db_path))
     validate_new_user(admin.strip(), "admin", password)
+    # The administrator's password hash (scrypt, as for any user) is made on another thread while the file's
+    # code is stretched (scrypt too) and the file decrypted: both release the GIL. No database is touched there.
+    pool = ThreadPoolExecutor(max_workers=1)
+    hashed = pool.submit(hash_password, password)
+    pool.shutdown(wait=False)  # the hash still runs; a refused file simply never waits for it
     opened, info, hub_sign = _open_enrollment(file, code, today)
     db_path.parent.mkdir(parents=True, exist_ok=True)
     box = Path(tempfile.mkdtemp(dir=db_path.parent, prefix=f".{db_path.name}.enrolling-"))
@@ -217,7 +223,7 @@ def init_from_enrollment(db_path: str | Path, file: str | Path, *, admin: str, p
         finally:
             opened.close()
         recs = parse_records(file, memory["rows.jsonl"])
-        admin_user = _build(partial, recs, opened.manifest, info, hub_sign, admin, password, code, memory,
+        admin_user = _build(partial, recs, opened.manifest, info, hub_sign, admin, password, hashed, code, memory,
                             ident.machine_binding(db_path))
         for staged in box.iterdir():
             target = stored_path(db_path, staged.name)
@@ -243,7 +249,7 @@ def init_from_enrollment(db_path: str | Path, file: str | Path, *, admin: str, p
 
 
 def _build(partial: Path, recs: list[dict], manifest: dict, info: dict, hub_sign: bytes, admin: str,
-           password: str, code: str, memory: dict[str, bytes], binding: str) -> User:
+           password: str, hashed: Future[str], code: str, memory: dict[str, bytes], binding: str) -> User:
     for leftover in (partial, Path(f"{partial}-wal"), Path(f"{partial}-shm")):
         leftover.unlink(missing_ok=True)
     db = connect(partial)
@@ -267,7 +273,7 @@ def _build(partial: Path, recs: list[dict], manifest: dict, info: dict, hub_sign
             plan = apply.check(db.conn, hub, own, recs)
             apply.write(db.conn, plan, BulkLoad(db.conn) if BULK_LOAD else None)
             db.execute("UPDATE office SET is_self = 1 WHERE uuid = ?", [own])
-            user = insert_user(db, admin, "admin", password)
+            user = insert_user(db, admin, "admin", password, password_hash=hashed.result())
             idy = ident.ensure_identity(db)
             db.execute("UPDATE sync_identity SET binding = ?", [binding])
             office_keys.add_key(db, hub_office, hub_sign, bytes.fromhex(info["hub"]["enc"]),
