@@ -60,13 +60,18 @@ def validate_new_user(name: str, role: str, password: str) -> None:
         raise Refusal(_("The password is too short; use at least {n} characters.").format(n=MIN_PASSWORD))
 
 
-def insert_user(db: sqlite_utils.Database, name: str, role: str, password: str) -> User:
-    """Add a user (the caller checks who may); refuses a duplicate name."""
+def insert_user(db: sqlite_utils.Database, name: str, role: str, password: str, *,
+                password_hash: str | None = None) -> User:
+    """Add a user (the caller checks who may); refuses a duplicate name.
+
+    `password_hash`: `hash_password(password)` already made by the caller (the enrollment makes it on
+    another thread while the file is decrypted); by default it is made here.
+    """
     name = name.strip()
     validate_new_user(name, role, password)
     if db.execute("SELECT 1 FROM user WHERE name = ?", [name]).fetchone():
         raise Refusal(_("A user named {name} already exists; choose another name.").format(name=name))
-    row_id = db["user"].insert({"name": name, "role": role, "password_hash": hash_password(password),
+    row_id = db["user"].insert({"name": name, "role": role, "password_hash": password_hash or hash_password(password),
                                 "active": 1, "created_at": now_utc()}).last_pk
     return User(int(row_id), name, role, True)
 

@@ -83,6 +83,20 @@ def write_transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Databa
     _committed(db)
 
 
+def _statements(sql: str) -> Iterator[str]:
+    """The complete statements of a script, stripped, and what is left after the last one."""
+    start = 0
+    for i, char in enumerate(sql):
+        if char == ";":
+            text = sql[start:i + 1].strip()
+            if text and sqlite3.complete_statement(text):
+                yield text
+                start = i + 1
+    rest = sql[start:].strip()
+    if rest:
+        yield rest
+
+
 class OfficeDatabase(sqlite_utils.Database):
     """sqlite-utils' Database whose outermost `atomic()` is `write_transaction()` (BEGIN IMMEDIATE)."""
 
@@ -90,6 +104,23 @@ class OfficeDatabase(sqlite_utils.Database):
     def atomic(self) -> Iterator[sqlite_utils.Database]:  # type: ignore[override]
         with write_transaction(self) as db:
             yield db
+
+    def executescript(self, sql: str) -> sqlite3.Cursor:
+        """As sqlite-utils' executescript (inside a transaction: one statement at a time, no implicit commit).
+
+        It splits the script by asking SQLite whether the text so far is complete after every character,
+        joining it again each time (a migration's script took ~20 ms); a statement can only become complete
+        at a semicolon, so `_statements` asks there only and yields the same statements.
+        """
+        if not self.conn.in_transaction:
+            return super().executescript(sql)
+        tracer = getattr(self, "_tracer", None)
+        if tracer:
+            tracer(sql, None)
+        cursor = self.conn.cursor()
+        for statement in _statements(sql):
+            cursor.execute(statement)
+        return cursor
 
     def execute(self, sql: str, parameters: Any = None) -> sqlite3.Cursor:
         """As sqlite-utils' execute; a write statement outside a transaction counts as a commit."""

@@ -8,10 +8,12 @@ Contract (docs/sync.md, "Import"):
   holds with a different row (a fork: the caller keeps the bundle aside).
   `Plan.missing` lists references to rows neither held nor in the bundle (the
   caller holds the bundle until they arrive).
-- `write(db, plan)` inserts and updates in the order of `rows.ALL_TABLES`, records
-  every position in `sync_seen` and returns the ids of assignments whose status must
-  be recomputed, and whether the calendar or the rules changed. Inside the caller's
-  transaction.
+- `write(db, plan, bulk=None)` inserts and updates in the order of `rows.ALL_TABLES`,
+  records every position in `sync_seen` and returns the ids of assignments whose status
+  must be recomputed, and whether the calendar or the rules changed. Inside the caller's
+  transaction. With a `bulk_load.BulkLoad` (a brand-new file: the enrollment) each
+  table's inserts run their insert triggers' work as one statement after the
+  executemany, with the same result.
 A record is `{"t": table, "dev": device, "seq": n, "row": wire row}` (core.sync.rows).
 """
 from __future__ import annotations
@@ -23,9 +25,11 @@ from dataclasses import dataclass, field
 from core.db.migrations import ALL_FIXED_COLUMNS
 from core.errors import Refusal
 from core.i18n import N_, _
+from core.sync.bulk_load import BulkLoad
 from core.sync.rows import (
     ALL_TABLES,
     KEY_COLUMN,
+    LOCAL_COLUMNS,
     MUTABLE_TABLES,
     REFS,
     Resolver,
@@ -228,8 +232,8 @@ def _check_forks(conn: sqlite3.Connection, plan: Plan) -> None:
             plan.fork.append(f"{device}:{seq}")
 
 
-def write(conn: sqlite3.Connection, plan: Plan) -> Written:
-    """Insert and update the planned rows (see the module contract)."""
+def write(conn: sqlite3.Connection, plan: Plan, bulk: BulkLoad | None = None) -> Written:
+    """Insert and update the planned rows (see the module contract); `bulk` on a brand-new file only."""
     out = Written()
     resolver = Resolver(conn)
     deferred: list[tuple[str, str]] = []  # (publication uuid, superseded_by uuid)
@@ -243,17 +247,26 @@ def write(conn: sqlite3.Connection, plan: Plan) -> Written:
         preload(resolver, table, [*rows, *plan.updates.get(table, [])])
         if rows:
             cols = [c for c in columns(conn, table) if c != "id"]
+            refs = [(i, REFS[table][c]) for i, c in enumerate(cols) if c in REFS.get(table, {})]
+            local = [i for i, c in enumerate(cols) if c in LOCAL_COLUMNS.get(table, ())]  # office.is_self: 0
             values = []
-            for wire in rows:
+            for wire in rows:  # decode() by column position: the row is built once, without a dict per row
                 if table == "publication" and wire.get("superseded_by"):
                     deferred.append((wire["uuid"], wire["superseded_by"]))
                     wire = {**wire, "superseded_by": None}
-                v = decode(resolver, table, wire)
-                if table == "office":
-                    v["is_self"] = 0
-                values.append([v.get(c) for c in cols])
-            conn.executemany(f"INSERT INTO [{table}] ({', '.join(f'[{c}]' for c in cols)}) "
-                             f"VALUES ({', '.join('?' * len(cols))})", values)
+                row = [wire.get(c) for c in cols]
+                for i, target in refs:
+                    if row[i] is not None:
+                        row[i] = resolver.get(wire[target[1:]] if target.startswith("*") else target, row[i])
+                for i in local:
+                    row[i] = 0
+                values.append(row)
+            sql = f"INSERT INTO [{table}] ({', '.join(f'[{c}]' for c in cols)}) VALUES ({', '.join('?' * len(cols))})"
+            if bulk is None:
+                conn.executemany(sql, values)
+            else:
+                with bulk.inserting(table) as done:
+                    done(conn.executemany(sql, values).rowcount)
             resolver.load(table, [w["uuid"] for w in rows])
         for wire in plan.updates.get(table, []):
             fixed = set(ALL_FIXED_COLUMNS.get(table, ())) | {"id", "uuid", "owner", "is_self"}

@@ -24,18 +24,21 @@ import json
 import os
 import shutil
 import tempfile
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from core import audit_chain, clock
-from core.auth import insert_user, sign_in, validate_new_user
-from core.db.connection import open_database
+from core.auth import User, hash_password, insert_user, validate_new_user
+from core.db.connection import connect, open_database
+from core.db.migrations import migrate_database
 from core.errors import Refusal
 from core.evidence import stored_path
 from core.i18n import _
 from core.office import DEFAULT_ATTACHMENT_MB, Session, self_office
 from core.sync import apply, office_keys, stream_crypto
 from core.sync import identity as ident
+from core.sync.bulk_load import BulkLoad
 from core.sync.bundle_file import collect_members, open_bundle, write_bundle
 from core.sync.enroll_code import key_proof, new_code, normalise, proof_key
 from core.sync.exporter import base_manifest, members_for, records, require_folder
@@ -43,6 +46,8 @@ from core.sync.selection import Peer, select_rows
 from core.sync.verify import parse_records
 
 VALID_DAYS = 30
+BUILD_CACHE_KIB = -65536  # the page cache while the unit's database is built: 64 MiB (the default is 2 MiB)
+BULK_LOAD = True  # the snapshot's rows in bulk (core/sync/bulk_load.py); False: row by row (tests compare both)
 
 
 @dataclass(frozen=True)
@@ -203,6 +208,11 @@ def init_from_enrollment(db_path: str | Path, file: str | Path, *, admin: str, p
     if db_path.exists() and db_path.stat().st_size > 0:
         raise Refusal(_("A database already exists at {path}; choose another --db.").format(path=db_path))
     validate_new_user(admin.strip(), "admin", password)
+    # The administrator's password hash (scrypt, as for any user) is made on another thread while the file's
+    # code is stretched (scrypt too) and the file decrypted: both release the GIL. No database is touched there.
+    pool = ThreadPoolExecutor(max_workers=1)
+    hashed = pool.submit(hash_password, password)
+    pool.shutdown(wait=False)  # the hash still runs; a refused file simply never waits for it
     opened, info, hub_sign = _open_enrollment(file, code, today)
     db_path.parent.mkdir(parents=True, exist_ok=True)
     box = Path(tempfile.mkdtemp(dir=db_path.parent, prefix=f".{db_path.name}.enrolling-"))
@@ -213,8 +223,8 @@ def init_from_enrollment(db_path: str | Path, file: str | Path, *, admin: str, p
         finally:
             opened.close()
         recs = parse_records(file, memory["rows.jsonl"])
-        _build(partial, recs, opened.manifest, info, hub_sign, admin, password, code, memory,
-               ident.machine_binding(db_path))
+        admin_user = _build(partial, recs, opened.manifest, info, hub_sign, admin, password, hashed, code, memory,
+                            ident.machine_binding(db_path))
         for staged in box.iterdir():
             target = stored_path(db_path, staged.name)
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -233,16 +243,24 @@ def init_from_enrollment(db_path: str | Path, file: str | Path, *, admin: str, p
     except OSError:
         pass  # a write-protected stick: the hub still refuses a second computer's keys
     db = open_database(db_path)
-    return Session(db, db_path, self_office(db), sign_in(db, admin.strip(), password), today), \
-        ident.fingerprint(hub_sign)
+    # signed in as the administrator just made: checking the password against the hash made from it a moment
+    # ago would only run scrypt a second time
+    return Session(db, db_path, self_office(db), admin_user, today), ident.fingerprint(hub_sign)
 
 
 def _build(partial: Path, recs: list[dict], manifest: dict, info: dict, hub_sign: bytes, admin: str,
-           password: str, code: str, memory: dict[str, bytes], binding: str) -> None:
+           password: str, hashed: Future[str], code: str, memory: dict[str, bytes], binding: str) -> User:
     for leftover in (partial, Path(f"{partial}-wal"), Path(f"{partial}-shm")):
         leftover.unlink(missing_ok=True)
-    db = open_database(partial)
+    db = connect(partial)
     try:
+        # A new file nobody else knows, removed on any failure: its schema is made without waiting for the disk
+        # at each migration's commit, and with a cache that holds the whole import. The import's transaction
+        # and the checkpoint that writes the file whole are synchronous again (FULL), before it is renamed.
+        db.execute(f"PRAGMA cache_size = {BUILD_CACHE_KIB}")
+        db.execute("PRAGMA synchronous = OFF")
+        migrate_database(db, partial)
+        db.execute("PRAGMA synchronous = FULL")
         audit_chain.install_capture(db)
         hub_office = manifest["from"]["office"]
         hubs = [r["row"] for r in recs if r["t"] == "office" and r["row"].get("uuid") == hub_office]
@@ -253,9 +271,9 @@ def _build(partial: Path, recs: list[dict], manifest: dict, info: dict, hub_sign
         hub = Peer(0, hub_office, hubs[0]["code"], hubs[0]["name"], "hub", None)
         with db.atomic():
             plan = apply.check(db.conn, hub, own, recs)
-            apply.write(db.conn, plan)
+            apply.write(db.conn, plan, BulkLoad(db.conn) if BULK_LOAD else None)
             db.execute("UPDATE office SET is_self = 1 WHERE uuid = ?", [own])
-            user = insert_user(db, admin, "admin", password)
+            user = insert_user(db, admin, "admin", password, password_hash=hashed.result())
             idy = ident.ensure_identity(db)
             db.execute("UPDATE sync_identity SET binding = ?", [binding])
             office_keys.add_key(db, hub_office, hub_sign, bytes.fromhex(info["hub"]["enc"]),
@@ -276,5 +294,6 @@ def _build(partial: Path, recs: list[dict], manifest: dict, info: dict, hub_sign
                                     "row_uuid": own, "effective_date": None,
                                     "details": json.dumps({"hub": hub.code}, ensure_ascii=False)})
         db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        return user
     finally:
         db.conn.close()

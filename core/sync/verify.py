@@ -130,11 +130,25 @@ def _check_signature(session: Session, path: Path, opened, sender: Peer) -> dict
             "device": str(keys.get("device", ""))}
 
 
+_DECODE = json.JSONDecoder().decode  # the decoder json.loads uses when given no options
+
+
+def _loads(line: bytes) -> object:
+    """json.loads(line), without its guess at the encoding when the line can only be UTF-8.
+
+    json.loads takes a line for UTF-16 or UTF-32 when one of its first four bytes is NUL or it starts with a
+    byte-order mark (EF, FE, FF); such a line still goes through json.loads itself.
+    """
+    if line[:1] in (b"\xef", b"\xfe", b"\xff") or b"\x00" in line[:4]:
+        return json.loads(line)
+    return _DECODE(line.decode("utf-8", "surrogatepass"))
+
+
 def parse_records(path: Path, data: bytes) -> list[dict]:
     out = []
     for line in data.splitlines():
         try:
-            rec = json.loads(line)
+            rec = _loads(line)
         except ValueError as err:
             raise refused(path, _("its records are damaged")) from err
         ok = (isinstance(rec, dict) and rec.get("t") in ALL_TABLES and isinstance(rec.get("row"), dict)

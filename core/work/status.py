@@ -128,14 +128,21 @@ def start_statuses(db: sqlite_utils.Database, assignment_ids: Sequence[int],
     """
     cal = calendar or holiday_calendar(db)
     out: dict[int, tuple[Status, frozenset[int]]] = {}
+    rules: dict[int, RuleSet] = {}
+    starts: dict[tuple[str, str, int, int | None], tuple[Status, frozenset[int]]] = {}  # a task's assignments share
     for chunk_start in range(0, len(assignment_ids), 900):
         chunk = list(assignment_ids[chunk_start:chunk_start + 900])
         marks = ",".join("?" * len(chunk))
         for aid, assigned_on, category, version, days in db.execute(
                 f"SELECT a.id, t.assigned_on, t.category, t.rules_version, t.due_days FROM assignment a "
                 f"JOIN task t ON t.id = a.task_id WHERE a.id IN ({marks})", chunk):
-            d = dues_for(db, dt.date.fromisoformat(assigned_on), category, version, cal, days)
-            out[aid] = (initial(d.claim, d.report, d.completion), d.missing_years)
+            key = (assigned_on, category, version, days)
+            if key not in starts:
+                if version not in rules:
+                    rules[version] = ruleset_for(db, version)
+                d = compute_dues(dt.date.fromisoformat(assigned_on), category, rules[version].deadlines, cal, days)
+                starts[key] = (initial(d.claim, d.report, d.completion), d.missing_years)
+            out[aid] = starts[key]
     return out
 
 
