@@ -7,6 +7,7 @@
     python3 dev.py i18n         extract strings into i18n/messages.pot and update the catalogs
     python3 dev.py shots        set up, render every window offscreen to shots/995x617/ and shots/1920x1080/
                                 (--lang en: in English, to shots/en/995x617/ and shots/en/1920x1080/)
+    python3 dev.py package      set up, freeze the app (PyInstaller), build dist/closeloop_<version>_amd64.deb, check it
 
 Set-up makes .venv on first use and installs pyproject's dependencies again only
 when pyproject.toml changes; it compiles the translation catalogs when a .po is
@@ -153,7 +154,62 @@ def cmd_shots(args: list[str]) -> int:
     return rc
 
 
-COMMANDS = {"run": cmd_run, "test": cmd_test, "bench": cmd_bench, "i18n": cmd_i18n, "shots": cmd_shots}
+PACKAGING_STAMP = VENV / ".closeloop-packaging"
+
+
+def setup_packaging() -> None:
+    """Install pyproject's `packaging` extras (PyInstaller, pinned) when they changed."""
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    wanted = project["optional-dependencies"]["packaging"]
+    digest = hashlib.sha256("\n".join(wanted).encode()).hexdigest()
+    if not PACKAGING_STAMP.exists() or PACKAGING_STAMP.read_text().strip() != digest:
+        print("dev.py: installing the packaging tools …", flush=True)
+        rc = _run([PY, "-m", "pip", "install", "-q", "--disable-pip-version-check", *wanted])
+        if rc:
+            sys.exit(f"dev.py: installing the packaging tools failed (pip exit {rc})")
+        PACKAGING_STAMP.write_text(digest)
+
+
+def cmd_package(args: list[str]) -> int:
+    """Linux: freeze with packaging/closeloop.spec into dist/closeloop, build the .deb, check it.
+
+    `--no-check` skips the check; `--runs N` times each check N times (default 3); `--source`
+    times the source run beside the frozen one. Windows builds its installer by hand (README.md).
+    """
+    import shutil
+
+    if not sys.platform.startswith("linux"):
+        print("dev.py package builds the Linux .deb; on Windows follow README.md, 'Installers'.")
+        return 2
+    if shutil.which("dpkg-deb") is None:
+        print("dev.py package: needs dpkg-deb (Debian, Ubuntu, Kylin, UOS)")
+        return 2
+    setup()
+    setup_packaging()
+    dist, work = ROOT / "dist", ROOT / "build" / "pyinstaller"
+    print("dev.py: freezing the app (PyInstaller) …", flush=True)
+    rc = _run([BIN / "pyinstaller", "--noconfirm", "--log-level", "WARN", "--distpath", dist,
+               "--workpath", work, ROOT / "packaging" / "closeloop.spec"])
+    if rc:
+        return rc
+    print("dev.py: building the .deb …", flush=True)
+    built = subprocess.run([str(PY), str(ROOT / "packaging" / "linux" / "build_deb.py"), "--dist",
+                            str(dist / "closeloop"), "--out", str(dist)], cwd=ROOT, capture_output=True, text=True)
+    if built.returncode:
+        print(built.stdout + built.stderr, end="")
+        return built.returncode
+    deb = built.stdout.strip().splitlines()[-1]
+    print(f"dev.py: {deb}", flush=True)
+    if "--no-check" in args:
+        return 0
+    check = [a for a in args if a != "--no-check"]
+    return _run([PY, ROOT / "packaging" / "check_package.py", "--deb", deb, *check])
+
+
+COMMANDS = {"run": cmd_run, "test": cmd_test, "bench": cmd_bench, "i18n": cmd_i18n, "shots": cmd_shots,
+            "package": cmd_package}
 
 
 def main() -> int:

@@ -23,7 +23,7 @@ def main(argv: list[str]) -> int:
     args = parse(argv)
     from ui.shell.app import run_app
 
-    return run_app(Path(args.db) if args.db else default_db_path())
+    return run_app(Path(args.db) if args.db else default_db_path(), smoke=args.smoke)
 
 
 if __name__ == "__main__":

@@ -17,7 +17,9 @@ import io
 import os
 from pathlib import Path
 
-LOCALE_DIR = Path(__file__).resolve().parent.parent / "i18n"
+from core import paths
+
+LOCALE_DIR = paths.LOCALE_DIR  # i18n/ of the checkout, or of the frozen bundle
 DOMAIN = "messages"
 DEFAULT_LANGUAGE = "zh_CN"
 

@@ -16,7 +16,9 @@ from pathlib import Path
 
 from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication
 
-FONTS_DIR = Path(__file__).resolve().parent.parent / "resources" / "fonts"
+from core.paths import RESOURCES_DIR
+
+FONTS_DIR = RESOURCES_DIR / "fonts"
 BUNDLED_FONT = FONTS_DIR / "wqy-microhei.ttc"
 BUNDLED_FAMILY = "WenQuanYi Micro Hei"
 

@@ -41,6 +41,13 @@ def default_db_path() -> Path:
     return base / "closeloop" / "closeloop.db"
 
 
+def version_line() -> str:
+    """What `--version` prints: the app's name in the user's language and its version."""
+    from core import __version__
+
+    return f"{_('Closeloop')} {__version__}"
+
+
 def log_path() -> Path:
     return default_db_path().parent / "closeloop.log"
 
@@ -99,6 +106,9 @@ def _main(argv: list[str], saved_before: int) -> int | None:
     try:
         check_arguments(argv)
         args = parse(argv)
+        if args.version:
+            print(version_line())
+            return 0
         if not args.command:
             return None
         db_path = Path(args.db) if args.db else default_db_path()
@@ -195,4 +205,4 @@ def run(args: argparse.Namespace) -> int:
         session.db.conn.close()
 
 
-__all__ = ["main", "default_db_path", "UsageError"]
+__all__ = ["main", "default_db_path", "version_line", "UsageError"]

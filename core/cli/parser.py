@@ -16,6 +16,9 @@ def build_parser() -> CliParser:
     p = CliParser(prog="main.py", description=_("Closeloop: the 13710 supervision work system."))
     p.add_argument("--db", help=_("the office database (default: CLOSELOOP_DB or the user data folder)"))
     p.add_argument("--user", help=_("the acting user (default: CLOSELOOP_USER or admin)"))
+    p.add_argument("--version", action="store_true", help=_("print the version of Closeloop and exit"))
+    # the installed app's self-check (packaging/check_package.py): open the window, quit after its first paint
+    p.add_argument("--smoke", action="store_true", help=argparse.SUPPRESS)
     cmds = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=CliParser)
 
     c = _sub(cmds, "init", _("create a hub office database, or a unit office's from its enrollment file"))

@@ -12,7 +12,6 @@ Reads files only; no Qt; any thread.
 """
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
@@ -30,10 +29,10 @@ from core.manual.markdown import (
     parse,
     plain_text,
 )
+from core.paths import RESOURCES_DIR
 
-# in the checkout, or under a frozen build's folder (PyInstaller's sys._MEIPASS: the spec must carry
-# resources/manual, as it carries resources/fonts)
-MANUAL_DIR = Path(getattr(sys, "_MEIPASS", Path(__file__).resolve().parents[2])) / "resources" / "manual"
+# in the checkout, or under a frozen build's folder (core.paths; packaging/closeloop.spec carries it)
+MANUAL_DIR = RESOURCES_DIR / "manual"
 CELL = ' style="border: 1px solid #b0b0b0"'  # QTextBrowser draws cell rules only when each cell asks
 
 

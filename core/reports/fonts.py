@@ -55,13 +55,14 @@ import sqlite_utils
 from core.errors import Refusal
 from core.i18n import N_, _
 from core.office import Session, get_setting, set_setting
+from core.paths import RESOURCES_DIR
 
 ROLES = ("fangsong", "xiaobiaosong", "heiti", "kaiti", "songti")
 ROLE_NAMES = {"fangsong": N_("FangSong (仿宋)"), "xiaobiaosong": N_("XiaoBiaoSong (小标宋)"),
               "heiti": N_("HeiTi (黑体)"), "kaiti": N_("KaiTi (楷体)"), "songti": N_("SongTi (宋体)")}
 Source = Literal["user", "system", "shipped"]
 
-SHIPPED_DIR = Path(__file__).resolve().parents[2] / "resources" / "fonts"
+SHIPPED_DIR = RESOURCES_DIR / "fonts"
 SHIPPED_SANS = "wqy-microhei.ttc"
 SHIPPED_SERIF = "closeloop-serif-sc.ttf"
 SHIPPED_SERIF_BOLD = "closeloop-serif-sc-bold.ttf"

@@ -23,13 +23,14 @@ from pathlib import Path
 import sqlite_utils
 
 from core import clock
+from core.paths import RESOURCES_DIR
 from core.rules.notice import HolidayRow, NoticePreview, parse_notice
 from core.rules.notice_plan import DayChange, NoticePlan, plan_notice, save_notice
 
 __all__ = ["SHIPPED_CSV", "DayChange", "HolidayCalendar", "HolidayRow", "NoticePlan", "NoticePreview",
            "install_shipped", "parse_notice", "plan_notice", "save_notice"]
 
-SHIPPED_CSV = Path(__file__).resolve().parent.parent.parent / "resources" / "holidays" / "cn_holidays.csv"
+SHIPPED_CSV = RESOURCES_DIR / "holidays" / "cn_holidays.csv"
 ONE_DAY = dt.timedelta(days=1)
 KINDS = ("rest", "work")
 

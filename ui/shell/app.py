@@ -46,6 +46,7 @@ from core.db.locks import write_lock_free
 from core.errors import ClerkError, Refusal
 from core.i18n import DEFAULT_LANGUAGE, _, set_language
 from core.office import Office, self_office
+from core.paths import RESOURCES_DIR
 from ui.fonts import FontChoice, ensure_cjk_font
 from ui.shell import crash
 
@@ -97,7 +98,7 @@ def prepare_app(argv: list[str] | None = None, *, force_bundled_font: bool = Fal
     """Application, font and Qt translations; shared by `run_app` and `ui.shots`."""
     app = create_application(argv)
     app.setDesktopFileName("closeloop")  # resources/closeloop.desktop
-    icon = Path(__file__).resolve().parents[2] / "resources" / "icons" / "closeloop.svg"
+    icon = RESOURCES_DIR / "icons" / "closeloop.svg"
     app.setWindowIcon(QIcon(str(icon)))
     font = ensure_cjk_font(app, force_bundled=force_bundled_font)
     set_language(requested_language())
@@ -234,12 +235,21 @@ def check_installation(db_path: Path, office: Office, user: User) -> str | None:
         db.conn.close()
 
 
-def run_app(db_path: Path) -> int:
-    """Run the desktop app on `db_path` (see the module contract); returns the exit code."""
+def run_app(db_path: Path, *, smoke: bool = False) -> int:
+    """Run the desktop app on `db_path` (see the module contract); returns the exit code.
+
+    `smoke` (main.py --smoke, the installed app's self-check): never the first-run dialog
+    (no database is exit code 1), and the app quits after the window's first paint
+    (ui.shell.smoke).
+    """
     from ui.shell.single_instance import SingleInstance
 
     db_path = Path(db_path)
     app, font = prepare_app()
+    if smoke and needs_first_run(db_path):
+        say_on_stderr(_("There is no database at {path}; create one with 'init' or 'demo', "
+                        "or give the right --db.").format(path=db_path))
+        return 1
     crash.install()
     instances = [SingleInstance(db_path)]
     try:
@@ -258,6 +268,10 @@ def run_app(db_path: Path) -> int:
         app.aboutToQuit.connect(window.shutdown)
         window.show()
         window.backups.start()
+        if smoke:
+            from ui.shell.smoke import quit_after_first_paint
+
+            quit_after_first_paint(app, window)
         return app.exec()
     finally:
         for instance in instances:

@@ -64,6 +64,7 @@ from core.backup_policy import take_backup
 from core.db.connection import connect
 from core.errors import ClerkError
 from core.i18n import N_, _, babel_locale, language
+from core.paths import RESOURCES_DIR
 from ui import keyboard
 from ui.about import AboutDialog
 from ui.actions import ActionRegistry
@@ -76,7 +77,7 @@ from ui.shell.busy import BusyTask, Job, run_busy
 from ui.shell.context import AppContext
 
 log = logging.getLogger(__name__)
-ICONS_DIR = Path(__file__).resolve().parents[2] / "resources" / "icons"
+ICONS_DIR = RESOURCES_DIR / "icons"
 APP_ICON = ICONS_DIR / "closeloop.svg"
 KEY_ROLE = Qt.ItemDataRole.UserRole
 MESSAGE_MS = 10_000
