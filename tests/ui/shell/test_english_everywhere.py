@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 from _shell_helpers import make_ctx
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import QModelIndex, Qt, QTranslator
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -124,6 +124,12 @@ def english_window(qtbot, db_path: Path, scenario: Scenario) -> Iterator[MainWin
     from core.i18n import set_language
 
     assert set_language("en") == "en"
+    # an English app installs no qtbase catalog (ui.shell.app.install_qt_translations); take out the one
+    # an earlier test of the session installed (parented to the app), and put it back afterwards
+    app = QApplication.instance()
+    earlier = app.findChildren(QTranslator)
+    for translator in earlier:
+        app.removeTranslator(translator)
     win = MainWindow(make_ctx(db_path, "admin", scenario.password))
     qtbot.addWidget(win)
     win.resize(1280, 760)
@@ -131,6 +137,8 @@ def english_window(qtbot, db_path: Path, scenario: Scenario) -> Iterator[MainWin
     qtbot.waitExposed(win)
     yield win
     win.close()
+    for translator in earlier:
+        app.installTranslator(translator)
 
 
 def test_every_page_is_in_english(qtbot, english_window: MainWindow, db_path: Path) -> None:  # noqa: ANN001
