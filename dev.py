@@ -4,7 +4,8 @@
     python3 dev.py run [ARGS]   set up, create the demo database if absent, open the app
     python3 dev.py test [ARGS]  set up, run the whole test suite (pytest ARGS)
     python3 dev.py bench        set up, run the benchmarks in tests/bench
-    python3 dev.py i18n         extract strings into i18n/messages.pot and update the catalogs
+    python3 dev.py i18n         extract strings into i18n/messages.pot, update the zh_CN and en
+                                catalogs (English: msgstr = msgid), compile them
     python3 dev.py shots        set up, render every window offscreen to shots/995x617/ and shots/1920x1080/
                                 (--lang en: in English, to shots/en/995x617/ and shots/en/1920x1080/)
     python3 dev.py package      set up, freeze the app (PyInstaller), build dist/closeloop_<version>_amd64.deb, check it
@@ -119,19 +120,48 @@ def cmd_bench(args: list[str]) -> int:
     return rc
 
 
+LANGUAGES = ("zh_CN", "en")  # the catalogs of i18n/; English is the source language (msgstr = msgid)
+
+
 def cmd_i18n(args: list[str]) -> int:
+    """Extract the strings into messages.pot, update both catalogs, fill English, compile.
+
+    New msgids reach zh_CN empty (tests/core/test_i18n_catalogs.py fails until they are
+    translated) and reach en with themselves as msgstr, since the code is written in English.
+    """
     setup()
-    pot = ROOT / "i18n" / "messages.pot"
-    rc = _run([BIN / "pybabel", "-q", "extract", "-F", ROOT / "i18n" / "babel.cfg",
+    folder = ROOT / "i18n"
+    pot = folder / "messages.pot"
+    rc = _run([BIN / "pybabel", "-q", "extract", "-F", folder / "babel.cfg",
                "-k", "_", "-k", "N_", "-k", "ngettext:1,2", "-o", pot, "main.py", "core", "ui"])
     if rc:
         return rc
-    zh = ROOT / "i18n" / "zh_CN" / "LC_MESSAGES" / "messages.po"
-    if not zh.exists():
-        rc = _run([BIN / "pybabel", "-q", "init", "-i", pot, "-d", ROOT / "i18n", "-l", "zh_CN"])
-    rc = _run([BIN / "pybabel", "-q", "update", "-i", pot, "-d", ROOT / "i18n", "--no-fuzzy-matching"]) or rc
+    for lang in LANGUAGES:
+        if not (folder / lang / "LC_MESSAGES" / "messages.po").exists():
+            rc = _run([BIN / "pybabel", "-q", "init", "-i", pot, "-d", folder, "-l", lang]) or rc
+        # English keeps no obsolete entries: the code is its only source
+        keep = ["--ignore-obsolete"] if lang == "en" else []
+        rc = _run([BIN / "pybabel", "-q", "update", "-i", pot, "-d", folder, "-l", lang,
+                   "--no-fuzzy-matching", *keep]) or rc
+    rc = _run([PY, __file__, "_fill-english", folder / "en" / "LC_MESSAGES" / "messages.po"]) or rc
     compile_catalogs()
     return rc
+
+
+def _fill_english(args: list[str]) -> int:
+    """(Run by the venv's Python, which has babel.) Give every English entry its msgid as msgstr."""
+    from babel.messages.pofile import read_po, write_po
+
+    po = Path(args[0])
+    with po.open("rb") as f:
+        catalog = read_po(f, locale="en")
+    for message in catalog:
+        if message.id:
+            message.string = tuple(message.id) if message.pluralizable else message.id
+            message.flags.discard("fuzzy")
+    with po.open("wb") as f:
+        write_po(f, catalog, width=76)
+    return 0
 
 
 SHOT_SIZES = ("995x617", "1920x1080")  # the main window's minimum size, and a full-HD screen
@@ -209,7 +239,7 @@ def cmd_package(args: list[str]) -> int:
 
 
 COMMANDS = {"run": cmd_run, "test": cmd_test, "bench": cmd_bench, "i18n": cmd_i18n, "shots": cmd_shots,
-            "package": cmd_package}
+            "package": cmd_package, "_fill-english": _fill_english}
 
 
 def main() -> int:

@@ -14,8 +14,9 @@ documents and the app:
   `medium_date(d)`: 2026年3月11日 / Mar 11, 2026 (the ledger, the app's pages);
   `short_date(d)`: 2026/3/11 / 3/11/2026 (the app's narrow cells, never in documents);
   `doc_date(d, year=None)`: the date in printed documents and sheets: the long form
-  (2026年3月11日 / Mar 11, 2026), or without the year (3月11日 / Mar 11) when
-  `d.year == year`, the year the document's header already names;
+  (2026年3月11日 / March 11, 2026); with `year` (a table cell under a header naming that
+  year), without the year (3月11日 / Mar 11) when `d.year == year`, else the medium form
+  (2025年3月11日 / Mar 11, 2025), which fits a narrow date column;
 - `quarter(year, q)`: 2026年第三季度 (Chinese numerals, as documents write it) / Q3 2026;
   each is cached per date and language (a long ledger formats thousands of them).
 - `day_and_weekday(d, this_year)`: 1月6日周三 / Wed, Jan 6 when `d` falls in
@@ -23,6 +24,8 @@ documents and the app:
   (a due in another year never reads as this year's); `date_and_weekday(d)`:
   always with the year (the app's date field shows what it read this way).
 - `date_and_time(moment)`: 2026年3月11日 14:05 (a file's time in the app's file dialog).
+- `name_list(items)`: names in a sentence or a cell, 太公镇、凤岭镇 in Chinese, "太公镇, 凤岭镇" otherwise;
+  `list_separator()`: that separator ("、" / ", ").
 - `locale()`: babel's Locale of the active language, parsed once per language
   (parsing a name scans babel's data: ~0.5 ms, too much per table cell).
 Pure and thread-safe (the caches are lru_cache).
@@ -31,13 +34,14 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections.abc import Iterable
 
 from babel import Locale
 from babel.dates import format_date, format_skeleton, format_time
 from babel.numbers import format_decimal, format_percent
 
 from core import clock
-from core.i18n import babel_locale
+from core.i18n import _, babel_locale
 
 RATE_PATTERN = "#,##0.0%"     # rates to one decimal (docs/design.md §5)
 WHOLE_PATTERN = "#,##0%"
@@ -107,8 +111,12 @@ def short_date(d: dt.date) -> str:
 
 
 def doc_date(d: dt.date, year: int | None = None) -> str:
-    """A date in a printed document or sheet: 2026年3月11日, or 3月11日 when `year` is its year."""
-    return _date(d, "day" if year == d.year else "long", babel_locale())
+    """A date in a printed document or sheet: 2026年3月11日; in a cell under `year`: 3月11日, or 2025年3月11日."""
+    if year is None:
+        return _date(d, "long", babel_locale())
+    # a table cell: the year only when it is not the header's, in the medium form, which fits the
+    # narrow date columns in English (Nov 23, 2025; "November 23, 2025" overflows); Chinese has one form
+    return _date(d, "day" if year == d.year else "medium", babel_locale())
 
 
 _CN_DIGITS = "〇一二三四"
@@ -119,6 +127,18 @@ def quarter(year: int, q: int) -> str:
     if babel_locale().startswith("zh"):
         return f"{year}年第{_CN_DIGITS[q]}季度"
     return format_skeleton("yQQQ", dt.date(year, 3 * q - 2, 1), locale=locale())
+
+
+def list_separator() -> str:
+    """'、' between names in Chinese (the enumeration comma), ', ' in English: the catalog's ", "."""
+    return _(", ")
+
+
+def name_list(items: Iterable[str]) -> str:
+    """Names joined as the language lists them: 太公镇、凤岭镇 / 太公镇, 凤岭镇."""
+    return list_separator().join(items)
+
+
 def day_and_weekday(d: dt.date, this_year: int | None = None) -> str:
     """1月6日周三 in `this_year` (default: today's year), else 2027年1月6日周三."""
     year = clock.today().year if this_year is None else this_year

@@ -54,6 +54,7 @@ from core.backup.format import (
 from core.backup.verify import Checked, check_backup
 from core.errors import Refusal
 from core.evidence import stored_path
+from core.format import name_list
 from core.i18n import _, ngettext
 from core.office import Session, self_office
 
@@ -85,7 +86,7 @@ class RestoreResult:
                 device=self.device))
         lines += [numbers_sentence(y, a, b) for y, a, b in self.skipped]
         if self.missing:
-            shown = "、".join(self.missing[:5])
+            shown = name_list(self.missing[:5])
             lines.append(ngettext(
                 "{n} evidence file the restored data refers to is neither in the backup nor on this computer: "
                 "{names}.",

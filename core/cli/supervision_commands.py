@@ -29,6 +29,7 @@ from typing import Any
 from core.cli import terminal as out
 from core.dates import parse_date
 from core.errors import UsageError
+from core.format import name_list
 from core.i18n import _
 from core.office import Changes, Session
 from core.work.tasks import parse_unit_list
@@ -61,7 +62,7 @@ def cmd_group(s: Session, a: argparse.Namespace) -> int:
                          "units": list(g.units), "active": g.active} for g in rows])
         return 0
     out.print_table([_("Group"), _("Lead"), _("Members"), _("Units")],
-                    [(g.name, g.lead, "、".join(g.members), ",".join(g.units)) for g in rows])
+                    [(g.name, g.lead, name_list(g.members), ",".join(g.units)) for g in rows])
     return 0
 
 

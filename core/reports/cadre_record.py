@@ -16,7 +16,7 @@ from pathlib import Path
 import sqlite_utils
 
 from core import clock
-from core.format import count, long_date, serial
+from core.format import count, long_date, medium_date, serial
 from core.i18n import _, ngettext
 from core.reports.fonts import FontSet, register_fonts
 from core.reports.layout import table_document
@@ -29,7 +29,7 @@ def render_cadre_record(db: sqlite_utils.Database, out: Path | str, person: Pers
     """Write `person`'s cadre record to `out` (see the module contract); returns the page count."""
     day = as_of or clock.today()
     entries = record(db, person)
-    rows = [(serial(n), long_date(e.on), _(CATEGORY_WORDS[e.category]), _(KIND_WORDS[e.kind]), e.text, e.source)
+    rows = [(serial(n), medium_date(e.on), _(CATEGORY_WORDS[e.category]), _(KIND_WORDS[e.kind]), e.text, e.source)
             for n, e in enumerate(entries, 1)]
     post = person.post or "—"
     subtitle = _("{unit_name}, {post}; as of {date}").format(unit_name=person.unit_name, post=post,

@@ -21,8 +21,8 @@ import sqlite_utils
 
 from core import clock
 from core.errors import Refusal
-from core.format import long_date
-from core.i18n import N_, _, language
+from core.format import list_separator, long_date
+from core.i18n import N_, _
 from core.reports import layout
 from core.reports.doc_numbers import number_for
 from core.reports.fonts import register_fonts
@@ -32,11 +32,6 @@ from core.reports.text import keeping, para
 from core.work import task_view
 
 CATEGORY_NAMES = {"general": N_("general (7 days)"), "major": N_("major (1 month)")}
-
-
-def list_separator() -> str:
-    """'、' between names in Chinese, ', ' otherwise."""
-    return "、" if language().startswith("zh") else ", "
 
 
 def _date(value: object) -> str:

@@ -31,7 +31,7 @@ from reportlab.platypus import CondPageBreak, Flowable, Spacer
 
 from core import clock
 from core.errors import Refusal, UsageError
-from core.format import count, long_date
+from core.format import count, long_date, medium_date, name_list
 from core.i18n import _, ngettext
 from core.reports.bulletin import centred, grid_table, heading, keep_short, signed
 from core.reports.doc_numbers import number_for
@@ -110,8 +110,8 @@ def _inspections(d: BulletinData, st: Styles, head: Flowable) -> list[Flowable]:
                     len(d.inspections)).format(n=count(len(d.inspections)), units=count(len(visited)))
     cell, header = centred(st.cell), st.cell_header
     rows = [[para(h, header) for h in (_("Date"), _("Inspection group"), _("Method"), _("Units visited"))]]
-    rows += [[para(long_date(i.on), cell), para(i.group, st.cell), para(_(METHOD_WORDS[i.method]), cell),
-              para("、".join(d.unit_names.get(u, u) for u in i.units) or "—", st.cell)] for i in d.inspections]
+    rows += [[para(medium_date(i.on), cell), para(i.group, st.cell), para(_(METHOD_WORDS[i.method]), cell),
+              para(name_list(d.unit_names.get(u, u) for u in i.units) or "—", st.cell)] for i in d.inspections]
     block = [head, para(text, st.body), Spacer(1, 2 * mm), grid_table(rows, [32 * mm, 34 * mm, 22 * mm, 68 * mm])]
     return [*keep_short(block, len(d.inspections)), Spacer(1, 3 * mm)]
 
@@ -168,7 +168,7 @@ def _progress(d: BulletinData, st: Styles, head: Flowable) -> list[Flowable]:
         r = f.rectification
         assert r is not None
         rows.append([para(f.unit_name, st.cell), para(r.ref, cell), para(f.text.splitlines()[0], st.cell),
-                     para(long_date(r.due), cell), para(_(STATUS_WORDS[status(f)]), cell)])
+                     para(medium_date(r.due), cell), para(_(STATUS_WORDS[status(f)]), cell)])
     block = [head, para(sentences(text), st.body), Spacer(1, 2 * mm),
              grid_table(rows, [30 * mm, 26 * mm, 48 * mm, 32 * mm, 20 * mm])]
     return [*keep_short(block, len(tasks)), Spacer(1, 3 * mm)]
@@ -185,7 +185,7 @@ def _actions(d: BulletinData, st: Styles, head: Flowable) -> list[Flowable]:
                                                                                     kinds=counts)
     cell, header = centred(st.cell), st.cell_header
     rows = [[para(h, header) for h in (_("Date"), _("Unit"), _("Accountability measure"), _("Person"), _("What for"))]]
-    rows += [[para(long_date(a.on), cell), para(a.unit_name, st.cell), para(_(KIND_WORDS[a.kind]), cell),
+    rows += [[para(medium_date(a.on), cell), para(a.unit_name, st.cell), para(_(KIND_WORDS[a.kind]), cell),
               para(a.person or "—", cell), para(a.text, st.cell)] for a in d.actions]
     block = [head, para(text, st.body), Spacer(1, 2 * mm),
              grid_table(rows, [32 * mm, 28 * mm, 22 * mm, 18 * mm, 56 * mm])]

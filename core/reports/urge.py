@@ -29,12 +29,11 @@ from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
 
 from core import clock
 from core.errors import Refusal
-from core.format import long_date
+from core.format import list_separator, long_date
 from core.i18n import N_, _, language, ngettext
 from core.reports import layout
 from core.reports.doc_numbers import number_for
 from core.reports.fonts import register_fonts
-from core.reports.notice import list_separator
 from core.reports.settings import missing_contact, print_settings
 from core.reports.text import keeping, para
 from core.work import task_view, tasks

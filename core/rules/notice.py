@@ -24,6 +24,7 @@ from babel.dates import format_date, format_interval, format_skeleton
 from babel.lists import format_list
 
 from core.errors import UsageError
+from core.format import name_list
 from core.i18n import _, babel_locale, ngettext
 from core.rules.notice_text import ITEM_START, Found, clean, find_notice
 
@@ -159,7 +160,7 @@ def _yearly(found: Found, number: str) -> NoticePreview:
     missing = preview.missing_items()
     if missing:
         raise UsageError(_("The notice lacks the items {items}; paste the whole notice with all its numbered "
-                           "items (nothing was imported).").format(items="、".join(missing)))
+                           "items (nothing was imported).").format(items=name_list(missing)))
     return preview
 
 

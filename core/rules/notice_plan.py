@@ -29,6 +29,7 @@ from babel.dates import format_skeleton
 
 from core import clock
 from core.errors import Refusal
+from core.format import name_list
 from core.i18n import _, babel_locale
 from core.rules.notice import ONE_DAY, NoticePreview, festivals
 
@@ -89,7 +90,7 @@ class NoticePlan:
             lines = [_("No day changes: the calendar already holds this arrangement.")]
         if self.kept:
             lines.append(_("Kept as amended by {titles} (the notice says otherwise, nothing changes):").format(
-                titles="、".join(self.held)))
+                titles=name_list(self.held)))
             lines += ["  " + c.describe() for c in self.kept]
         return lines
 
@@ -204,7 +205,7 @@ def save_notice(db: sqlite_utils.Database, preview: NoticePreview, source: str,
     missing = preview.missing_items()
     if missing:
         raise Refusal(_("The notice lacks the items {items}; paste the whole notice with all its numbered "
-                        "items (nothing was imported).").format(items="、".join(missing)))
+                        "items (nothing was imported).").format(items=name_list(missing)))
     row_source = source if not preview.title or preview.title in source else f"{preview.title}（{source}）"
     now = clock.now_utc()
     with db.atomic():

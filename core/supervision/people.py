@@ -30,6 +30,7 @@ import sqlite_utils
 from core import clock
 from core.directory import Unit, unit_by_code
 from core.errors import Refusal, UsageError
+from core.format import name_list
 from core.i18n import N_, _
 from core.office import Changes, Session
 from core.supervision.kinds import METHOD_WORDS
@@ -137,7 +138,7 @@ def person_by_name(db: sqlite_utils.Database, name: str, unit_code: str | None =
                         "--person is added by itself.").format(name=name.strip()))
     if len(found) > 1:
         raise UsageError(_("{n} people are named {name}, of {units}; say which with --unit.").format(
-            n=len(found), name=name.strip(), units="、".join(p.unit for p in found)))
+            n=len(found), name=name.strip(), units=name_list(p.unit for p in found)))
     return found[0]
 
 

@@ -1,22 +1,19 @@
-"""The zh_CN catalog: complete, placeholder-safe, and really used by the CLI (docs/architecture.md §9, habit 8).
+"""The zh_CN catalog really used by the CLI: refusals and argparse's messages in Chinese (habit 8).
 
-The template is extracted afresh from the code (core/, ui/, main.py, with the keywords
-of `dev.py i18n`), so a string added without running `python3 dev.py i18n` and
-translating it fails here, named. The CLI checks compile the .mo from the .po when
-it is missing or older, so they hold however the tests are started.
+The catalogs' completeness, freshness against the code and placeholders are held by
+test_i18n_catalogs.py. The checks here compile the .mo from the .po when it is
+missing or older, so they hold however the tests are started.
 """
 from __future__ import annotations
 
 import gettext
 import os
 import re
-import string
 import sys
 from pathlib import Path
 
 import pytest
-from babel.messages.catalog import Catalog, Message
-from babel.messages.extract import extract_from_dir, extract_from_file
+from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
@@ -27,46 +24,12 @@ if str(ROOT) not in sys.path:
 LANG = "zh_CN"
 PO = ROOT / "i18n" / LANG / "LC_MESSAGES" / "messages.po"
 MO = PO.with_suffix(".mo")
-KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
-METHOD_MAP = [("**.py", "python")]
 HAN = re.compile(r"[\u4e00-\u9fff]")
-# printf-style conversions as argparse writes them: %s, %r, %(name)s, %%
-PERCENT = re.compile(r"%(?:\([^)]*\))?[#0 +-]*\d*(?:\.\d+)?[diouxXeEfFgGcrsa%]")
-
-
-def _msgid(message_id: str | tuple[str, ...]) -> str:
-    return message_id[0] if isinstance(message_id, tuple) else message_id
-
-
-def extracted_msgids() -> dict[str, str]:
-    """Every msgid in the code (singular form for plurals) → its first 'file:line'."""
-    found: dict[str, str] = {}
-
-    def add(messages, folder: Path) -> None:
-        for filename, lineno, message, _comments, _context in messages:
-            msgid = _msgid(message)
-            if msgid:
-                found.setdefault(msgid, f"{(folder / filename).relative_to(ROOT).as_posix()}:{lineno}")
-
-    for folder in ("core", "ui"):
-        add(extract_from_dir(ROOT / folder, METHOD_MAP, keywords=KEYWORDS), ROOT / folder)
-    main_py = extract_from_file("python", ROOT / "main.py", keywords=KEYWORDS)
-    add([("main.py", *m) for m in main_py], ROOT)
-    return found
 
 
 def load_catalog() -> Catalog:
     with PO.open("rb") as f:
         return read_po(f, locale=LANG)
-
-
-def translations(message: Message) -> list[str]:
-    return list(message.string) if isinstance(message.string, tuple | list) else [message.string or ""]
-
-
-def brace_fields(text: str) -> set[str]:
-    """The {name} fields of a str.format template ('{{' and '}}' are literal braces)."""
-    return {name for _lit, name, _spec, _conv in string.Formatter().parse(text) if name is not None}
 
 
 def ensure_mo() -> None:
@@ -78,58 +41,6 @@ def ensure_mo() -> None:
         write_mo(f, load_catalog(), use_fuzzy=True)
     os.replace(tmp, MO)
     getattr(gettext, "_translations", {}).clear()  # gettext caches catalogs by path: drop a stale one
-
-
-def test_header_has_the_chinese_plural_forms() -> None:
-    text = PO.read_text(encoding="utf-8")
-    assert '"Plural-Forms: nplurals=1; plural=0;\\n"' in text
-    assert load_catalog().num_plurals == 1
-
-
-def test_every_string_in_the_code_is_translated() -> None:
-    catalog = load_catalog()
-    untranslated = []
-    for msgid, where in sorted(extracted_msgids().items(), key=lambda kv: kv[1]):
-        message = catalog.get(msgid)
-        if message is None:
-            untranslated.append(f"{where}: {msgid!r} (not in messages.po: run python3 dev.py i18n)")
-        elif message.fuzzy:
-            untranslated.append(f"{where}: {msgid!r} (fuzzy)")
-        elif not all(t.strip() for t in translations(message)):
-            untranslated.append(f"{where}: {msgid!r} (empty)")
-    assert not untranslated, f"{len(untranslated)} strings lack a zh_CN translation:\n" + "\n".join(untranslated)
-
-
-def test_no_entry_in_the_catalog_is_fuzzy_or_empty() -> None:
-    bad = [_msgid(m.id) for m in load_catalog() if m.id and (m.fuzzy or not all(t.strip() for t in translations(m)))]
-    assert not bad, "fuzzy or empty entries in messages.po:\n" + "\n".join(map(repr, bad))
-
-
-def test_translations_keep_the_placeholders() -> None:
-    wrong = []
-    for m in load_catalog():
-        if not m.id:
-            continue
-        ids = list(m.id) if isinstance(m.id, tuple) else [m.id]
-        for text in translations(m):
-            if not text:
-                continue
-            try:
-                want_braces = set().union(*(brace_fields(i) for i in ids))
-            except ValueError:  # the msgid is not a format template: its braces are plain text
-                want_braces = None
-            try:
-                got_braces = brace_fields(text) if want_braces is not None else None
-            except ValueError as err:
-                wrong.append(f"{ids[0]!r} → {text!r}: broken braces ({err})")
-                continue
-            if want_braces is not None and got_braces != want_braces:
-                wrong.append(f"{ids[0]!r} → {text!r}: fields {sorted(got_braces or ())} ≠ {sorted(want_braces)}")
-            want_pct = sorted(PERCENT.findall(ids[0]))
-            got_pct = sorted(PERCENT.findall(text))
-            if got_pct != want_pct:
-                wrong.append(f"{ids[0]!r} → {text!r}: %-placeholders {got_pct} ≠ {want_pct}")
-    assert not wrong, "translations that change their placeholders:\n" + "\n".join(wrong)
 
 
 @pytest.fixture

@@ -63,3 +63,34 @@ def test_a_printed_document_is_in_chinese_without_compiled_catalogs(checkout: Pa
         text = doc.pages[0].extract_text()
     assert "台账" in text, text
     assert not list(checkout.rglob("*.mo")), "nothing is compiled behind the clerk's back"
+
+
+def test_english_needs_no_compiled_catalog(checkout: Path, tmp_path) -> None:
+    """English is the source language: without its .mo, NullTranslations answers as the catalog would."""
+    missing = _cli(checkout, "--db", str(tmp_path / "none.db"), "task", "list", CLOSELOOP_PASSWORD="x",
+                   CLOSELOOP_LANG="en")
+    assert missing.returncode == 1
+    assert "There is no database" in missing.stderr and not HAN.search(missing.stderr), missing.stderr
+    usage = _cli(checkout, "task", "add", "--bogus", CLOSELOOP_LANG="en")
+    assert usage.returncode == 2
+    assert "required" in usage.stderr and not HAN.search(usage.stderr), usage.stderr
+    assert not list(checkout.rglob("*.mo"))
+
+
+def test_english_loads_its_compiled_catalog(tmp_path, monkeypatch) -> None:
+    """With the .mo compiled (dev.py), English reads it; its answers are the msgids."""
+    from core import i18n
+
+    mo = i18n.LOCALE_DIR / "en" / "LC_MESSAGES" / "messages.mo"
+    if not mo.exists():
+        pytest.skip("the English catalog is not compiled (python3 dev.py i18n compiles it)")
+    before = i18n.language()
+    monkeypatch.setenv("LANGUAGE", os.environ.get("LANGUAGE", ""))
+    try:
+        assert i18n.set_language("en") == "en"
+        assert type(i18n._translations).__name__ == "GNUTranslations"
+        assert i18n._("Error: {message}") == "Error: {message}"
+        assert i18n.ngettext("{n} assignment in total.", "{n} assignments in total.", 2) == "{n} assignments in total."
+        assert i18n.ngettext("{n} assignment in total.", "{n} assignments in total.", 1) == "{n} assignment in total."
+    finally:
+        i18n.set_language(before)

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from core.errors import UsageError
+from core.format import name_list
 from core.i18n import _
 from core.reports.xlsx.dates import register_zh_formats
 from core.reports.xlsx.mapping import Mapping, match_headers, missing_required
@@ -91,7 +92,7 @@ def read_sheet(path: Path | str, mapping: Mapping | None = None) -> Sheet:
     sheet_name = mapping.sheet if mapping and mapping.sheet else None
     if sheet_name is not None and sheet_name not in wb.sheetnames:  # type: ignore[attr-defined]
         raise UsageError(_("The workbook has no sheet named “{sheet}”; its sheets are {names}.").format(
-            sheet=sheet_name, names="、".join(wb.sheetnames)))  # type: ignore[attr-defined]
+            sheet=sheet_name, names=name_list(wb.sheetnames)))  # type: ignore[attr-defined]
     ws = wb[sheet_name] if sheet_name else wb.worksheets[0]  # type: ignore[attr-defined]
     grid = _grid(ws)
     if mapping and mapping.header_row:
@@ -109,7 +110,7 @@ def read_sheet(path: Path | str, mapping: Mapping | None = None) -> Sheet:
                    key=len, default={})
         raise UsageError(_("The sheet “{sheet}” has no header row naming {missing}; use the template "
                            "(import-xlsx --template) or give a column mapping (--mapping).").format(
-            sheet=ws.title, missing="、".join(missing_required(best))))
+            sheet=ws.title, missing=name_list(missing_required(best))))
     rows = []
     for n in range(header_row + 1, len(grid) + 1):
         cells = grid[n - 1]

@@ -102,7 +102,7 @@ def test_two_items_of_seven_are_refused_and_change_nothing(cli, hub_db, tmp_path
     two = "\n".join(notice(2026).splitlines()[:7]) + "\n"
     with pytest.raises(UsageError) as err:
         parse_notice(two)
-    assert "lacks the items 清明节、劳动节、端午节、中秋节、国庆节" in str(err.value)
+    assert "lacks the items 清明节, 劳动节, 端午节, 中秋节, 国庆节" in str(err.value)
     before = state(hub_db)
     r = cli_notice(cli, tmp_path, two, "--yes")
     assert r.code == 2 and "lacks the items" in r.err

@@ -88,7 +88,7 @@ def test_a_persons_record_lists_exactly_their_entries(sv):
     sv.ok("criticism", "add", "--unit", "FGJ", "--on", "2026-11-21", "--text", "批评", "--person", "赵六")
     sv.ok("action", "add", "--unit", "TGZ", "--kind", "talk", "--on", "2026-11-22", "--text", "别人", "--person", "钱七")
     r = sv("person", "show", "赵六")
-    assert r.code == 2 and "FGJ、TGZ" in r.err
+    assert r.code == 2 and "FGJ, TGZ" in r.err
     tgz = sv.json("person", "show", "赵六", "--unit", "TGZ")
     assert [(e["date"], e["kind"], e["category"], e["text"]) for e in tgz["entries"]] == [
         ("2026-11-10", "finding", "finding", "台账不全"), ("2026-11-12", "talk", "accountability", "约谈"),

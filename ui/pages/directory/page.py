@@ -36,6 +36,7 @@ from core import directory
 from core.auth import User
 from core.directory import Leader, Unit
 from core.errors import ClerkError
+from core.format import name_list
 from core.i18n import N_, _
 from core.office import Changes, Session
 from core.supervision.groups import Group, edit_group, list_groups
@@ -147,8 +148,8 @@ class DirectoryPage(QWidget):
         ]), stretch=2)
         self.groups_tab = DirectoryTab(_("Inspection groups"), RowsModel[Group]([
             Column(N_("Inspection group"), lambda g: g.name), Column(N_("Group lead"), lambda g: g.lead),
-            Column(N_("Members"), lambda g: "、".join(g.members)),
-            Column(N_("Units covered"), lambda g: "、".join(self._unit_names.get(c, c) for c in g.units)),
+            Column(N_("Members"), lambda g: name_list(g.members)),
+            Column(N_("Units covered"), lambda g: name_list(self._unit_names.get(c, c) for c in g.units)),
             Column(N_("Status"), lambda g: active_text(g.active)),
         ]), stretch=3)
         self._build_buttons()
@@ -210,7 +211,7 @@ class DirectoryPage(QWidget):
             b.setVisible(self.may_manage_users)
 
     def _units_text(self, leader: Leader) -> str:
-        return "、".join(self._unit_names.get(code, code) for code in leader.units)
+        return name_list(self._unit_names.get(code, code) for code in leader.units)
 
     # ----- loading ----------------------------------------------------------------------------
 

@@ -14,7 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem
 
-from core.format import medium_date
+from core.format import medium_date, name_list
 from core.i18n import _
 from core.supervision.kinds import CATEGORY_WORDS, METHOD_WORDS, SEVERITY_WORDS
 from core.supervision.people import KIND_WORDS, Person, RecordEntry
@@ -59,8 +59,8 @@ def key_of(table: QTableWidget, row: int) -> Any:
 
 
 def inspection_rows(items: Sequence[InspectionView], names: dict[str, str]) -> list[list[str]]:
-    return [[medium_date(i.on), i.group, _(METHOD_WORDS[i.method]), "、".join(names.get(u, u) for u in i.units),
-             "、".join(i.tasks), str(i.findings), i.text.replace("\n", " ")] for i in items]
+    return [[medium_date(i.on), i.group, _(METHOD_WORDS[i.method]), name_list(names.get(u, u) for u in i.units),
+             name_list(i.tasks), str(i.findings), i.text.replace("\n", " ")] for i in items]
 
 
 def rectification_text(f: FindingView) -> str:
@@ -78,8 +78,8 @@ def finding_rows(items: Sequence[FindingView]) -> tuple[list[list[str]], list[bo
 
 
 def nail_rows(items: Sequence[NailItem]) -> list[list[str]]:
-    return [[n.task_no, n.title, str(n.times), "、".join(medium_date(d) for d in n.inspected_on),
-             "、".join(f"{r.ref} {_(STATE_LABELS[r.state])}" for r in n.open)] for n in items]
+    return [[n.task_no, n.title, str(n.times), name_list(medium_date(d) for d in n.inspected_on),
+             name_list(f"{r.ref} {_(STATE_LABELS[r.state])}" for r in n.open)] for n in items]
 
 
 def action_rows(items: Sequence[ActionView]) -> list[list[str]]:

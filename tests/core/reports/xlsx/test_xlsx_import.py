@@ -285,7 +285,7 @@ def test_unreadable_files_and_mappings_are_refused_in_one_sentence(cli, tmp_path
     nohead = tmp_path / "nohead.xlsx"
     wb.save(nohead)
     r = cli("import-xlsx", str(nohead))
-    assert r.code == 2 and "has no header row naming 事项名称、交办日期、牵头单位" in r.err
+    assert r.code == 2 and "has no header row naming 事项名称, 交办日期, 牵头单位" in r.err
     toml = tmp_path / "bad.toml"
     toml.write_text('[columns]\n"任务" = "name"\n', encoding="utf-8")
     r = cli("import-xlsx", str(nohead), "--mapping", str(toml))
