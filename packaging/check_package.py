@@ -46,6 +46,7 @@ EXPECTED_FILES = (
     "usr/share/icons/hicolor/256x256/apps/closeloop.png",
     "usr/share/doc/closeloop/copyright",
     f"{INTERNAL}/i18n/zh_CN/LC_MESSAGES/messages.mo",
+    f"{INTERNAL}/i18n/en/LC_MESSAGES/messages.mo",
     f"{INTERNAL}/resources/fonts/wqy-microhei.ttc",
     f"{INTERNAL}/resources/fonts/wqy-microhei.LICENSE.txt",
     f"{INTERNAL}/resources/fonts/closeloop-serif-sc.ttf",
