@@ -15,7 +15,8 @@
 - the glibc the bundle needs (`glibc_floor`: the highest GLIBC_2.x symbol version its ELF
   files ask for), which must equal the control's `libc6 (>= …)`;
 - the frozen app, run from the extracted tree (`run_app_checks`): `--version`, `demo` into a
-  temporary folder, `task list` on it, and `--smoke` (the main window on the offscreen
+  temporary folder, `task list` on it, a printed document (`report monthly`, reportlab with the
+  shipped fonts), the user manual's PDF, an Excel export (openpyxl), and `--smoke` (the main window on the offscreen
   platform, quitting after its first paint) — each timed, the median of `runs`.
 The pure functions (everything but `main` and `run_app_checks`) are tested in
 tests/core/test_check_package.py on small fixtures; the build itself is not part of the suite.
@@ -325,6 +326,18 @@ def run_app_checks(command: list[str], work: Path, runs: int = 3) -> tuple[list[
     _, listing = timed([*command, "--db", db, "task", "list", "--limit", "5"], env)
     if "2026-" not in listing and "2025-" not in listing:
         problems.append(f"run: task list printed no assignment:\n{listing}")
+    for what, args, out in (("report monthly", ["--db", db, "report", "monthly", "2026-11"], "monthly.pdf"),
+                            ("manual", ["manual", "--lang", "en"], "manual.pdf"),
+                            ("export-xlsx ledger", ["--db", db, "export-xlsx", "ledger"], "ledger.xlsx")):
+        target = work / out
+        try:
+            timed([*command, *args, "--out", str(target)], env, timeout=300)
+        except RuntimeError as exc:
+            problems.append(f"run: {what} failed: {exc}")
+            continue
+        magic = b"%PDF" if out.endswith(".pdf") else b"PK"
+        if not target.is_file() or not target.read_bytes().startswith(magic):
+            problems.append(f"run: {what} wrote no {out}")
     _, smoke = timed([*command, "--db", db, "--smoke"], env, until="closeloop smoke: first paint")
     if "qt: 取消" not in smoke:
         problems.append(f"run: Qt's own catalog (qtbase_zh_CN.qm) was not loaded: {smoke.strip()}")
