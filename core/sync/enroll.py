@@ -254,13 +254,14 @@ def _build(partial: Path, recs: list[dict], manifest: dict, info: dict, hub_sign
         leftover.unlink(missing_ok=True)
     db = connect(partial)
     try:
-        # A new file nobody else knows, removed on any failure: its schema is made without waiting for the disk
-        # at each migration's commit, and with a cache that holds the whole import. The import's transaction
-        # and the checkpoint that writes the file whole are synchronous again (FULL), before it is renamed.
+        # A new file nobody else knows, removed on any failure and renamed into place only when whole: it is
+        # built without waiting for the disk at each commit (synchronous OFF) and with a cache that holds the
+        # whole import; once the last checkpoint has written every page into the file, the file itself is
+        # flushed to the disk (fsync) before `init_from_enrollment` renames it — the same durability at the
+        # rename as synchronous FULL, without the WAL's own flushes of every page on the way.
         db.execute(f"PRAGMA cache_size = {BUILD_CACHE_KIB}")
         db.execute("PRAGMA synchronous = OFF")
         migrate_database(db, partial)
-        db.execute("PRAGMA synchronous = FULL")
         audit_chain.install_capture(db)
         hub_office = manifest["from"]["office"]
         hubs = [r["row"] for r in recs if r["t"] == "office" and r["row"].get("uuid") == hub_office]
@@ -293,7 +294,20 @@ def _build(partial: Path, recs: list[dict], manifest: dict, info: dict, hub_sign
                                     "office": self_office(db).code, "action": "init", "ref": "enrollment",
                                     "row_uuid": own, "effective_date": None,
                                     "details": json.dumps({"hub": hub.code}, ensure_ascii=False)})
-        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        busy, _log, _done = db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        if busy:
+            raise RuntimeError("the new database's last checkpoint did not complete")
+        db.conn.close()
+        _flush_to_disk(partial)
         return user
     finally:
         db.conn.close()
+
+
+def _flush_to_disk(path: Path) -> None:
+    """fsync `path` (the new database, every page in it after the last checkpoint) before it is renamed."""
+    fd = os.open(path, os.O_RDWR | getattr(os, "O_BINARY", 0))  # Windows flushes only a file open for writing
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
