@@ -13,7 +13,7 @@ Contract:
 - `ctx.navigate.emit(key, options)` shows that page; `ctx.open_task.emit(no)` calls
   `ui.task.view.open_task_view(ctx, no, window)` when that module exists.
 - Menus and shortcuts come from `ui.actions` (write actions hidden for a viewer).
-  The status bar shows the office, the user and role, today's date (babel) and,
+  The status bar (ui.shell.status_bar.StatusLine) shows the office, the user and role, today's date (babel) and,
   when the shipped font stands in for a missing system font, its name;
   `show_device_notice(text)` adds the sentence that a copied database now writes
   as a new installation (ui.shell.app, core.sync.identity.check_device).
@@ -47,11 +47,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import sqlite_utils
-from babel.dates import format_date
-from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QEvent, QSize, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QIcon
 from PySide6.QtWidgets import (
-    QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
@@ -63,7 +61,7 @@ from PySide6.QtWidgets import (
 from core.backup_policy import take_backup
 from core.db.connection import connect
 from core.errors import ClerkError
-from core.i18n import N_, _, babel_locale, language
+from core.i18n import _, language
 from core.paths import RESOURCES_DIR
 from ui import keyboard
 from ui.about import AboutDialog
@@ -75,15 +73,13 @@ from ui.shell import crash, settings_store
 from ui.shell.backup_timer import BackupTimer
 from ui.shell.busy import BusyTask, Job, run_busy
 from ui.shell.context import AppContext
+from ui.shell.status_bar import StatusLine
 
 log = logging.getLogger(__name__)
 ICONS_DIR = RESOURCES_DIR / "icons"
 APP_ICON = ICONS_DIR / "closeloop.svg"
 KEY_ROLE = Qt.ItemDataRole.UserRole
-MESSAGE_MS = 10_000
 NAV_MIN_WIDTH, NAV_MAX_WIDTH = 120, 260
-USER_ROLES = {"admin": N_("Administrator"), "clerk": N_("Clerk"), "viewer": N_("Viewer")}
-OFFICE_ROLES = {"hub": N_("County supervision office"), "unit": N_("Unit office")}
 
 
 def page_available(spec: PageSpec) -> bool:
@@ -213,7 +209,7 @@ class MainWindow(QMainWindow):
         self._language = language()
         self.actions.retranslate()
         self._translate_nav()
-        self._translate_status_bar()
+        self.status_line.retranslate()
         self.setWindowTitle("")  # Qt appends the application's display name, itself translated: draw it anew
         self.setWindowTitle(self.ctx.office.name)
         self._rebuild_pages()
@@ -254,61 +250,17 @@ class MainWindow(QMainWindow):
     # ----- status bar -------------------------------------------------------------------
 
     def _build_status_bar(self) -> None:
-        bar = self.statusBar()
-        self.office_label = self._status_label("office", "", self.ctx.office.name)
-        self.user_label = self._status_label("user", "", "")
-        self.date_label = self._status_label("today", "", "")
-        for label in (self.office_label, self.user_label, self.date_label):
-            bar.addPermanentWidget(label)
-        self.font_label: QLabel | None = None
-        if self.font_choice is not None and self.font_choice.bundled:
-            self.font_label = self._status_label("fontNotice", "", "")
-            self.font_label.setEnabled(False)  # drawn muted: information, not a warning
-            bar.addPermanentWidget(self.font_label)
-        self._translate_status_bar()
-        self._date_timer = QTimer(self, interval=60_000)
-        self._date_timer.timeout.connect(self._update_date)
-        self._date_timer.start()
-
-    def _translate_status_bar(self) -> None:
-        """The status bar's texts, tooltips and accessible names in the active language."""
-        office, user = self.ctx.office, self.ctx.user
-        self.office_label.setAccessibleName(_("Office"))
-        self.office_label.setToolTip(_(OFFICE_ROLES.get(office.role, office.role)))
-        self.user_label.setAccessibleName(_("Signed-in user"))
-        self.user_label.setText(_("{user} ({role})").format(user=user.name, role=_(USER_ROLES.get(user.role,
-                                                                                                   user.role))))
-        self.date_label.setAccessibleName(_("Today"))
-        if self.font_label is not None and self.font_choice is not None:
-            family = self.font_choice.family
-            self.font_label.setAccessibleName(_("Font notice"))
-            self.font_label.setText(_("Font: {family} (shipped with Closeloop)").format(family=family))
-            self.font_label.setToolTip(_("No Chinese font was found on this computer; Closeloop uses the "
-                                         "font it ships with ({family}).").format(family=family))
-        self._day = None
-        self._update_date()
-    def _status_label(self, name: str, accessible: str, text: str) -> QLabel:
-        label = QLabel(text)
-        label.setObjectName(name)
-        label.setAccessibleName(accessible)
-        label.setContentsMargins(6, 0, 6, 0)
-        return label
-
-    @Slot()
-    def _update_date(self) -> None:
-        day = self.ctx.today()
-        if day != self._day:
-            self._day = day
-            self.date_label.setText(format_date(day, "full", locale=babel_locale()))
+        self.status_line = StatusLine(self, self.ctx, self.font_choice)
+        # the labels, as tests and the shell reach them
+        self.office_label, self.user_label = self.status_line.office_label, self.status_line.user_label
+        self.date_label, self.font_label = self.status_line.date_label, self.status_line.font_label
 
     def show_message(self, text: str) -> None:
-        self.statusBar().showMessage(text, MESSAGE_MS)
+        self.status_line.show_message(text)
 
     def show_device_notice(self, text: str) -> None:
         """Say, for as long as the window is open, that this copied database now writes as a new installation."""
-        self.device_label = self._status_label("deviceNotice", _("Installation notice"), text)
-        self.device_label.setToolTip(text)
-        self.statusBar().addPermanentWidget(self.device_label)
+        self.device_label = self.status_line.show_device_notice(text)
 
     # ----- pages ------------------------------------------------------------------------
 
@@ -384,7 +336,7 @@ class MainWindow(QMainWindow):
         page = self.current_page()
         if page is not None and callable(getattr(page, "refresh", None)):
             page.refresh()  # type: ignore[attr-defined]
-        self._update_date()
+        self.status_line.update_date()
 
     @Slot()
     def focus_search(self) -> None:
@@ -478,5 +430,5 @@ class MainWindow(QMainWindow):
                 except Exception as exc:  # saving a page's columns must not stop the closing
                     crash.report(exc)
         self.backups.stop()
-        self._date_timer.stop()
+        self.status_line.stop()
         self.ctx.close()
