@@ -96,11 +96,16 @@ def placeholder_errors(ids: list[str], text: str, singular_form: bool = False) -
     return errors
 
 
-def test_the_template_is_the_code() -> None:
-    code, pot = extracted(), msgids(catalog("pot"))
+def against_the_code(have: set[str]) -> tuple[list[str], list[str]]:
+    """(msgids of the code not in `have`, each with where it is; msgids of `have` no longer in the code)."""
+    code = extracted()
     missing = [f"{where}: {msgid!r}" for msgid, where in sorted(code.items(), key=lambda kv: kv[1])
-               if msgid not in pot]
-    stale = sorted(repr(m) for m in pot - code.keys())
+               if msgid not in have]
+    return missing, sorted(repr(m) for m in have - code.keys())
+
+
+def test_the_template_is_the_code() -> None:
+    missing, stale = against_the_code(msgids(catalog("pot")))
     assert not missing and not stale, (
         f"i18n/messages.pot is out of date with the code ({REFRESH}):\n"
         + "".join(f"  not in the template: {m}\n" for m in missing)
@@ -109,10 +114,7 @@ def test_the_template_is_the_code() -> None:
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_the_catalog_holds_exactly_the_strings_of_the_code(lang: str) -> None:
-    code, have = extracted(), msgids(catalog(lang))
-    missing = [f"{where}: {msgid!r}" for msgid, where in sorted(code.items(), key=lambda kv: kv[1])
-               if msgid not in have]
-    stale = sorted(repr(m) for m in have - code.keys())
+    missing, stale = against_the_code(msgids(catalog(lang)))
     assert not missing and not stale, (
         f"{lang}/messages.po is out of date with the code ({REFRESH}, then translate):\n"
         + "".join(f"  missing: {m}\n" for m in missing)
